@@ -1,0 +1,8 @@
+//! Sign-up, sign-in and sign-out: shared types, server functions and pages.
+
+pub mod api;
+mod pages;
+mod types;
+
+pub use pages::{LoginPage, SignUpPage, WorkspaceLoginPage};
+pub use types::*;

@@ -1,0 +1,63 @@
+//! The ports the server implements (ssr only). `app` cannot depend on the
+//! `server` crate (the server depends on `app` for its pages), so server
+//! functions reach the server's services through this trait object, which the
+//! server provides as context for every request.
+
+use crate::account::{DeviceSession, PasswordChangeForm, ProfileForm};
+use crate::auth::{LoginForm, SessionUser, SignUpForm, WorkspaceInfo};
+use crate::error::{AppError, AppResult};
+use crate::users::{NewUserForm, UserListQuery, UserPage, UserSummary};
+use async_trait::async_trait;
+use leptos::prelude::*;
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// The request a server function is answering: its head (headers, cookies,
+/// extensions set by the server's middleware) and the response options it may
+/// change (cookies, status).
+pub struct RequestContext {
+    pub parts: http::request::Parts,
+    pub response: leptos_axum::ResponseOptions,
+}
+
+#[async_trait]
+pub trait AuthBackend: Send + Sync {
+    async fn session(&self, rq: &RequestContext) -> AppResult<Option<SessionUser>>;
+    async fn sign_up(&self, rq: &RequestContext, form: SignUpForm) -> AppResult<SessionUser>;
+    async fn log_in(&self, rq: &RequestContext, form: LoginForm) -> AppResult<SessionUser>;
+    async fn log_out(&self, rq: &RequestContext) -> AppResult<()>;
+    async fn log_out_everywhere(&self, rq: &RequestContext) -> AppResult<()>;
+    async fn workspace(&self, slug: String) -> AppResult<WorkspaceInfo>;
+    fn timezones(&self) -> Vec<String>;
+}
+
+#[async_trait]
+pub trait UsersBackend: Send + Sync {
+    async fn list_users(&self, rq: &RequestContext, query: UserListQuery) -> AppResult<UserPage>;
+    async fn create_user(&self, rq: &RequestContext, form: NewUserForm) -> AppResult<UserSummary>;
+    async fn change_user_role(&self, rq: &RequestContext, user_id: Uuid, role: String) -> AppResult<UserSummary>;
+    async fn deactivate_user(&self, rq: &RequestContext, user_id: Uuid) -> AppResult<UserSummary>;
+    async fn restore_user(&self, rq: &RequestContext, user_id: Uuid) -> AppResult<UserSummary>;
+}
+
+#[async_trait]
+pub trait AccountBackend: Send + Sync {
+    async fn update_profile(&self, rq: &RequestContext, form: ProfileForm) -> AppResult<SessionUser>;
+    async fn change_password(&self, rq: &RequestContext, form: PasswordChangeForm) -> AppResult<()>;
+    async fn list_sessions(&self, rq: &RequestContext) -> AppResult<Vec<DeviceSession>>;
+    async fn revoke_session(&self, rq: &RequestContext, session_id: Uuid) -> AppResult<()>;
+}
+
+/// Everything the server provides.
+pub trait Backend: AuthBackend + UsersBackend + AccountBackend {}
+impl<T: AuthBackend + UsersBackend + AccountBackend> Backend for T {}
+
+pub type SharedBackend = Arc<dyn Backend>;
+
+/// The backend and the current request, from the reactive context.
+pub fn context() -> AppResult<(SharedBackend, RequestContext)> {
+    let backend = use_context::<SharedBackend>().ok_or(AppError::Internal)?;
+    let parts = use_context::<http::request::Parts>().ok_or(AppError::Internal)?;
+    let response = use_context::<leptos_axum::ResponseOptions>().unwrap_or_default();
+    Ok((backend, RequestContext { parts, response }))
+}

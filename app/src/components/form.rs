@@ -1,0 +1,122 @@
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The message for `field` from the last failure, if it names that field.
+pub fn field_error(failure: RwSignal<Option<AppError>>, field: &'static str) -> Signal<Option<String>> {
+    Signal::derive(move || failure.with(|f| f.as_ref().and_then(|e| e.field_message(field))))
+}
+
+#[component]
+pub fn Field(
+    label: &'static str,
+    name: &'static str,
+    value: RwSignal<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] placeholder: Option<&'static str>,
+    #[prop(optional)] autofocus: bool,
+    #[prop(optional)] maxlength: Option<usize>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described_by = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:has-error=move || error.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id
+                name=name
+                type=kind
+                bind:value=value
+                autocomplete=autocomplete
+                placeholder=placeholder
+                autofocus=autofocus
+                maxlength=maxlength
+                aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=described_by
+            />
+            {hint.map(|text| view! { <p class="hint" id=hint_id>{text}</p> })}
+            {move || error.get().map(|message| view! { <p class="field-error" id=error_id.clone()>{message}</p> })}
+        </div>
+    }
+}
+
+#[component]
+pub fn SelectField(
+    label: &'static str,
+    name: &'static str,
+    value: RwSignal<String>,
+    /// (value, label) pairs.
+    #[prop(into)]
+    options: Signal<Vec<(String, String)>>,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    view! {
+        <div class="field" class:has-error=move || error.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            <select
+                id=id
+                name=name
+                on:change=move |ev| value.set(event_target_value(&ev))
+                prop:value=move || value.get()
+                aria-invalid=move || error.get().is_some().to_string()
+            >
+                <For
+                    each=move || options.get()
+                    key=|(v, _)| v.clone()
+                    children=move |(v, text)| {
+                        let selected = {
+                            let v = v.clone();
+                            move || value.get() == v
+                        };
+                        view! { <option value=v selected=selected>{text}</option> }
+                    }
+                />
+            </select>
+            {hint.map(|text| view! { <p class="hint">{text}</p> })}
+            {move || error.get().map(|message| view! { <p class="field-error">{message}</p> })}
+        </div>
+    }
+}
+
+/// A form-level message: the error that is not about one field, or a success note.
+#[component]
+pub fn Banner(failure: RwSignal<Option<AppError>>) -> impl IntoView {
+    move || {
+        failure.get().and_then(|error| match error {
+            AppError::Validation { errors } if errors.iter().all(|e| e.field != "form") => None,
+            other => Some(view! { <div class="banner banner-error" role="alert">{other.to_string()}</div> }),
+        })
+    }
+}
+
+#[component]
+pub fn SubmitButton(
+    label: &'static str,
+    busy_label: &'static str,
+    #[prop(into)] pending: Signal<bool>,
+    #[prop(optional)] class: Option<&'static str>,
+) -> impl IntoView {
+    view! {
+        <button type="submit" class=class.unwrap_or("btn btn-primary") disabled=move || pending.get()>
+            {move || if pending.get() { busy_label } else { label }}
+        </button>
+    }
+}

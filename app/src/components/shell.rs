@@ -1,0 +1,128 @@
+use super::{hard_navigate, ErrorPage, Forbidden, Icon};
+use crate::auth::api::{get_session, LogOut};
+use crate::auth::{Role, SessionUser};
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, Redirect, A};
+use leptos_router::hooks::use_location;
+
+/// The signed-in user, provided by [`AppShell`] to every page inside it.
+pub fn use_user() -> SessionUser {
+    expect_context::<SessionUser>()
+}
+
+/// Everything under `/app`: requires a session, then shows the role's navigation.
+#[component]
+pub fn AppShell() -> impl IntoView {
+    let session = Resource::new(|| (), |_| get_session());
+    let location = use_location();
+    view! {
+        <Suspense fallback=|| view! { <div class="page-loading" aria-busy="true">"Loading…"</div> }>
+            {move || Suspend::new(async move {
+                match session.await {
+                    Ok(Some(user)) => view! { <ShellLayout user /> }.into_any(),
+                    Ok(None) => {
+                        let next = location.pathname.get_untracked();
+                        view! { <Redirect path=format!("/login?next={next}") /> }.into_any()
+                    }
+                    Err(error) => view! { <ErrorPage error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+struct NavItem {
+    href: &'static str,
+    label: &'static str,
+    icon: &'static str,
+}
+
+fn nav_items(role: Role) -> Vec<NavItem> {
+    let item = |href, label, icon| NavItem { href, label, icon };
+    match role {
+        Role::Admin => vec![
+            item("/app/dashboard", "Dashboard", "dashboard"),
+            item("/app/jobs", "Jobs", "jobs"),
+            item("/app/customers", "Customers", "customers"),
+            item("/app/users", "Team", "users"),
+            item("/app/account", "Account", "account"),
+        ],
+        Role::Worker => vec![
+            item("/app/my-jobs", "My jobs", "jobs"),
+            item("/app/account", "Account", "account"),
+        ],
+        Role::Customer => vec![
+            item("/app/portal", "Our jobs", "jobs"),
+            item("/app/account", "Account", "account"),
+        ],
+    }
+}
+
+#[component]
+fn ShellLayout(user: SessionUser) -> impl IntoView {
+    provide_context(user.clone());
+    let log_out = ServerAction::<LogOut>::new();
+    let login_path = format!("/{}/login", user.company.slug);
+    Effect::new(move |_| {
+        if log_out.value().get().is_some() {
+            hard_navigate(&login_path);
+        }
+    });
+    let initials: String = user.name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect();
+
+    let links = move |class: &'static str| {
+        nav_items(user.role)
+            .into_iter()
+            .map(|item| {
+                view! {
+                    <A href=item.href attr:class=class>
+                        <Icon name=item.icon />
+                        <span>{item.label}</span>
+                    </A>
+                }
+            })
+            .collect_view()
+    };
+
+    view! {
+        <div class="shell" data-role=user.role.as_str()>
+            <header class="topbar">
+                <a class="brand" href="/app">
+                    <span class="brand-mark" aria-hidden="true">"F"</span>
+                    <span class="brand-name">"Fieldbook"</span>
+                </a>
+                <span class="company-name" data-testid="company-name">{user.company.name.clone()}</span>
+                <div class="topbar-user">
+                    <span class="avatar" aria-hidden="true">{initials}</span>
+                    <span class="user-name" data-testid="user-name">{user.name.clone()}</span>
+                    <span class="role-badge">{user.role.label()}</span>
+                    <button
+                        class="btn btn-ghost btn-small"
+                        on:click=move |_| { log_out.dispatch(LogOut {}); }
+                        disabled=move || log_out.pending().get()
+                    >
+                        <Icon name="logout" />
+                        <span>"Log out"</span>
+                    </button>
+                </div>
+            </header>
+            <nav class="sidenav" aria-label="Main">{links("nav-link")}</nav>
+            <main class="content" id="main">
+                <Outlet />
+            </main>
+            <nav class="tabbar" aria-label="Main (mobile)">{links("tab-link")}</nav>
+        </div>
+    }
+}
+
+/// Shows `children` only to `role`; anyone else gets a 403 page. Convenience
+/// only: the server functions behind the page check the role themselves.
+#[component]
+pub fn RequireRole(role: Role, children: ChildrenFn) -> impl IntoView {
+    let user = use_user();
+    if user.role == role {
+        children().into_any()
+    } else {
+        view! { <Forbidden /> }.into_any()
+    }
+}

@@ -1,0 +1,91 @@
+//! Fieldbook's pages, components, server functions and shared types. Compiled
+//! twice: with `ssr` into the server, with `hydrate` into the browser's WASM.
+
+pub mod account;
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod backend;
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod pages;
+pub mod users;
+
+use components::{AppShell, NotFound, RequireRole};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// The HTML document the server renders around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+                <meta name="theme-color" content="#0f5c4d" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Flips to "true" once the WASM has hydrated the page; browser tests wait for it.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/fieldbook.css" />
+        <Title formatter=|title: String| {
+            if title.is_empty() { "Fieldbook".to_string() } else { format!("{title} · Fieldbook") }
+        } />
+        <div id="root" data-hydrated=move || hydrated.get().to_string()>
+            <Router>
+                <Routes fallback=|| view! { <NotFound /> }>
+                    <Route path=path!("") view=pages::Landing ssr=SsrMode::Async />
+                    <Route path=path!("signup") view=auth::SignUpPage ssr=SsrMode::Async />
+                    <Route path=path!("login") view=auth::LoginPage ssr=SsrMode::Async />
+                    <Route path=path!(":slug/login") view=auth::WorkspaceLoginPage ssr=SsrMode::Async />
+                    <ParentRoute path=path!("app") view=AppShell ssr=SsrMode::Async>
+                        <Route path=path!("") view=pages::RoleHome />
+                        <Route
+                            path=path!("dashboard")
+                            view=|| view! { <RequireRole role=auth::Role::Admin><pages::Dashboard /></RequireRole> }
+                        />
+                        <Route
+                            path=path!("jobs")
+                            view=|| view! { <RequireRole role=auth::Role::Admin><pages::AdminJobs /></RequireRole> }
+                        />
+                        <Route
+                            path=path!("customers")
+                            view=|| view! { <RequireRole role=auth::Role::Admin><pages::Customers /></RequireRole> }
+                        />
+                        <Route
+                            path=path!("users")
+                            view=|| view! { <RequireRole role=auth::Role::Admin><users::UsersPage /></RequireRole> }
+                        />
+                        <Route
+                            path=path!("my-jobs")
+                            view=|| view! { <RequireRole role=auth::Role::Worker><pages::WorkerJobs /></RequireRole> }
+                        />
+                        <Route
+                            path=path!("portal")
+                            view=|| view! { <RequireRole role=auth::Role::Customer><pages::CustomerJobs /></RequireRole> }
+                        />
+                        <Route path=path!("account") view=account::AccountPage />
+                    </ParentRoute>
+                </Routes>
+            </Router>
+        </div>
+    }
+}

@@ -1,0 +1,185 @@
+use super::api::{list_users, ChangeUserRole, CreateUser, DeactivateUser, RestoreUser};
+use super::{NewUserForm, UserListQuery, UserStatusFilter, UserSummary};
+use crate::auth::Role;
+use crate::components::{field_error, use_user, Banner, Field, SelectField, SubmitButton};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+fn role_options() -> Vec<(String, String)> {
+    Role::ALL.iter().map(|r| (r.as_str().to_string(), r.label().to_string())).collect()
+}
+
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let status = RwSignal::new(UserStatusFilter::Active);
+    let search = RwSignal::new(String::new());
+    // Bumped after every change so the list reloads.
+    let version = RwSignal::new(0u32);
+    let users = Resource::new(
+        move || (status.get(), search.get(), version.get()),
+        |(status, search, _)| list_users(UserListQuery { status, search, ..Default::default() }),
+    );
+    let show_form = RwSignal::new(false);
+    let notice = RwSignal::new(None::<String>);
+
+    view! {
+        <Title text="Team" />
+        <div class="page-head">
+            <div>
+                <h1>"Team"</h1>
+                <p class="muted">"Admins, field workers and customer logins of your company."</p>
+            </div>
+            <button class="btn btn-primary" on:click=move |_| show_form.update(|s| *s = !*s)>
+                {move || if show_form.get() { "Close" } else { "Add person" }}
+            </button>
+        </div>
+        {move || notice.get().map(|text| view! { <div class="banner banner-success" role="status">{text}</div> })}
+        <Show when=move || show_form.get()>
+            <NewUserPanel on_created=Callback::new(move |user: UserSummary| {
+                show_form.set(false);
+                notice.set(Some(format!("{} can now sign in as {}.", user.name, user.role.label().to_lowercase())));
+                version.update(|v| *v += 1);
+            }) />
+        </Show>
+        <div class="toolbar">
+            <input class="search" type="search" placeholder="Search name or email" aria-label="Search people"
+                prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev)) />
+            <div class="segmented" role="group" aria-label="Show">
+                {[UserStatusFilter::Active, UserStatusFilter::Deactivated, UserStatusFilter::All].into_iter().map(|filter| view! {
+                    <button class:active=move || status.get() == filter aria-pressed=move || (status.get() == filter).to_string()
+                        on:click=move |_| status.set(filter)>
+                        {match filter { UserStatusFilter::Active => "Active", UserStatusFilter::Deactivated => "Deactivated", UserStatusFilter::All => "All" }}
+                    </button>
+                }).collect_view()}
+            </div>
+        </div>
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match users.await {
+                    Ok(page) if page.users.is_empty() => view! { <p class="muted empty-inline">"Nobody matches."</p> }.into_any(),
+                    Ok(page) => view! {
+                        <ul class="user-list" data-testid="user-list">
+                            {page.users.into_iter().map(|user| view! {
+                                <UserRow user on_changed=Callback::new(move |()| version.update(|v| *v += 1)) />
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(error) => view! { <div class="banner banner-error">{error.to_string()}</div> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn NewUserPanel(on_created: Callback<UserSummary>) -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let role = RwSignal::new(Role::Worker.as_str().to_string());
+    let password = RwSignal::new(String::new());
+    let failure = RwSignal::new(None::<AppError>);
+    let action = ServerAction::<CreateUser>::new();
+    Effect::new(move |_| match action.value().get() {
+        Some(Ok(user)) => on_created.run(user),
+        Some(Err(error)) => failure.set(Some(error)),
+        None => {}
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let form = NewUserForm { name: name.get(), email: email.get(), role: role.get(), password: password.get() };
+        match form.validate() {
+            Ok(_) => {
+                failure.set(None);
+                action.dispatch(CreateUser { form });
+            }
+            Err(errors) => failure.set(Some(errors.into())),
+        }
+    };
+    view! {
+        <section class="card panel" aria-labelledby="new-user-title">
+            <h2 id="new-user-title">"Add a person"</h2>
+            <form class="form form-grid" on:submit=on_submit novalidate>
+                <Banner failure />
+                <Field label="Name" name="name" value=name error=field_error(failure, "name") autocomplete="off" maxlength=120 />
+                <Field label="Email" name="email" kind="email" value=email error=field_error(failure, "email") autocomplete="off" />
+                <SelectField label="Role" name="role" value=role options=Signal::derive(role_options) error=field_error(failure, "role") />
+                <Field label="Initial password" name="password" kind="password" value=password
+                    error=field_error(failure, "password") autocomplete="new-password"
+                    hint="Share it with them privately; they can change it under Account." />
+                <div class="form-actions">
+                    <SubmitButton label="Add person" busy_label="Adding…" pending=action.pending() />
+                </div>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn UserRow(user: UserSummary, on_changed: Callback<()>) -> impl IntoView {
+    let me = use_user();
+    let is_me = me.user_id == user.id;
+    let role = RwSignal::new(user.role.as_str().to_string());
+    let failure = RwSignal::new(None::<AppError>);
+    let change_role = ServerAction::<ChangeUserRole>::new();
+    let deactivate = ServerAction::<DeactivateUser>::new();
+    let restore = ServerAction::<RestoreUser>::new();
+    let original_role = user.role.as_str().to_string();
+
+    for value in [change_role.value(), deactivate.value(), restore.value()] {
+        Effect::new(move |_| match value.get() {
+            Some(Ok(_)) => {
+                failure.set(None);
+                on_changed.run(());
+            }
+            Some(Err(error)) => failure.set(Some(error)),
+            None => {}
+        });
+    }
+    let id = user.id;
+    let initials: String = user.name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect();
+    view! {
+        <li class="user-row" class:inactive=!user.active data-email=user.email.clone()>
+            <span class="avatar" aria-hidden="true">{initials}</span>
+            <div class="user-main">
+                <span class="user-row-name">{user.name.clone()} {is_me.then(|| view! { <span class="muted">" (you)"</span> })}</span>
+                <span class="muted user-row-email">{user.email.clone()}</span>
+            </div>
+            <div class="user-actions">
+                {if user.active && !is_me {
+                    view! {
+                        <label class="sr-only" for=format!("role-{id}")>{format!("Role of {}", user.name)}</label>
+                        <select id=format!("role-{id}") class="compact" prop:value=move || role.get()
+                            on:change=move |ev| {
+                                let value = event_target_value(&ev);
+                                role.set(value.clone());
+                                if value != original_role {
+                                    change_role.dispatch(ChangeUserRole { user_id: id, role: value });
+                                }
+                            }>
+                            {role_options().into_iter().map(|(v, label)| {
+                                let selected = v == user.role.as_str();
+                                view! { <option value=v selected=selected>{label}</option> }
+                            }).collect_view()}
+                        </select>
+                        <button class="btn btn-small btn-danger-ghost" disabled=move || deactivate.pending().get()
+                            on:click=move |_| { deactivate.dispatch(DeactivateUser { user_id: id }); }>
+                            "Deactivate"
+                        </button>
+                    }.into_any()
+                } else if user.active {
+                    view! { <span class="role-badge">{user.role.label()}</span> }.into_any()
+                } else {
+                    view! {
+                        <span class="role-badge muted-badge">"Deactivated · " {user.role.label()}</span>
+                        <button class="btn btn-small" disabled=move || restore.pending().get()
+                            on:click=move |_| { restore.dispatch(RestoreUser { user_id: id }); }>
+                            "Restore"
+                        </button>
+                    }.into_any()
+                }}
+            </div>
+            {move || failure.get().map(|e| view! { <p class="field-error row-error" role="alert">{e.to_string()}</p> })}
+        </li>
+    }
+}

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Installs the pinned build tools outside the clone (so every clone on this
+# machine reuses them), each checked by its exact version.
+# Sourced by ./fieldbook; exports PATH with the tools first.
+set -euo pipefail
+
+CARGO_LEPTOS_VERSION=0.3.11
+WASM_BINDGEN_VERSION=0.2.130   # must equal the `wasm-bindgen = "=…"` pin in Cargo.toml
+BINARYEN_VERSION=132.0.0       # Debian's binaryen 108 builds a WASM that never hydrates
+TOOLS_DIR=${FIELDBOOK_TOOLS_DIR:-$HOME/.cache/fieldbook/tools}
+
+log() { printf '\033[1;34m[fieldbook]\033[0m %s\n' "$*" >&2; }
+
+# as_root CMD…: run CMD as root, through sudo when we are not root.
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+apt_install() {
+  log "installing Debian packages: $*"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@" >/dev/null \
+    || { as_root apt-get update >/dev/null && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@" >/dev/null; }
+}
+
+ensure_wasm_target() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    log "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
+
+ensure_cargo_leptos() {
+  local root="$TOOLS_DIR/cargo-leptos-$CARGO_LEPTOS_VERSION"
+  if [ "$("$root/bin/cargo-leptos" --version 2>/dev/null)" = "cargo-leptos $CARGO_LEPTOS_VERSION" ]; then return; fi
+  log "building cargo-leptos $CARGO_LEPTOS_VERSION (one-off, ~11 minutes on 2 cores)"
+  local src
+  src=$(mktemp -d)
+  cargo info "cargo-leptos@$CARGO_LEPTOS_VERSION" >/dev/null 2>&1 || true
+  local crate
+  crate=$(ls "$HOME"/.cargo/registry/cache/*/cargo-leptos-$CARGO_LEPTOS_VERSION.crate | head -n1)
+  tar xzf "$crate" -C "$src"
+  # cargo-util-schemas 0.14.2+ needs rustc 1.96; 0.14.1 builds on 1.95.
+  (cd "$src/cargo-leptos-$CARGO_LEPTOS_VERSION" \
+    && cargo update -p cargo-util-schemas --precise 0.14.1 \
+    && CARGO_TARGET_DIR="$src/target" cargo install --path . --locked --features no_downloads --root "$root")
+  rm -rf "$src"
+}
+
+ensure_wasm_bindgen() {
+  local root="$TOOLS_DIR/wasm-bindgen-$WASM_BINDGEN_VERSION"
+  if [ "$("$root/bin/wasm-bindgen" --version 2>/dev/null)" = "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then return; fi
+  log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (one-off, ~2 minutes)"
+  # Not --locked: its lockfile names a webpki-roots the registry does not hold.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --root "$root"
+}
+
+ensure_wasm_opt() {
+  local dir="$TOOLS_DIR/binaryen-$BINARYEN_VERSION"
+  if "$dir/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}"; then return; fi
+  log "installing binaryen $BINARYEN_VERSION (wasm-opt) from npm"
+  mkdir -p "$dir"
+  (cd "$dir" && { [ -f package.json ] || npm init -y >/dev/null; } \
+    && npm install --no-audit --no-fund --save-exact "binaryen@$BINARYEN_VERSION" >/dev/null)
+}
+
+ensure_postgres() {
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    apt_install postgresql postgresql-contrib
+  fi
+}
+
+ensure_chromium() {
+  [ -x /usr/bin/chromium ] || apt_install chromium
+}
+
+ensure_build_tools() {
+  mkdir -p "$TOOLS_DIR"
+  ensure_wasm_target
+  ensure_wasm_bindgen
+  ensure_wasm_opt
+  ensure_cargo_leptos
+  export PATH="$TOOLS_DIR/cargo-leptos-$CARGO_LEPTOS_VERSION/bin:$TOOLS_DIR/wasm-bindgen-$WASM_BINDGEN_VERSION/bin:$TOOLS_DIR/binaryen-$BINARYEN_VERSION/node_modules/.bin:$PATH"
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  ensure_build_tools
+  log "tools ready in $TOOLS_DIR"
+fi

@@ -1,0 +1,19 @@
+//! Authentication: passwords, tokens, sessions, throttling, and the
+//! middleware that turns a request's credentials into a [`CurrentUser`].
+
+mod backend;
+pub(crate) mod client;
+pub mod cookies;
+mod identity;
+pub mod password;
+pub(crate) mod service;
+mod throttle;
+pub mod tokens;
+
+pub use backend::{client_info, request_user};
+pub use client::ClientInfo;
+pub use identity::{authenticate, CurrentUser};
+pub use service::{log_in, refresh, IssuedTokens, RefreshOutcome};
+
+/// Refresh tokens live this long without use.
+pub const REFRESH_TTL: chrono::Duration = chrono::Duration::days(30);

@@ -1,0 +1,359 @@
+//! Sign-up, sign-in, refresh rotation with reuse detection, and sign-out.
+
+use super::client::ClientInfo;
+use super::identity::CurrentUser;
+use super::throttle::{self, ThrottleKeys};
+use super::tokens::{self, AccessClaims};
+use super::{password, REFRESH_TTL};
+use crate::db::{AppPool, TenantTx};
+use crate::error::{OnConstraint, Result};
+use crate::state::AppState;
+use app::auth::{CompanyInfo, LoginForm, Role, SessionUser, SignUpForm};
+use app::error::AppError;
+use chrono::{DateTime, Utc};
+use secrecy::SecretString;
+use serde_json::json;
+use uuid::Uuid;
+
+/// A rotated refresh token presented again within this window is treated as two
+/// browser requests racing at expiry, not theft: it identifies the user for that
+/// request but yields no new tokens. Later reuse revokes the whole family.
+const CONCURRENT_REFRESH_GRACE: chrono::Duration = chrono::Duration::seconds(30);
+
+#[derive(Debug, Clone)]
+pub struct IssuedTokens {
+    pub access_token: String,
+    pub access_expires_at: DateTime<Utc>,
+    pub refresh_token: String,
+    pub refresh_expires_at: DateTime<Utc>,
+}
+
+pub enum RefreshOutcome {
+    Rotated { user: CurrentUser, tokens: IssuedTokens },
+    ConcurrentRotation { user: CurrentUser },
+}
+
+/// Looks a workspace up by slug before anyone is signed in. The transaction
+/// declares the slug it resolves; the companies policy then shows that one row.
+pub async fn company_by_slug(pool: &AppPool, slug: &str) -> Result<Option<CompanyInfo>> {
+    let mut tx = pool.untenanted().begin().await?;
+    sqlx::query!("select set_config('app.company_slug', $1, true)", slug).fetch_one(&mut *tx).await?;
+    let company = sqlx::query_as!(
+        CompanyInfo,
+        "select id, name, slug, timezone from companies where slug = $1",
+        slug
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(company)
+}
+
+pub async fn sign_up(state: &AppState, form: SignUpForm, client: &ClientInfo) -> Result<(SessionUser, IssuedTokens)> {
+    let valid = form.validate()?;
+    if valid.timezone.as_str().parse::<chrono_tz::Tz>().is_err() {
+        return Err(AppError::field("timezone", "Choose a timezone from the list.").into());
+    }
+    let password_hash = password::hash(SecretString::from(valid.password.expose().to_string())).await?;
+    let company_id = Uuid::new_v4();
+    let mut tx = TenantTx::begin_unauthenticated(&state.pool, company_id).await?;
+
+    let company = sqlx::query_as!(
+        CompanyInfo,
+        "insert into companies (id, name, slug, timezone) values ($1, $2, $3, $4)
+         returning id, name, slug, timezone",
+        company_id,
+        valid.company_name.as_str(),
+        valid.slug.as_str(),
+        valid.timezone.as_str(),
+    )
+    .fetch_one(tx.conn())
+    .await
+    .on_constraint("companies_slug_key", || AppError::field("slug", "That address is taken. Try another."))?;
+
+    let user_id = sqlx::query_scalar!(
+        "insert into users (company_id, email, name, role, password_hash) values ($1, $2, $3, 'ADMIN', $4)
+         returning id",
+        company_id,
+        valid.email.as_str(),
+        valid.admin_name.as_str(),
+        password_hash,
+    )
+    .fetch_one(tx.conn())
+    .await?;
+    tx.set_actor(user_id);
+    tx.audit("company.created", "company", Some(company_id), None, Some(json!({ "name": company.name, "slug": company.slug, "timezone": company.timezone }))).await?;
+    tx.audit("user.created", "user", Some(user_id), None, Some(json!({ "email": valid.email.as_str(), "name": valid.admin_name.as_str(), "role": "ADMIN" }))).await?;
+    let tokens = start_session(state, &mut tx, user_id, Role::Admin, client).await?;
+    tx.commit().await?;
+
+    let user = SessionUser {
+        user_id,
+        name: valid.admin_name.as_str().to_string(),
+        email: valid.email.as_str().to_string(),
+        role: Role::Admin,
+        timezone: company.timezone.clone(),
+        company,
+    };
+    Ok((user, tokens))
+}
+
+pub async fn log_in(state: &AppState, form: LoginForm, client: &ClientInfo) -> Result<(SessionUser, IssuedTokens)> {
+    form.validate()?;
+    let keys = ThrottleKeys::new(&form.workspace, &form.email, client.ip);
+    throttle::check(&state.pool, &keys).await?;
+    let email = form.email.trim().to_lowercase();
+
+    let mut found = None;
+    if let Some(company) = company_by_slug(&state.pool, &form.workspace.trim().to_lowercase()).await? {
+        let mut tx = TenantTx::begin_unauthenticated(&state.pool, company.id).await?;
+        let account = sqlx::query!(
+            r#"select id, name, email, role as "role: Role", password_hash, timezone, deactivated_at
+               from users where company_id = $1 and email = $2"#,
+            company.id,
+            email,
+        )
+        .fetch_optional(tx.conn())
+        .await?;
+        found = Some((company, tx, account));
+    }
+    // Always verify (against a dummy hash when there is no account), so timing
+    // does not reveal which workspaces and emails exist.
+    let stored_hash = found.as_ref().and_then(|(_, _, account)| account.as_ref()).map(|a| a.password_hash.clone());
+    let verified = password::verify(SecretString::from(form.password.clone()), stored_hash).await?;
+    let Some((company, mut tx, Some(account))) = found.filter(|_| verified) else {
+        throttle::record_failure(&state.pool, &keys).await?;
+        return Err(AppError::InvalidCredentials.into());
+    };
+    if account.deactivated_at.is_some() {
+        throttle::record_failure(&state.pool, &keys).await?;
+        return Err(AppError::InvalidCredentials.into());
+    }
+
+    tx.set_actor(account.id);
+    let tokens = start_session(state, &mut tx, account.id, account.role, client).await?;
+    tx.audit("auth.login", "user", Some(account.id), None, None).await?;
+    tx.commit().await?;
+    throttle::clear_account(&state.pool, &keys).await?;
+    let user = SessionUser {
+        user_id: account.id,
+        name: account.name,
+        email: account.email,
+        role: account.role,
+        timezone: account.timezone.unwrap_or_else(|| company.timezone.clone()),
+        company,
+    };
+    Ok((user, tokens))
+}
+
+/// Starts a session family for the user: a refresh token row and an access
+/// token. Beyond the per-user cap, the least recently used sessions end.
+async fn start_session(
+    state: &AppState,
+    tx: &mut TenantTx,
+    user_id: Uuid,
+    role: Role,
+    client: &ClientInfo,
+) -> Result<IssuedTokens> {
+    let family_id = Uuid::new_v4();
+    let tokens = insert_refresh_token(state, tx, user_id, family_id, role, client).await?;
+    let company_id = tx.company_id();
+    let evicted = sqlx::query_scalar!(
+        r#"update sessions set revoked_at = now(), revoked_reason = 'session_cap'
+           where company_id = $1 and family_id in (
+             select family_id from sessions
+             where company_id = $1 and user_id = $2 and revoked_at is null and rotated_at is null and expires_at > now()
+             order by last_used_at desc, created_at desc
+             offset $3)
+           returning family_id"#,
+        company_id,
+        user_id,
+        state.settings.max_sessions_per_user,
+    )
+    .fetch_all(tx.conn())
+    .await?;
+    if !evicted.is_empty() {
+        tx.audit("session.evicted", "user", Some(user_id), None, Some(json!({ "families": evicted, "reason": "session_cap" }))).await?;
+    }
+    Ok(tokens)
+}
+
+async fn insert_refresh_token(
+    state: &AppState,
+    tx: &mut TenantTx,
+    user_id: Uuid,
+    family_id: Uuid,
+    role: Role,
+    client: &ClientInfo,
+) -> Result<IssuedTokens> {
+    let company_id = tx.company_id();
+    let refresh_token = tokens::new_refresh_token(company_id);
+    let refresh_expires_at = Utc::now() + REFRESH_TTL;
+    sqlx::query!(
+        "insert into sessions (company_id, user_id, family_id, refresh_token_hash, user_agent, ip, expires_at)
+         values ($1, $2, $3, $4, $5, $6::text::inet, $7)",
+        company_id,
+        user_id,
+        family_id,
+        tokens::hash_token(&refresh_token),
+        client.user_agent,
+        client.ip.map(|ip| ip.to_string()),
+        refresh_expires_at,
+    )
+    .execute(tx.conn())
+    .await?;
+    let (access_token, access_expires_at) = state.keys.issue(user_id, company_id, family_id, role);
+    Ok(IssuedTokens { access_token, access_expires_at, refresh_token, refresh_expires_at })
+}
+
+/// Exchanges a refresh token for a new pair. A token that was already rotated
+/// is reuse: the whole family is revoked — unless `allow_concurrent` (browsers)
+/// and the rotation happened moments ago, see [`CONCURRENT_REFRESH_GRACE`].
+pub async fn refresh(state: &AppState, raw: &str, client: &ClientInfo, allow_concurrent: bool) -> Result<RefreshOutcome> {
+    let company_id = tokens::refresh_token_company(raw).ok_or(AppError::Unauthorized)?;
+    let mut tx = TenantTx::begin_unauthenticated(&state.pool, company_id).await?;
+    let row = sqlx::query!(
+        r#"select s.id, s.user_id, s.family_id, s.rotated_at, s.revoked_at, s.expires_at,
+                  u.role as "role: Role", u.deactivated_at
+           from sessions s join users u on u.company_id = s.company_id and u.id = s.user_id
+           where s.company_id = $1 and s.refresh_token_hash = $2
+           for update of s"#,
+        company_id,
+        tokens::hash_token(raw),
+    )
+    .fetch_optional(tx.conn())
+    .await?
+    .ok_or(AppError::Unauthorized)?;
+
+    if row.revoked_at.is_some() || row.expires_at <= Utc::now() || row.deactivated_at.is_some() {
+        return Err(AppError::Unauthorized.into());
+    }
+    let user = CurrentUser::new(row.user_id, company_id, row.family_id, row.role);
+    if let Some(rotated_at) = row.rotated_at {
+        let family_live = sqlx::query_scalar!(
+            r#"select exists(select 1 from sessions where company_id = $1 and family_id = $2
+                             and revoked_at is null and rotated_at is null) as "live!""#,
+            company_id,
+            row.family_id,
+        )
+        .fetch_one(tx.conn())
+        .await?;
+        if allow_concurrent && family_live && Utc::now() - rotated_at < CONCURRENT_REFRESH_GRACE {
+            return Ok(RefreshOutcome::ConcurrentRotation { user });
+        }
+        revoke_family(&mut tx, row.family_id, "reuse_detected").await?;
+        tx.audit("session.reuse_detected", "user", Some(row.user_id), None, Some(json!({ "family_id": row.family_id }))).await?;
+        tx.commit().await?;
+        tracing::warn!(user_id = %row.user_id, family_id = %row.family_id, "refresh token reuse: session family revoked");
+        return Err(AppError::Unauthorized.into());
+    }
+
+    sqlx::query!(
+        "update sessions set rotated_at = now(), last_used_at = now() where company_id = $1 and id = $2",
+        company_id,
+        row.id,
+    )
+    .execute(tx.conn())
+    .await?;
+    let tokens = insert_refresh_token(state, &mut tx, row.user_id, row.family_id, row.role, client).await?;
+    tx.commit().await?;
+    Ok(RefreshOutcome::Rotated { user, tokens })
+}
+
+async fn revoke_family(tx: &mut TenantTx, family_id: Uuid, reason: &str) -> Result<()> {
+    let company_id = tx.company_id();
+    sqlx::query!(
+        "update sessions set revoked_at = now(), revoked_reason = $3
+         where company_id = $1 and family_id = $2 and revoked_at is null",
+        company_id,
+        family_id,
+        reason,
+    )
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// Ends every session of `user_id` (optionally sparing one family).
+pub async fn revoke_user_sessions(tx: &mut TenantTx, user_id: Uuid, except_family: Option<Uuid>, reason: &str) -> Result<u64> {
+    let company_id = tx.company_id();
+    let done = sqlx::query!(
+        "update sessions set revoked_at = now(), revoked_reason = $4
+         where company_id = $1 and user_id = $2 and revoked_at is null
+           and ($3::uuid is null or family_id <> $3)",
+        company_id,
+        user_id,
+        except_family,
+        reason,
+    )
+    .execute(tx.conn())
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// The identity behind valid access-token claims, if its session is still live
+/// and the user still active. One indexed lookup per request; the role is read
+/// fresh, so role changes apply at once.
+pub async fn live_identity(state: &AppState, claims: &AccessClaims) -> Result<Option<CurrentUser>> {
+    let mut tx = TenantTx::begin_unauthenticated(&state.pool, claims.cid).await?;
+    let role = sqlx::query_scalar!(
+        r#"select u.role as "role: Role"
+           from sessions s join users u on u.company_id = s.company_id and u.id = s.user_id
+           where s.company_id = $1 and s.family_id = $2 and s.user_id = $3
+             and s.revoked_at is null and s.rotated_at is null and s.expires_at > now()
+             and u.deactivated_at is null
+           limit 1"#,
+        claims.cid,
+        claims.sid,
+        claims.sub,
+    )
+    .fetch_optional(tx.conn())
+    .await?;
+    tx.commit().await?;
+    Ok(role.map(|role| CurrentUser::new(claims.sub, claims.cid, claims.sid, role)))
+}
+
+pub async fn log_out(state: &AppState, user: &CurrentUser) -> Result<()> {
+    let mut tx = TenantTx::begin(&state.pool, user).await?;
+    revoke_family(&mut tx, user.session_id(), "logout").await?;
+    tx.audit("auth.logout", "user", Some(user.user_id()), None, None).await?;
+    tx.commit().await
+}
+
+pub async fn log_out_everywhere(state: &AppState, user: &CurrentUser) -> Result<()> {
+    let mut tx = TenantTx::begin(&state.pool, user).await?;
+    let ended = revoke_user_sessions(&mut tx, user.user_id(), None, "logout_all").await?;
+    tx.audit("auth.logout_all", "user", Some(user.user_id()), None, Some(json!({ "sessions_ended": ended }))).await?;
+    tx.commit().await
+}
+
+/// The signed-in user as the UI sees them.
+pub async fn session_user(state: &AppState, user: &CurrentUser) -> Result<SessionUser> {
+    let mut tx = TenantTx::begin(&state.pool, user).await?;
+    let session = load_session_user(&mut tx, user.user_id()).await?;
+    tx.commit().await?;
+    Ok(session)
+}
+
+pub async fn load_session_user(tx: &mut TenantTx, user_id: Uuid) -> Result<SessionUser> {
+    let company_id = tx.company_id();
+    let row = sqlx::query!(
+        r#"select u.id, u.name, u.email, u.role as "role: Role", coalesce(u.timezone, c.timezone) as "timezone!",
+                  c.id as company_id, c.name as company_name, c.slug, c.timezone as company_timezone
+           from users u join companies c on c.id = u.company_id
+           where u.company_id = $1 and u.id = $2"#,
+        company_id,
+        user_id,
+    )
+    .fetch_optional(tx.conn())
+    .await?
+    .ok_or(AppError::NotFound)?;
+    Ok(SessionUser {
+        user_id: row.id,
+        name: row.name,
+        email: row.email,
+        role: row.role,
+        timezone: row.timezone,
+        company: CompanyInfo { id: row.company_id, name: row.company_name, slug: row.slug, timezone: row.company_timezone },
+    })
+}

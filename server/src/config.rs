@@ -1,0 +1,153 @@
+//! Settings, read once from the environment. Production refuses to start
+//! with a missing or default secret.
+
+use secrecy::{ExposeSecret, SecretString};
+use sqlx::postgres::PgConnectOptions;
+use std::net::SocketAddr;
+use std::str::FromStr;
+
+/// Used only when `APP_ENV=development` and `JWT_SECRET` is unset.
+const DEVELOPMENT_JWT_SECRET: &str = "fieldbook-development-secret-do-not-use-in-production";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Staging,
+    Production,
+}
+
+impl FromStr for Environment {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "development" | "dev" => Ok(Self::Development),
+            "staging" => Ok(Self::Staging),
+            "production" | "prod" => Ok(Self::Production),
+            other => Err(format!("APP_ENV must be development, staging or production (got {other:?})")),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub environment: Environment,
+    /// Connection as the schema owner: runs migrations, nothing else.
+    pub owner_database: PgConnectOptions,
+    /// Connection as `fieldbook_app`, the role that owns nothing and is bound by row-level security.
+    pub app_database: PgConnectOptions,
+    /// When set, migrations give `fieldbook_app` this password.
+    pub app_database_password: Option<SecretString>,
+    pub jwt_secret: SecretString,
+    pub base_url: String,
+    pub listen_addr: SocketAddr,
+    pub max_sessions_per_user: i64,
+    pub run_migrations: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{0} is required")]
+    Missing(&'static str),
+    #[error("{name} is invalid: {reason}")]
+    Invalid { name: &'static str, reason: String },
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+impl Settings {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let environment = var("APP_ENV")
+            .map(|v| v.parse::<Environment>())
+            .transpose()
+            .map_err(|reason| ConfigError::Invalid { name: "APP_ENV", reason })?
+            .unwrap_or(Environment::Development);
+
+        let database_url = var("DATABASE_URL").ok_or(ConfigError::Missing("DATABASE_URL"))?;
+        let owner_database = PgConnectOptions::from_str(&database_url)
+            .map_err(|e| ConfigError::Invalid { name: "DATABASE_URL", reason: e.to_string() })?;
+        let app_database_password = var("APP_DATABASE_PASSWORD").map(SecretString::from);
+        let app_database = match var("APP_DATABASE_URL") {
+            Some(url) => PgConnectOptions::from_str(&url)
+                .map_err(|e| ConfigError::Invalid { name: "APP_DATABASE_URL", reason: e.to_string() })?,
+            None => app_role_options(&owner_database, app_database_password.as_ref()),
+        };
+
+        let jwt_secret = match (var("JWT_SECRET"), environment) {
+            (Some(secret), _) => secret,
+            (None, Environment::Development) => DEVELOPMENT_JWT_SECRET.to_string(),
+            (None, _) => return Err(ConfigError::Missing("JWT_SECRET")),
+        };
+        if environment != Environment::Development {
+            if jwt_secret == DEVELOPMENT_JWT_SECRET || jwt_secret.contains("change-me") {
+                return Err(ConfigError::Invalid { name: "JWT_SECRET", reason: "the default secret is refused outside development".into() });
+            }
+            if jwt_secret.len() < 32 {
+                return Err(ConfigError::Invalid { name: "JWT_SECRET", reason: "use at least 32 random characters".into() });
+            }
+        }
+
+        let listen_addr = var("LISTEN_ADDR")
+            .or_else(|| var("LEPTOS_SITE_ADDR"))
+            .unwrap_or_else(|| "127.0.0.1:3000".into());
+        let listen_addr = listen_addr
+            .parse()
+            .map_err(|e: std::net::AddrParseError| ConfigError::Invalid { name: "LISTEN_ADDR", reason: e.to_string() })?;
+        let base_url = var("BASE_URL").unwrap_or_else(|| format!("http://{listen_addr}"));
+        let base_url = base_url.trim_end_matches('/').to_string();
+        if environment == Environment::Production && !base_url.starts_with("https://") {
+            return Err(ConfigError::Invalid { name: "BASE_URL", reason: "production must be served over https".into() });
+        }
+        let max_sessions_per_user = match var("MAX_SESSIONS_PER_USER") {
+            Some(v) => v.parse().ok().filter(|n| *n > 0).ok_or(ConfigError::Invalid {
+                name: "MAX_SESSIONS_PER_USER",
+                reason: "must be a positive number".into(),
+            })?,
+            None => 10,
+        };
+        let run_migrations = var("RUN_MIGRATIONS").map(|v| v != "false" && v != "0").unwrap_or(true);
+
+        Ok(Self {
+            environment,
+            owner_database,
+            app_database,
+            app_database_password,
+            jwt_secret: SecretString::from(jwt_secret),
+            base_url,
+            listen_addr,
+            max_sessions_per_user,
+            run_migrations,
+        })
+    }
+
+    /// Cookies carry `Secure` everywhere but local development.
+    pub fn secure_cookies(&self) -> bool {
+        self.environment != Environment::Development
+    }
+
+    /// Settings for tests and tools: development, the given databases, port 0.
+    pub fn for_tests(owner_database: PgConnectOptions) -> Self {
+        let app_database = app_role_options(&owner_database, None);
+        Self {
+            environment: Environment::Development,
+            owner_database,
+            app_database,
+            app_database_password: None,
+            jwt_secret: SecretString::from("test-secret-that-is-long-enough-for-hs256-keys".to_string()),
+            base_url: "http://127.0.0.1".into(),
+            listen_addr: "127.0.0.1:0".parse().expect("valid address"),
+            max_sessions_per_user: 10,
+            run_migrations: false,
+        }
+    }
+}
+
+/// The owner's connection with the user switched to `fieldbook_app`.
+pub fn app_role_options(owner: &PgConnectOptions, password: Option<&SecretString>) -> PgConnectOptions {
+    let options = owner.clone().username(crate::db::APP_ROLE);
+    match password {
+        Some(password) => options.password(password.expose_secret()),
+        None => options.password(""),
+    }
+}

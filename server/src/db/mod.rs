@@ -1,0 +1,84 @@
+//! Connections, migrations and the tenant-scoped transaction.
+
+mod tenant;
+
+pub use tenant::TenantTx;
+
+use crate::config::Settings;
+use anyhow::Context;
+use secrecy::ExposeSecret;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::{Connection, PgConnection};
+use std::time::Duration;
+
+/// The role the application runs as: owns no table, cannot bypass row-level security.
+pub const APP_ROLE: &str = "fieldbook_app";
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+/// The application's pool, connected as [`APP_ROLE`]. Tenant tables are reachable
+/// only through [`TenantTx`]; outside one, row-level security shows no rows.
+#[derive(Clone, Debug)]
+pub struct AppPool(PgPool);
+
+impl AppPool {
+    pub async fn connect(settings: &Settings) -> anyhow::Result<Self> {
+        let pool = PgPoolOptions::new()
+            .max_connections(20)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(settings.app_database.clone())
+            .await
+            .context("connecting as fieldbook_app (APP_DATABASE_URL, or DATABASE_URL with that role)")?;
+        let pool = Self(pool);
+        pool.check_role().await?;
+        Ok(pool)
+    }
+
+    pub fn from_pool(pool: PgPool) -> Self {
+        Self(pool)
+    }
+
+    /// Refuses to run as a role that would make row-level security moot.
+    async fn check_role(&self) -> anyhow::Result<()> {
+        let row = sqlx::query!(
+            r#"select current_user as "name!", r.rolsuper as "is_super!", r.rolbypassrls as "bypass!",
+                      exists(select 1 from pg_tables where schemaname = 'public' and tableowner = current_user) as "owns_tables!"
+               from pg_roles r where r.rolname = current_user"#
+        )
+        .fetch_one(&self.0)
+        .await
+        .context("reading the application role")?;
+        anyhow::ensure!(
+            !(row.is_super || row.bypass || row.owns_tables),
+            "the application connects as {:?}, which is a superuser, bypasses RLS or owns tables; \
+             it must connect as {APP_ROLE}",
+            row.name
+        );
+        Ok(())
+    }
+
+    /// For queries on tables that hold no tenant data (health checks, login throttle).
+    pub(crate) fn untenanted(&self) -> &PgPool {
+        &self.0
+    }
+}
+
+/// Applies pending migrations as the owner, and sets the app role's password if configured.
+pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
+    let mut conn = PgConnection::connect_with(&settings.owner_database)
+        .await
+        .context("connecting as the owner (DATABASE_URL) to migrate")?;
+    MIGRATOR.run(&mut conn).await.context("applying migrations")?;
+    if let Some(password) = &settings.app_database_password {
+        let statement: String = sqlx::query_scalar!(
+            r#"select format('alter role %I password %L', $1::text, $2::text) as "statement!""#,
+            APP_ROLE,
+            password.expose_secret()
+        )
+        .fetch_one(&mut conn)
+        .await?;
+        sqlx::raw_sql(&statement).execute(&mut conn).await.context("setting the fieldbook_app password")?;
+    }
+    conn.close().await.ok();
+    Ok(())
+}

@@ -1,0 +1,18 @@
+//! The HTTP surface besides the Leptos pages: health checks, the token
+//! endpoints for API clients, and the middleware every response passes.
+
+mod api_auth;
+mod health;
+pub mod problem;
+mod rpc_status;
+mod security;
+
+pub use rpc_status::rpc_error_status;
+pub use security::{page_csp, security_headers};
+
+use crate::state::AppState;
+use axum::Router;
+
+pub fn router() -> Router<AppState> {
+    Router::new().merge(health::router()).merge(api_auth::router())
+}

@@ -1,0 +1,13 @@
+//! Fieldbook's server: configuration, database and tenancy, authentication,
+//! the services behind the app's server functions, and the HTTP surface.
+
+pub mod account;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod users;

@@ -1,0 +1,150 @@
+//! Builds the application: migrations, pool, routes, middleware, listener.
+//! Tests build the same application on port 0.
+
+use crate::auth::tokens::JwtKeys;
+use crate::config::{Environment, Settings};
+use crate::db::{self, AppPool};
+use crate::state::AppState;
+use anyhow::Context;
+use app::backend::SharedBackend;
+use app::{shell, App};
+use axum::extract::Request;
+use axum::middleware;
+use axum::Router;
+use http::header::CONTENT_SECURITY_POLICY;
+use leptos::config::{Env, LeptosOptions};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes, ResponseOptions};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    address: SocketAddr,
+}
+
+impl Application {
+    /// Migrates (as the owner, unless disabled), connects as `fieldbook_app`, and binds.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        if settings.run_migrations {
+            db::migrate(&settings).await?;
+            tracing::info!("migrations applied");
+        }
+        let pool = AppPool::connect(&settings).await?;
+        Self::build_with_pool(settings, pool).await
+    }
+
+    pub async fn build_with_pool(settings: Settings, pool: AppPool) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(settings.listen_addr)
+            .await
+            .with_context(|| format!("binding {}", settings.listen_addr))?;
+        let address = listener.local_addr()?;
+        let leptos_options = leptos_options(&settings, address);
+        let state = AppState {
+            pool,
+            keys: Arc::new(JwtKeys::new(&settings.jwt_secret)),
+            settings: Arc::new(settings),
+            leptos_options,
+        };
+        let router = router(state);
+        Ok(Self { listener, router, address })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// Serves until SIGINT/SIGTERM, then finishes in-flight requests.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        tracing::info!("Fieldbook listening on http://{}", self.address);
+        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    }
+}
+
+fn leptos_options(settings: &Settings, address: SocketAddr) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("fieldbook")
+        .site_root(std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()))
+        .site_pkg_dir("pkg")
+        .site_addr(address)
+        .env(if settings.environment == Environment::Development { Env::DEV } else { Env::PROD })
+        .build()
+}
+
+/// Per-request context for pages and server functions: the backend, and the
+/// page's CSP carrying the nonce Leptos uses for its inline scripts.
+fn request_context(backend: SharedBackend) -> impl Fn() + Clone + Send + Sync + 'static {
+    move || {
+        provide_context(backend.clone());
+        if let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<ResponseOptions>()) {
+            response.insert_header(CONTENT_SECURITY_POLICY, crate::http::page_csp(&nonce));
+        }
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let backend: SharedBackend = Arc::new(state.clone());
+    let context = request_context(backend);
+    let options = state.leptos_options.clone();
+    let hsts = state.settings.environment == Environment::Production;
+
+    Router::new()
+        .leptos_routes_with_context(&state, routes, context.clone(), move || shell(options.clone()))
+        .merge(crate::http::router())
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(middleware::from_fn(crate::http::rpc_error_status))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::auth::authenticate))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
+                    let request_id = request
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default();
+                    tracing::info_span!(
+                        "request",
+                        method = %request.method(),
+                        path = %request.uri().path(),
+                        request_id = %request_id,
+                        user_id = tracing::field::Empty,
+                    )
+                }))
+                .layer(PropagateRequestIdLayer::x_request_id())
+                .layer(middleware::from_fn(move |request, next| crate::http::security_headers(request, next, hsts)))
+                .layer(CompressionLayer::new())
+                .layer(TimeoutLayer::with_status_code(http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30))),
+        )
+        .with_state(state)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

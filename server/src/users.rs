@@ -1,0 +1,216 @@
+//! User management: admins list, create, re-role, deactivate and restore the
+//! people of their company.
+
+use crate::auth::service::revoke_user_sessions;
+use crate::auth::{password, CurrentUser};
+use crate::db::TenantTx;
+use crate::error::{OnConstraint, Result};
+use crate::state::AppState;
+use app::auth::Role;
+use app::backend::{RequestContext, UsersBackend};
+use app::error::{AppError, AppResult};
+use app::users::{NewUserForm, UserCursor, UserListQuery, UserPage, UserSummary};
+use async_trait::async_trait;
+use secrecy::SecretString;
+use serde_json::json;
+use uuid::Uuid;
+
+fn summary_json(user: &UserSummary) -> serde_json::Value {
+    json!({ "name": user.name, "email": user.email, "role": user.role, "active": user.active })
+}
+
+async fn find(tx: &mut TenantTx, user_id: Uuid) -> Result<UserSummary> {
+    let company_id = tx.company_id();
+    let user = sqlx::query_as!(
+        UserSummary,
+        r#"select id, name, email, role as "role: Role", deactivated_at is null as "active!", created_at
+           from users where company_id = $1 and id = $2 for update"#,
+        company_id,
+        user_id,
+    )
+    .fetch_optional(tx.conn())
+    .await?
+    .ok_or(AppError::NotFound)?;
+    Ok(user)
+}
+
+pub async fn list(state: &AppState, admin: &CurrentUser, query: UserListQuery) -> Result<UserPage> {
+    admin.require(Role::Admin)?;
+    let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    let company_id = tx.company_id();
+    let search = query.search.trim().to_lowercase();
+    let pattern = (!search.is_empty()).then(|| format!("%{}%", search.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+    let (after_name, after_id) = query.after.map(|c| (Some(c.name.to_lowercase()), Some(c.id))).unwrap_or((None, None));
+    let mut users = sqlx::query_as!(
+        UserSummary,
+        r#"select id, name, email, role as "role: Role", deactivated_at is null as "active!", created_at
+           from users
+           where company_id = $1
+             and ($2::text = 'all' or ($2 = 'active') = (deactivated_at is null))
+             and ($3::user_role is null or role = $3)
+             and ($4::text is null or lower(name) like $4 or email like $4)
+             and ($5::text is null or (lower(name), id) > ($5, $6::uuid))
+           order by lower(name), id
+           limit $7"#,
+        company_id,
+        query.status.as_str(),
+        query.role as Option<Role>,
+        pattern,
+        after_name,
+        after_id,
+        UserPage::SIZE as i64 + 1,
+    )
+    .fetch_all(tx.conn())
+    .await?;
+    tx.commit().await?;
+    let next = (users.len() > UserPage::SIZE).then(|| {
+        users.truncate(UserPage::SIZE);
+        let last = users.last().expect("a full page has a last row");
+        UserCursor { name: last.name.clone(), id: last.id }
+    });
+    Ok(UserPage { users, next })
+}
+
+pub async fn create(state: &AppState, admin: &CurrentUser, form: NewUserForm) -> Result<UserSummary> {
+    admin.require(Role::Admin)?;
+    let valid = form.validate()?;
+    let password_hash = password::hash(SecretString::from(valid.password.expose().to_string())).await?;
+    let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    let company_id = tx.company_id();
+    let user = sqlx::query_as!(
+        UserSummary,
+        r#"insert into users (company_id, email, name, role, password_hash) values ($1, $2, $3, $4, $5)
+           returning id, name, email, role as "role: Role", deactivated_at is null as "active!", created_at"#,
+        company_id,
+        valid.email.as_str(),
+        valid.name.as_str(),
+        valid.role as Role,
+        password_hash,
+    )
+    .fetch_one(tx.conn())
+    .await
+    .on_constraint("users_company_email_key", || AppError::field("email", "Someone in your company already uses this email."))?;
+    tx.audit("user.created", "user", Some(user.id), None, Some(summary_json(&user))).await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+/// Refuses changes that would leave the company without an active admin.
+async fn ensure_other_admin(tx: &mut TenantTx, user_id: Uuid) -> Result<()> {
+    let company_id = tx.company_id();
+    let others = sqlx::query_scalar!(
+        r#"select count(*) as "count!" from users
+           where company_id = $1 and role = 'ADMIN' and deactivated_at is null and id <> $2"#,
+        company_id,
+        user_id,
+    )
+    .fetch_one(tx.conn())
+    .await?;
+    if others == 0 {
+        return Err(AppError::conflict("Your company needs at least one active admin.").into());
+    }
+    Ok(())
+}
+
+pub async fn change_role(state: &AppState, admin: &CurrentUser, user_id: Uuid, role: String) -> Result<UserSummary> {
+    admin.require(Role::Admin)?;
+    let role = Role::parse(&role).map_err(|m| AppError::field("role", m))?;
+    let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    let before = find(&mut tx, user_id).await?;
+    if user_id == admin.user_id() {
+        return Err(AppError::conflict("You can't change your own role. Ask another admin.").into());
+    }
+    if before.role == Role::Admin && role != Role::Admin {
+        ensure_other_admin(&mut tx, user_id).await?;
+    }
+    let company_id = tx.company_id();
+    let after = sqlx::query_as!(
+        UserSummary,
+        r#"update users set role = $3 where company_id = $1 and id = $2
+           returning id, name, email, role as "role: Role", deactivated_at is null as "active!", created_at"#,
+        company_id,
+        user_id,
+        role as Role,
+    )
+    .fetch_one(tx.conn())
+    .await?;
+    tx.audit("user.role_changed", "user", Some(user_id), Some(summary_json(&before)), Some(summary_json(&after))).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+pub async fn deactivate(state: &AppState, admin: &CurrentUser, user_id: Uuid) -> Result<UserSummary> {
+    admin.require(Role::Admin)?;
+    let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    let before = find(&mut tx, user_id).await?;
+    if user_id == admin.user_id() {
+        return Err(AppError::conflict("You can't deactivate yourself.").into());
+    }
+    if !before.active {
+        return Ok(before);
+    }
+    if before.role == Role::Admin {
+        ensure_other_admin(&mut tx, user_id).await?;
+    }
+    let company_id = tx.company_id();
+    let after = sqlx::query_as!(
+        UserSummary,
+        r#"update users set deactivated_at = now() where company_id = $1 and id = $2
+           returning id, name, email, role as "role: Role", deactivated_at is null as "active!", created_at"#,
+        company_id,
+        user_id,
+    )
+    .fetch_one(tx.conn())
+    .await?;
+    let ended = revoke_user_sessions(&mut tx, user_id, None, "deactivated").await?;
+    let mut after_json = summary_json(&after);
+    after_json["sessions_ended"] = json!(ended);
+    tx.audit("user.deactivated", "user", Some(user_id), Some(summary_json(&before)), Some(after_json)).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+pub async fn restore(state: &AppState, admin: &CurrentUser, user_id: Uuid) -> Result<UserSummary> {
+    admin.require(Role::Admin)?;
+    let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    let before = find(&mut tx, user_id).await?;
+    if before.active {
+        return Ok(before);
+    }
+    let company_id = tx.company_id();
+    let after = sqlx::query_as!(
+        UserSummary,
+        r#"update users set deactivated_at = null where company_id = $1 and id = $2
+           returning id, name, email, role as "role: Role", deactivated_at is null as "active!", created_at"#,
+        company_id,
+        user_id,
+    )
+    .fetch_one(tx.conn())
+    .await?;
+    tx.audit("user.restored", "user", Some(user_id), Some(summary_json(&before)), Some(summary_json(&after))).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+#[async_trait]
+impl UsersBackend for AppState {
+    async fn list_users(&self, rq: &RequestContext, query: UserListQuery) -> AppResult<UserPage> {
+        Ok(list(self, &crate::auth::request_user(rq)?, query).await?)
+    }
+
+    async fn create_user(&self, rq: &RequestContext, form: NewUserForm) -> AppResult<UserSummary> {
+        Ok(create(self, &crate::auth::request_user(rq)?, form).await?)
+    }
+
+    async fn change_user_role(&self, rq: &RequestContext, user_id: Uuid, role: String) -> AppResult<UserSummary> {
+        Ok(change_role(self, &crate::auth::request_user(rq)?, user_id, role).await?)
+    }
+
+    async fn deactivate_user(&self, rq: &RequestContext, user_id: Uuid) -> AppResult<UserSummary> {
+        Ok(deactivate(self, &crate::auth::request_user(rq)?, user_id).await?)
+    }
+
+    async fn restore_user(&self, rq: &RequestContext, user_id: Uuid) -> AppResult<UserSummary> {
+        Ok(restore(self, &crate::auth::request_user(rq)?, user_id).await?)
+    }
+}
