@@ -136,7 +136,11 @@ pub fn SignUpPage() -> impl IntoView {
                                 on:input=move |ev| { slug_edited.set(true); slug.set(event_target_value(&ev)); }
                                 aria-invalid=move || field_error(failure, "slug").get().is_some().to_string() />
                         </div>
-                        <p class="hint">"Your team signs in at /" {move || slug.get()} "/login"</p>
+                        <p class="hint">
+                            "Your team signs in at /"
+                            {move || Some(slug.get()).filter(|s| !s.is_empty()).unwrap_or_else(|| "your-company".into())}
+                            "/login"
+                        </p>
                         {move || field_error(failure, "slug").get().map(|m| view! { <p class="field-error">{m}</p> })}
                     </div>
                     <SelectField label="Timezone" name="timezone" value=timezone options=timezone_options

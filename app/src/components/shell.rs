@@ -98,6 +98,7 @@ fn ShellLayout(user: SessionUser) -> impl IntoView {
                     <span class="role-badge">{user.role.label()}</span>
                     <button
                         class="btn btn-ghost btn-small"
+                        aria-label="Log out"
                         on:click=move |_| { log_out.dispatch(LogOut {}); }
                         disabled=move || log_out.pending().get()
                     >
