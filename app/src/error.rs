@@ -106,7 +106,15 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Request(detail) | ServerFnErrorErr::Response(detail) => {
                 Self::Network { detail }
             }
-            ServerFnErrorErr::Deserialization(detail) => Self::Network { detail },
+            // On the server this is the request's arguments failing to parse; in the
+            // browser it is the response failing to parse.
+            ServerFnErrorErr::Deserialization(detail) => {
+                if cfg!(feature = "ssr") {
+                    Self::BadRequest { message: detail }
+                } else {
+                    Self::Network { detail }
+                }
+            }
             _ => Self::Internal,
         }
     }

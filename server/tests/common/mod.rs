@@ -1,0 +1,150 @@
+//! Spawns the real application on port 0 against the fresh database that
+//! `#[sqlx::test]` created (migrated, owned by the test superuser), connecting
+//! as `fieldbook_app` exactly like production.
+#![allow(dead_code)]
+
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{json, Value};
+use server::config::{app_role_options, Settings};
+use server::db::AppPool;
+use server::startup::Application;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct TestApp {
+    pub base: String,
+    /// Superuser connection to the same database: for arranging and inspecting rows.
+    pub db: PgPool,
+    pub settings: Settings,
+}
+
+pub async fn spawn_app(db: PgPool) -> TestApp {
+    spawn_app_with(db, |_| {}).await
+}
+
+pub async fn spawn_app_with(db: PgPool, configure: impl FnOnce(&mut Settings)) -> TestApp {
+    let owner = db.connect_options().as_ref().clone();
+    let mut settings = Settings::for_tests(owner.clone());
+    configure(&mut settings);
+    let app_pool = PgPoolOptions::new()
+        .max_connections(5)
+        .connect_with(app_role_options(&owner, None))
+        .await
+        .expect("connect as fieldbook_app");
+    let app = Application::build_with_pool(settings.clone(), AppPool::from_pool(app_pool))
+        .await
+        .expect("build the application");
+    let base = format!("http://{}", app.address());
+    tokio::spawn(app.run_until_stopped());
+    TestApp { base, db, settings }
+}
+
+/// A browser-like client: keeps cookies.
+pub fn browser() -> Client {
+    Client::builder().cookie_store(true).build().expect("client")
+}
+
+/// An API client: no cookies, tokens passed explicitly.
+pub fn api_client() -> Client {
+    Client::builder().build().expect("client")
+}
+
+pub struct Signed {
+    pub client: Client,
+    pub user: Value,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// Calls a server function (JSON in, JSON out).
+    pub async fn rpc(&self, client: &Client, endpoint: &str, args: Value) -> Response {
+        client.post(self.url(&format!("/rpc/{endpoint}"))).json(&args).send().await.expect("request")
+    }
+
+    pub async fn rpc_ok(&self, client: &Client, endpoint: &str, args: Value) -> Value {
+        let response = self.rpc(client, endpoint, args).await;
+        let status = response.status();
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        assert!(status.is_success(), "{endpoint} answered {status}: {body}");
+        body
+    }
+
+    pub async fn sign_up(&self, slug: &str, email: &str) -> Signed {
+        let client = browser();
+        let user = self
+            .rpc_ok(
+                &client,
+                "auth/sign_up",
+                json!({ "form": signup_form(slug, email) }),
+            )
+            .await;
+        Signed { client, user }
+    }
+
+    pub async fn log_in(&self, slug: &str, email: &str, password: &str) -> Response {
+        let client = browser();
+        self.rpc(&client, "auth/log_in", json!({ "form": { "workspace": slug, "email": email, "password": password } }))
+            .await
+    }
+
+    pub async fn log_in_browser(&self, slug: &str, email: &str) -> Client {
+        let client = browser();
+        let response = self
+            .rpc(&client, "auth/log_in", json!({ "form": { "workspace": slug, "email": email, "password": PASSWORD } }))
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "log in as {email}");
+        client
+    }
+
+    /// Logs in through the token endpoint: (access, refresh).
+    pub async fn api_login(&self, slug: &str, email: &str, password: &str) -> (String, String) {
+        let response = api_client()
+            .post(self.url("/api/v1/auth/login"))
+            .json(&json!({ "workspace": slug, "email": email, "password": password }))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), StatusCode::OK);
+        let body: Value = response.json().await.expect("json");
+        (body["access_token"].as_str().unwrap().into(), body["refresh_token"].as_str().unwrap().into())
+    }
+
+    pub async fn me(&self, access: &str) -> StatusCode {
+        api_client().get(self.url("/api/v1/me")).bearer_auth(access).send().await.expect("request").status()
+    }
+
+    /// Creates a user in the admin's company through the app; returns its id.
+    pub async fn create_user(&self, admin: &Client, name: &str, email: &str, role: &str) -> String {
+        let user = self
+            .rpc_ok(admin, "users/create", json!({ "form": { "name": name, "email": email, "role": role, "password": PASSWORD } }))
+            .await;
+        user["id"].as_str().unwrap().to_string()
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar::<_, i64>(sql).fetch_one(&self.db).await.expect("count query")
+    }
+}
+
+pub fn signup_form(slug: &str, email: &str) -> Value {
+    json!({
+        "company_name": format!("Company {slug}"),
+        "slug": slug,
+        "timezone": "Europe/Berlin",
+        "admin_name": "Ada Admin",
+        "email": email,
+        "password": PASSWORD,
+    })
+}
+
+/// The field an error body names, for validation errors.
+pub fn error_fields(body: &Value) -> Vec<String> {
+    body["errors"]
+        .as_array()
+        .map(|errors| errors.iter().filter_map(|e| e["field"].as_str().map(String::from)).collect())
+        .unwrap_or_default()
+}
