@@ -65,9 +65,7 @@ impl AppError {
     /// The message for `field`, if this error names it.
     pub fn field_message(&self, field: &str) -> Option<String> {
         match self {
-            Self::Validation { errors } => {
-                errors.iter().find(|e| e.field == field).map(|e| e.message.clone())
-            }
+            Self::Validation { errors } => errors.iter().find(|e| e.field == field).map(|e| e.message.clone()),
             _ => None,
         }
     }
@@ -100,12 +98,8 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             // Arguments that do not deserialise are the caller's fault.
-            ServerFnErrorErr::Args(message) | ServerFnErrorErr::MissingArg(message) => {
-                Self::BadRequest { message }
-            }
-            ServerFnErrorErr::Request(detail) | ServerFnErrorErr::Response(detail) => {
-                Self::Network { detail }
-            }
+            ServerFnErrorErr::Args(message) | ServerFnErrorErr::MissingArg(message) => Self::BadRequest { message },
+            ServerFnErrorErr::Request(detail) | ServerFnErrorErr::Response(detail) => Self::Network { detail },
             // On the server this is the request's arguments failing to parse; in the
             // browser it is the response failing to parse.
             ServerFnErrorErr::Deserialization(detail) => {

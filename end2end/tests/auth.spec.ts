@@ -9,6 +9,7 @@ const admin = { name: "Ada Admin", email: `ada@${slug}.test`, password: "correct
 const worker = { name: "Walt Worker", email: `walt@${slug}.test`, password: "ladder-and-bucket-7" };
 const customer = { name: "Cora Customer", email: `cora@${slug}.test`, password: "sunny porch swing 3" };
 
+/** Logs in on a new device (browser context) and waits until the app has opened. */
 async function logIn(browser: Browser, who: { email: string; password: string }, viewport = DESKTOP) {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
@@ -16,6 +17,8 @@ async function logIn(browser: Browser, who: { email: string; password: string },
   await page.getByLabel("Email").fill(who.email);
   await page.getByLabel("Password").fill(who.password);
   await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL(/\/app\//);
+  await waitHydrated(page);
   return { context, page };
 }
 

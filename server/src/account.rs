@@ -68,11 +68,23 @@ pub async fn change_password(state: &AppState, user: &CurrentUser, form: Passwor
         return Err(AppError::field("current_password", "That isn't your current password.").into());
     }
     let hash = password::hash(SecretString::from(new_password.expose().to_string())).await?;
-    sqlx::query!("update users set password_hash = $3 where company_id = $1 and id = $2", company_id, user.user_id(), hash)
-        .execute(tx.conn())
-        .await?;
+    sqlx::query!(
+        "update users set password_hash = $3 where company_id = $1 and id = $2",
+        company_id,
+        user.user_id(),
+        hash
+    )
+    .execute(tx.conn())
+    .await?;
     let ended = revoke_user_sessions(&mut tx, user.user_id(), Some(user.session_id()), "password_changed").await?;
-    tx.audit("user.password_changed", "user", Some(user.user_id()), None, Some(json!({ "other_sessions_ended": ended }))).await?;
+    tx.audit(
+        "user.password_changed",
+        "user",
+        Some(user.user_id()),
+        None,
+        Some(json!({ "other_sessions_ended": ended })),
+    )
+    .await?;
     tx.commit().await
 }
 

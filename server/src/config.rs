@@ -81,23 +81,32 @@ impl Settings {
         };
         if environment != Environment::Development {
             if jwt_secret == DEVELOPMENT_JWT_SECRET || jwt_secret.contains("change-me") {
-                return Err(ConfigError::Invalid { name: "JWT_SECRET", reason: "the default secret is refused outside development".into() });
+                return Err(ConfigError::Invalid {
+                    name: "JWT_SECRET",
+                    reason: "the default secret is refused outside development".into(),
+                });
             }
             if jwt_secret.len() < 32 {
-                return Err(ConfigError::Invalid { name: "JWT_SECRET", reason: "use at least 32 random characters".into() });
+                return Err(ConfigError::Invalid {
+                    name: "JWT_SECRET",
+                    reason: "use at least 32 random characters".into(),
+                });
             }
         }
 
-        let listen_addr = var("LISTEN_ADDR")
-            .or_else(|| var("LEPTOS_SITE_ADDR"))
-            .unwrap_or_else(|| "127.0.0.1:3000".into());
-        let listen_addr = listen_addr
-            .parse()
-            .map_err(|e: std::net::AddrParseError| ConfigError::Invalid { name: "LISTEN_ADDR", reason: e.to_string() })?;
+        let listen_addr =
+            var("LISTEN_ADDR").or_else(|| var("LEPTOS_SITE_ADDR")).unwrap_or_else(|| "127.0.0.1:3000".into());
+        let listen_addr = listen_addr.parse().map_err(|e: std::net::AddrParseError| ConfigError::Invalid {
+            name: "LISTEN_ADDR",
+            reason: e.to_string(),
+        })?;
         let base_url = var("BASE_URL").unwrap_or_else(|| format!("http://{listen_addr}"));
         let base_url = base_url.trim_end_matches('/').to_string();
         if environment == Environment::Production && !base_url.starts_with("https://") {
-            return Err(ConfigError::Invalid { name: "BASE_URL", reason: "production must be served over https".into() });
+            return Err(ConfigError::Invalid {
+                name: "BASE_URL",
+                reason: "production must be served over https".into(),
+            });
         }
         let max_sessions_per_user = match var("MAX_SESSIONS_PER_USER") {
             Some(v) => v.parse().ok().filter(|n| *n > 0).ok_or(ConfigError::Invalid {

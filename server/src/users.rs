@@ -39,7 +39,8 @@ pub async fn list(state: &AppState, admin: &CurrentUser, query: UserListQuery) -
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
     let company_id = tx.company_id();
     let search = query.search.trim().to_lowercase();
-    let pattern = (!search.is_empty()).then(|| format!("%{}%", search.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+    let pattern = (!search.is_empty())
+        .then(|| format!("%{}%", search.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
     let (after_name, after_id) = query.after.map(|c| (Some(c.name.to_lowercase()), Some(c.id))).unwrap_or((None, None));
     let mut users = sqlx::query_as!(
         UserSummary,
@@ -89,7 +90,9 @@ pub async fn create(state: &AppState, admin: &CurrentUser, form: NewUserForm) ->
     )
     .fetch_one(tx.conn())
     .await
-    .on_constraint("users_company_email_key", || AppError::field("email", "Someone in your company already uses this email."))?;
+    .on_constraint("users_company_email_key", || {
+        AppError::field("email", "Someone in your company already uses this email.")
+    })?;
     tx.audit("user.created", "user", Some(user.id), None, Some(summary_json(&user))).await?;
     tx.commit().await?;
     Ok(user)
@@ -134,7 +137,8 @@ pub async fn change_role(state: &AppState, admin: &CurrentUser, user_id: Uuid, r
     )
     .fetch_one(tx.conn())
     .await?;
-    tx.audit("user.role_changed", "user", Some(user_id), Some(summary_json(&before)), Some(summary_json(&after))).await?;
+    tx.audit("user.role_changed", "user", Some(user_id), Some(summary_json(&before)), Some(summary_json(&after)))
+        .await?;
     tx.commit().await?;
     Ok(after)
 }

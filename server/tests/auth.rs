@@ -98,7 +98,8 @@ async fn login_sets_http_only_same_site_cookies_and_works_case_insensitively(db:
     app.sign_up("acme", "ada@example.com").await;
     let response = app.log_in("ACME", "ADA@example.com", PASSWORD).await;
     assert_eq!(response.status(), StatusCode::OK);
-    let cookies: Vec<_> = response.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect();
+    let cookies: Vec<_> =
+        response.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect();
     assert_eq!(cookies.len(), 2);
     for cookie in cookies {
         assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
@@ -296,13 +297,21 @@ async fn changing_the_password_ends_the_other_sessions_and_needs_the_current_one
     let (other_access, _) = app.api_login("acme", "ada@example.com", PASSWORD).await;
 
     let wrong = app
-        .rpc(&signed.client, "account/change_password", json!({ "form": { "current_password": "nope nope nope", "new_password": "a brand new phrase" } }))
+        .rpc(
+            &signed.client,
+            "account/change_password",
+            json!({ "form": { "current_password": "nope nope nope", "new_password": "a brand new phrase" } }),
+        )
         .await;
     assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(error_fields(&wrong.json().await.unwrap()), vec!["current_password"]);
 
-    app.rpc_ok(&signed.client, "account/change_password", json!({ "form": { "current_password": PASSWORD, "new_password": "a brand new phrase" } }))
-        .await;
+    app.rpc_ok(
+        &signed.client,
+        "account/change_password",
+        json!({ "form": { "current_password": PASSWORD, "new_password": "a brand new phrase" } }),
+    )
+    .await;
     assert_eq!(app.me(&other_access).await, StatusCode::UNAUTHORIZED);
     assert_ne!(app.rpc_ok(&signed.client, "auth/session", json!({})).await, Value::Null, "this session stays");
     assert_eq!(app.log_in("acme", "ada@example.com", "a brand new phrase").await.status(), StatusCode::OK);

@@ -43,7 +43,10 @@ async fn pages_get_a_csp_whose_nonce_matches_their_inline_scripts(db: PgPool) {
     let nonce = csp.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).expect("a nonce").to_string();
     assert!(csp.contains("'wasm-unsafe-eval'"));
     let html = response.text().await.unwrap();
-    assert!(html.contains(&format!("<script type=\"module\" nonce=\"{nonce}\">")), "hydration script carries the nonce");
+    assert!(
+        html.contains(&format!("<script type=\"module\" nonce=\"{nonce}\">")),
+        "hydration script carries the nonce"
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -65,7 +68,11 @@ fn production_refuses_a_missing_or_default_secret() {
             .output()
             .unwrap()
     };
-    let base = [("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none"), ("APP_ENV", "production"), ("BASE_URL", "https://fieldbook.example")];
+    let base = [
+        ("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none"),
+        ("APP_ENV", "production"),
+        ("BASE_URL", "https://fieldbook.example"),
+    ];
     let missing = run(&base);
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("JWT_SECRET is required"));

@@ -12,11 +12,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 async fn app_role_pool(db: &PgPool) -> PgPool {
-    PgPoolOptions::new()
-        .max_connections(2)
-        .connect_with(app_role_options(&db.connect_options(), None))
-        .await
-        .unwrap()
+    PgPoolOptions::new().max_connections(2).connect_with(app_role_options(&db.connect_options(), None)).await.unwrap()
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -49,7 +45,11 @@ async fn a_tenant_transaction_sees_only_its_company_and_cannot_write_into_anothe
 
     let pool = app_role_pool(&db).await;
     let mut tx = pool.begin().await.unwrap();
-    sqlx::query("select set_config('app.company_id', $1, true)").bind(acme_id.to_string()).execute(&mut *tx).await.unwrap();
+    sqlx::query("select set_config('app.company_id', $1, true)")
+        .bind(acme_id.to_string())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
     let emails: Vec<String> = sqlx::query_scalar("select email from users").fetch_all(&mut *tx).await.unwrap();
     assert_eq!(emails, vec!["ada@example.com"]);
     let by_id: Option<String> = sqlx::query_scalar("select email from users where company_id = $1")
@@ -58,7 +58,11 @@ async fn a_tenant_transaction_sees_only_its_company_and_cannot_write_into_anothe
         .await
         .unwrap();
     assert_eq!(by_id, None, "B's rows are invisible even when asked for by id");
-    let updated = sqlx::query("update users set name = 'pwned' where company_id = $1").bind(bobs_id).execute(&mut *tx).await.unwrap();
+    let updated = sqlx::query("update users set name = 'pwned' where company_id = $1")
+        .bind(bobs_id)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
     assert_eq!(updated.rows_affected(), 0);
     let insert = sqlx::query("insert into users (company_id, email, name, role, password_hash) values ($1, 'x@example.com', 'X', 'ADMIN', 'h')")
         .bind(bobs_id)
@@ -86,11 +90,12 @@ async fn composite_foreign_keys_refuse_rows_that_point_into_another_company(db: 
     .await;
     let error = result.expect_err("composite foreign key");
     assert!(error.to_string().contains("sessions_user_fkey"), "{error}");
-    let audit = sqlx::query("insert into audit_log (company_id, actor_user_id, action, entity_type) values ($1, $2, 'x', 'y')")
-        .bind(acme_id)
-        .bind(bob_user)
-        .execute(&app.db)
-        .await;
+    let audit =
+        sqlx::query("insert into audit_log (company_id, actor_user_id, action, entity_type) values ($1, $2, 'x', 'y')")
+            .bind(acme_id)
+            .bind(bob_user)
+            .execute(&app.db)
+            .await;
     assert!(audit.unwrap_err().to_string().contains("audit_log_actor_fkey"));
 }
 
@@ -110,7 +115,11 @@ async fn another_companys_admin_gets_404_for_every_user_endpoint_and_changes_not
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{endpoint}");
     }
     let listed = app
-        .rpc_ok(&intruder.client, "users/list", json!({ "query": { "status": "all", "role": null, "search": "walt", "after": null } }))
+        .rpc_ok(
+            &intruder.client,
+            "users/list",
+            json!({ "query": { "status": "all", "role": null, "search": "walt", "after": null } }),
+        )
         .await;
     assert_eq!(listed["users"].as_array().unwrap().len(), 0, "B's list never shows A's people");
     let (role, deactivated): (String, bool) =

@@ -23,7 +23,10 @@ async fn only_admins_manage_users(db: PgPool) {
 
     let calls: Vec<(&str, Value)> = vec![
         ("users/list", list_query()),
-        ("users/create", json!({ "form": { "name": "X", "email": "x@example.com", "role": "ADMIN", "password": PASSWORD } })),
+        (
+            "users/create",
+            json!({ "form": { "name": "X", "email": "x@example.com", "role": "ADMIN", "password": PASSWORD } }),
+        ),
         ("users/change_role", json!({ "user_id": worker_id, "role": "ADMIN" })),
         ("users/deactivate", json!({ "user_id": worker_id })),
         ("users/restore", json!({ "user_id": worker_id })),
@@ -56,15 +59,27 @@ async fn admins_list_filter_and_search_their_people(db: PgPool) {
     let all = app.rpc_ok(&admin.client, "users/list", list_query()).await;
     assert_eq!(names(all), vec!["Ada Admin", "Cora Customer", "Walt Worker"]);
     let active = app
-        .rpc_ok(&admin.client, "users/list", json!({ "query": { "status": "active", "role": null, "search": "", "after": null } }))
+        .rpc_ok(
+            &admin.client,
+            "users/list",
+            json!({ "query": { "status": "active", "role": null, "search": "", "after": null } }),
+        )
         .await;
     assert_eq!(names(active), vec!["Ada Admin", "Cora Customer"]);
     let searched = app
-        .rpc_ok(&admin.client, "users/list", json!({ "query": { "status": "all", "role": null, "search": "WALT@", "after": null } }))
+        .rpc_ok(
+            &admin.client,
+            "users/list",
+            json!({ "query": { "status": "all", "role": null, "search": "WALT@", "after": null } }),
+        )
         .await;
     assert_eq!(names(searched), vec!["Walt Worker"]);
     let customers = app
-        .rpc_ok(&admin.client, "users/list", json!({ "query": { "status": "all", "role": "CUSTOMER", "search": "", "after": null } }))
+        .rpc_ok(
+            &admin.client,
+            "users/list",
+            json!({ "query": { "status": "all", "role": "CUSTOMER", "search": "", "after": null } }),
+        )
         .await;
     assert_eq!(names(customers), vec!["Cora Customer"]);
 }
@@ -83,7 +98,8 @@ async fn creating_a_user_validates_every_field_and_writes_nothing_on_error(db: P
         ("password", json!("123"), "Use at least 10 characters."),
     ];
     for (field, value, message) in cases {
-        let mut form = json!({ "name": "New Person", "email": "new@example.com", "role": "WORKER", "password": PASSWORD });
+        let mut form =
+            json!({ "name": "New Person", "email": "new@example.com", "role": "WORKER", "password": PASSWORD });
         form[field] = value;
         let response = app.rpc(&admin.client, "users/create", json!({ "form": form })).await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{field}");
@@ -105,7 +121,10 @@ async fn role_changes_are_audited_and_the_last_admin_is_protected(db: PgPool) {
     let changed = app.rpc_ok(&admin.client, "users/change_role", json!({ "user_id": walt, "role": "ADMIN" })).await;
     assert_eq!(changed["role"], "ADMIN");
     let audit: (Value, Value) =
-        sqlx::query_as("select before, after from audit_log where action = 'user.role_changed'").fetch_one(&app.db).await.unwrap();
+        sqlx::query_as("select before, after from audit_log where action = 'user.role_changed'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
     assert_eq!((audit.0["role"].clone(), audit.1["role"].clone()), (json!("WORKER"), json!("ADMIN")));
 
     let own = app.rpc(&admin.client, "users/change_role", json!({ "user_id": ada_id, "role": "WORKER" })).await;
@@ -134,7 +153,10 @@ async fn deactivating_ends_sessions_in_the_same_transaction_and_restore_reverses
     let user = app.rpc_ok(&admin.client, "users/deactivate", json!({ "user_id": walt })).await;
     assert_eq!(user["active"], false);
     assert_eq!(
-        app.count(&format!("select count(*) from sessions where user_id = '{walt}' and revoked_reason = 'deactivated'")).await,
+        app.count(&format!(
+            "select count(*) from sessions where user_id = '{walt}' and revoked_reason = 'deactivated'"
+        ))
+        .await,
         2
     );
     let after: Value = sqlx::query_scalar("select after from audit_log where action = 'user.deactivated'")

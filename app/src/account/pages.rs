@@ -29,7 +29,8 @@ pub fn AccountPage() -> impl IntoView {
 fn ProfileSection() -> impl IntoView {
     let user = use_user();
     let name = RwSignal::new(user.name.clone());
-    let timezone = RwSignal::new(if user.timezone == user.company.timezone { String::new() } else { user.timezone.clone() });
+    let timezone =
+        RwSignal::new(if user.timezone == user.company.timezone { String::new() } else { user.timezone.clone() });
     let failure = RwSignal::new(None::<AppError>);
     let saved = RwSignal::new(false);
     let action = ServerAction::<UpdateProfile>::new();

@@ -23,7 +23,8 @@ fn local_storage() -> Option<web_sys::Storage> {
 fn browser_timezone() -> Option<String> {
     #[cfg(feature = "hydrate")]
     {
-        let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new()).resolved_options();
+        let options =
+            js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new()).resolved_options();
         js_sys::Reflect::get(&options, &"timeZone".into()).ok()?.as_string()
     }
     #[cfg(not(feature = "hydrate"))]
@@ -237,10 +238,7 @@ pub fn LoginPage() -> impl IntoView {
 #[component]
 pub fn WorkspaceLoginPage() -> impl IntoView {
     let params = use_params_map();
-    let workspace = Resource::new(
-        move || params.get().get("slug").unwrap_or_default(),
-        |slug| get_workspace(slug),
-    );
+    let workspace = Resource::new(move || params.get().get("slug").unwrap_or_default(), get_workspace);
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

@@ -141,6 +141,10 @@ impl LoginForm {
         if self.password.is_empty() {
             errors.push(FieldError::new("password", "Enter your password."));
         }
-        if errors.is_empty() { Ok(()) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 }

@@ -47,14 +47,8 @@ fn nav_items(role: Role) -> Vec<NavItem> {
             item("/app/users", "Team", "users"),
             item("/app/account", "Account", "account"),
         ],
-        Role::Worker => vec![
-            item("/app/my-jobs", "My jobs", "jobs"),
-            item("/app/account", "Account", "account"),
-        ],
-        Role::Customer => vec![
-            item("/app/portal", "Our jobs", "jobs"),
-            item("/app/account", "Account", "account"),
-        ],
+        Role::Worker => vec![item("/app/my-jobs", "My jobs", "jobs"), item("/app/account", "Account", "account")],
+        Role::Customer => vec![item("/app/portal", "Our jobs", "jobs"), item("/app/account", "Account", "account")],
     }
 }
 

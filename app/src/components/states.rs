@@ -4,11 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
-pub fn EmptyState(
-    icon: &'static str,
-    title: &'static str,
-    children: Children,
-) -> impl IntoView {
+pub fn EmptyState(icon: &'static str, title: &'static str, children: Children) -> impl IntoView {
     view! {
         <div class="empty-state">
             <div class="empty-icon"><Icon name=icon /></div>

@@ -64,7 +64,18 @@ mod tests {
 
     #[test]
     fn rejects_malformed_addresses() {
-        for bad in ["", "   ", "plain", "@example.com", "a@", "a@example", "a@.com", "a@example..com", "a b@example.com", "a@exa mple.com"] {
+        for bad in [
+            "",
+            "   ",
+            "plain",
+            "@example.com",
+            "a@",
+            "a@example",
+            "a@.com",
+            "a@example..com",
+            "a b@example.com",
+            "a@exa mple.com",
+        ] {
             assert!(EmailAddress::parse(bad).is_err(), "{bad:?} should be rejected");
         }
         assert!(EmailAddress::parse(&format!("{}@example.com", "a".repeat(250))).is_err());

@@ -92,8 +92,6 @@ impl NewUserForm {
         let email = checks.check("email", EmailAddress::parse(&self.email));
         let role = checks.check("role", Role::parse(&self.role));
         let password = checks.check("password", Password::parse(&self.password));
-        checks.finish(|| {
-            Some(ValidNewUser { name: name?, email: email?, role: role?, password: password? })
-        })
+        checks.finish(|| Some(ValidNewUser { name: name?, email: email?, role: role?, password: password? }))
     }
 }

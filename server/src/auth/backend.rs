@@ -81,7 +81,9 @@ impl AuthBackend for AppState {
         let mut zones: Vec<String> = chrono_tz::TZ_VARIANTS
             .iter()
             .map(|tz| tz.name().to_string())
-            .filter(|name| name == "UTC" || (name.contains('/') && !name.starts_with("Etc/") && !name.starts_with("SystemV/")))
+            .filter(|name| {
+                name == "UTC" || (name.contains('/') && !name.starts_with("Etc/") && !name.starts_with("SystemV/"))
+            })
             .collect();
         zones.sort();
         zones

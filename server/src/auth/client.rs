@@ -14,10 +14,7 @@ impl ClientInfo {
     pub fn from_parts(headers: &http::HeaderMap, extensions: &http::Extensions) -> Self {
         Self {
             ip: extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()),
-            user_agent: headers
-                .get(USER_AGENT)
-                .and_then(|v| v.to_str().ok())
-                .map(|v| v.chars().take(400).collect()),
+            user_agent: headers.get(USER_AGENT).and_then(|v| v.to_str().ok()).map(|v| v.chars().take(400).collect()),
         }
     }
 }
@@ -25,14 +22,22 @@ impl ClientInfo {
 /// A short device label from a User-Agent ("Chrome on Android").
 pub fn device_label(user_agent: Option<&str>) -> String {
     let Some(ua) = user_agent else { return "Unknown device".into() };
-    let browser = [("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari")]
-        .iter()
-        .find(|(needle, _)| ua.contains(needle))
-        .map(|(_, name)| *name);
-    let os = [("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Windows", "Windows"), ("Mac OS X", "macOS"), ("Linux", "Linux")]
-        .iter()
-        .find(|(needle, _)| ua.contains(needle))
-        .map(|(_, name)| *name);
+    let browser =
+        [("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari")]
+            .iter()
+            .find(|(needle, _)| ua.contains(needle))
+            .map(|(_, name)| *name);
+    let os = [
+        ("Android", "Android"),
+        ("iPhone", "iPhone"),
+        ("iPad", "iPad"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("Linux", "Linux"),
+    ]
+    .iter()
+    .find(|(needle, _)| ua.contains(needle))
+    .map(|(_, name)| *name);
     match (browser, os) {
         (Some(b), Some(o)) => format!("{b} on {o}"),
         (Some(b), None) => b.to_string(),

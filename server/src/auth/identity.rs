@@ -47,7 +47,11 @@ impl CurrentUser {
 
     /// Fails with 403 unless the user has `role`.
     pub fn require(&self, role: Role) -> Result<(), AppError> {
-        if self.role == role { Ok(()) } else { Err(AppError::Forbidden) }
+        if self.role == role {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 
     /// The identity the middleware attached to a request, or 401.
@@ -94,7 +98,11 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
             let client = ClientInfo::from_parts(request.headers(), request.extensions());
             match service::refresh(&state, &refresh, &client, true).await {
                 Ok(RefreshOutcome::Rotated { user, tokens }) => {
-                    set_cookies.extend(cookies::session(&tokens.access_token, &tokens.refresh_token, state.settings.secure_cookies()));
+                    set_cookies.extend(cookies::session(
+                        &tokens.access_token,
+                        &tokens.refresh_token,
+                        state.settings.secure_cookies(),
+                    ));
                     identity = Some(user);
                 }
                 Ok(RefreshOutcome::ConcurrentRotation { user }) => identity = Some(user),

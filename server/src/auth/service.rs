@@ -38,13 +38,9 @@ pub enum RefreshOutcome {
 pub async fn company_by_slug(pool: &AppPool, slug: &str) -> Result<Option<CompanyInfo>> {
     let mut tx = pool.untenanted().begin().await?;
     sqlx::query!("select set_config('app.company_slug', $1, true)", slug).fetch_one(&mut *tx).await?;
-    let company = sqlx::query_as!(
-        CompanyInfo,
-        "select id, name, slug, timezone from companies where slug = $1",
-        slug
-    )
-    .fetch_optional(&mut *tx)
-    .await?;
+    let company = sqlx::query_as!(CompanyInfo, "select id, name, slug, timezone from companies where slug = $1", slug)
+        .fetch_optional(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(company)
 }
@@ -82,8 +78,22 @@ pub async fn sign_up(state: &AppState, form: SignUpForm, client: &ClientInfo) ->
     .fetch_one(tx.conn())
     .await?;
     tx.set_actor(user_id);
-    tx.audit("company.created", "company", Some(company_id), None, Some(json!({ "name": company.name, "slug": company.slug, "timezone": company.timezone }))).await?;
-    tx.audit("user.created", "user", Some(user_id), None, Some(json!({ "email": valid.email.as_str(), "name": valid.admin_name.as_str(), "role": "ADMIN" }))).await?;
+    tx.audit(
+        "company.created",
+        "company",
+        Some(company_id),
+        None,
+        Some(json!({ "name": company.name, "slug": company.slug, "timezone": company.timezone })),
+    )
+    .await?;
+    tx.audit(
+        "user.created",
+        "user",
+        Some(user_id),
+        None,
+        Some(json!({ "email": valid.email.as_str(), "name": valid.admin_name.as_str(), "role": "ADMIN" })),
+    )
+    .await?;
     let tokens = start_session(state, &mut tx, user_id, Role::Admin, client).await?;
     tx.commit().await?;
 
@@ -173,7 +183,14 @@ async fn start_session(
     .fetch_all(tx.conn())
     .await?;
     if !evicted.is_empty() {
-        tx.audit("session.evicted", "user", Some(user_id), None, Some(json!({ "families": evicted, "reason": "session_cap" }))).await?;
+        tx.audit(
+            "session.evicted",
+            "user",
+            Some(user_id),
+            None,
+            Some(json!({ "families": evicted, "reason": "session_cap" })),
+        )
+        .await?;
     }
     Ok(tokens)
 }
@@ -209,7 +226,12 @@ async fn insert_refresh_token(
 /// Exchanges a refresh token for a new pair. A token that was already rotated
 /// is reuse: the whole family is revoked — unless `allow_concurrent` (browsers)
 /// and the rotation happened moments ago, see [`CONCURRENT_REFRESH_GRACE`].
-pub async fn refresh(state: &AppState, raw: &str, client: &ClientInfo, allow_concurrent: bool) -> Result<RefreshOutcome> {
+pub async fn refresh(
+    state: &AppState,
+    raw: &str,
+    client: &ClientInfo,
+    allow_concurrent: bool,
+) -> Result<RefreshOutcome> {
     let company_id = tokens::refresh_token_company(raw).ok_or(AppError::Unauthorized)?;
     let mut tx = TenantTx::begin_unauthenticated(&state.pool, company_id).await?;
     let row = sqlx::query!(
@@ -242,7 +264,14 @@ pub async fn refresh(state: &AppState, raw: &str, client: &ClientInfo, allow_con
             return Ok(RefreshOutcome::ConcurrentRotation { user });
         }
         revoke_family(&mut tx, row.family_id, "reuse_detected").await?;
-        tx.audit("session.reuse_detected", "user", Some(row.user_id), None, Some(json!({ "family_id": row.family_id }))).await?;
+        tx.audit(
+            "session.reuse_detected",
+            "user",
+            Some(row.user_id),
+            None,
+            Some(json!({ "family_id": row.family_id })),
+        )
+        .await?;
         tx.commit().await?;
         tracing::warn!(user_id = %row.user_id, family_id = %row.family_id, "refresh token reuse: session family revoked");
         return Err(AppError::Unauthorized.into());
@@ -275,7 +304,12 @@ async fn revoke_family(tx: &mut TenantTx, family_id: Uuid, reason: &str) -> Resu
 }
 
 /// Ends every session of `user_id` (optionally sparing one family).
-pub async fn revoke_user_sessions(tx: &mut TenantTx, user_id: Uuid, except_family: Option<Uuid>, reason: &str) -> Result<u64> {
+pub async fn revoke_user_sessions(
+    tx: &mut TenantTx,
+    user_id: Uuid,
+    except_family: Option<Uuid>,
+    reason: &str,
+) -> Result<u64> {
     let company_id = tx.company_id();
     let done = sqlx::query!(
         "update sessions set revoked_at = now(), revoked_reason = $4
@@ -354,6 +388,11 @@ pub async fn load_session_user(tx: &mut TenantTx, user_id: Uuid) -> Result<Sessi
         email: row.email,
         role: row.role,
         timezone: row.timezone,
-        company: CompanyInfo { id: row.company_id, name: row.company_name, slug: row.slug, timezone: row.company_timezone },
+        company: CompanyInfo {
+            id: row.company_id,
+            name: row.company_name,
+            slug: row.slug,
+            timezone: row.company_timezone,
+        },
     })
 }

@@ -73,8 +73,6 @@ pub async fn record_failure(pool: &AppPool, keys: &ThrottleKeys) -> Result<()> {
 
 /// A successful sign-in clears the account's count (not the address's).
 pub async fn clear_account(pool: &AppPool, keys: &ThrottleKeys) -> Result<()> {
-    sqlx::query!("delete from login_throttle where key_hash = $1", &keys.account)
-        .execute(pool.untenanted())
-        .await?;
+    sqlx::query!("delete from login_throttle where key_hash = $1", &keys.account).execute(pool.untenanted()).await?;
     Ok(())
 }

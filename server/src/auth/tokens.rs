@@ -71,16 +71,17 @@ impl JwtKeys {
 
     /// Encodes arbitrary claims (tests use it to mint expired tokens).
     pub fn encode_claims(&self, claims: &AccessClaims) -> String {
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding).expect("HS256 encoding cannot fail")
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
+            .expect("HS256 encoding cannot fail")
     }
 
     pub fn decode(&self, token: &str) -> Result<AccessClaims, AccessError> {
-        jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &self.validation)
-            .map(|data| data.claims)
-            .map_err(|e| match e.kind() {
+        jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &self.validation).map(|data| data.claims).map_err(
+            |e| match e.kind() {
                 jsonwebtoken::errors::ErrorKind::ExpiredSignature => AccessError::Expired,
                 _ => AccessError::Invalid,
-            })
+            },
+        )
     }
 }
 

@@ -75,13 +75,7 @@ impl TestApp {
 
     pub async fn sign_up(&self, slug: &str, email: &str) -> Signed {
         let client = browser();
-        let user = self
-            .rpc_ok(
-                &client,
-                "auth/sign_up",
-                json!({ "form": signup_form(slug, email) }),
-            )
-            .await;
+        let user = self.rpc_ok(&client, "auth/sign_up", json!({ "form": signup_form(slug, email) })).await;
         Signed { client, user }
     }
 
@@ -120,7 +114,11 @@ impl TestApp {
     /// Creates a user in the admin's company through the app; returns its id.
     pub async fn create_user(&self, admin: &Client, name: &str, email: &str, role: &str) -> String {
         let user = self
-            .rpc_ok(admin, "users/create", json!({ "form": { "name": name, "email": email, "role": role, "password": PASSWORD } }))
+            .rpc_ok(
+                admin,
+                "users/create",
+                json!({ "form": { "name": name, "email": email, "role": role, "password": PASSWORD } }),
+            )
             .await;
         user["id"].as_str().unwrap().to_string()
     }
