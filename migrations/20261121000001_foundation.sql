@@ -149,28 +149,28 @@ alter table companies force row level security;
 -- A tenant transaction sees its own company. Before sign-in, a transaction that declares
 -- the slug it is resolving (app.company_slug) may read that one row, nothing else.
 create policy companies_tenant on companies
-  using (id = current_company_id())
-  with check (id = current_company_id());
+  using (id = (select current_company_id()))
+  with check (id = (select current_company_id()));
 create policy companies_slug_lookup on companies for select
   using (slug = nullif(current_setting('app.company_slug', true), ''));
 
 alter table users enable row level security;
 alter table users force row level security;
 create policy users_tenant on users
-  using (company_id = current_company_id())
-  with check (company_id = current_company_id());
+  using (company_id = (select current_company_id()))
+  with check (company_id = (select current_company_id()));
 
 alter table sessions enable row level security;
 alter table sessions force row level security;
 create policy sessions_tenant on sessions
-  using (company_id = current_company_id())
-  with check (company_id = current_company_id());
+  using (company_id = (select current_company_id()))
+  with check (company_id = (select current_company_id()));
 
 alter table audit_log enable row level security;
 alter table audit_log force row level security;
 create policy audit_log_tenant on audit_log
-  using (company_id = current_company_id())
-  with check (company_id = current_company_id());
+  using (company_id = (select current_company_id()))
+  with check (company_id = (select current_company_id()));
 
 grant select, insert, update, delete on all tables in schema public to fieldbook_app;
 -- The audit trail is append-only for the application.
