@@ -1,5 +1,7 @@
 //! Fieldbook's pages, components, server functions and shared types. Compiled
 //! twice: with `ssr` into the server, with `hydrate` into the browser's WASM.
+// Leptos views are deeply nested types; release builds need more room to lay them out.
+#![recursion_limit = "256"]
 
 pub mod account;
 pub mod auth;

@@ -91,9 +91,11 @@ pub async fn change_password(state: &AppState, user: &CurrentUser, form: Passwor
 pub async fn list_sessions(state: &AppState, user: &CurrentUser) -> Result<Vec<DeviceSession>> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
     let company_id = tx.company_id();
+    let timezone =
+        load_session_user(&mut tx, user.user_id()).await?.timezone.parse::<chrono_tz::Tz>().unwrap_or(chrono_tz::UTC);
     // The live row of each family carries the latest use; the family's first row its start.
     let rows = sqlx::query!(
-        r#"select s.family_id, s.user_agent, s.ip::text as ip, s.last_used_at,
+        r#"select s.family_id, s.user_agent, host(s.ip) as ip, s.last_used_at,
                   (select min(f.created_at) from sessions f where f.company_id = s.company_id and f.family_id = s.family_id) as "signed_in_at!"
            from sessions s
            where s.company_id = $1 and s.user_id = $2
@@ -112,6 +114,7 @@ pub async fn list_sessions(state: &AppState, user: &CurrentUser) -> Result<Vec<D
             device: device_label(row.user_agent.as_deref()),
             ip: row.ip,
             signed_in_at: row.signed_in_at,
+            last_active: row.last_used_at.with_timezone(&timezone).format("%-d %b %Y, %H:%M").to_string(),
             last_used_at: row.last_used_at,
             current: row.family_id == user.session_id(),
         })

@@ -1,7 +1,7 @@
 use super::api::{list_sessions, ChangePassword, RevokeSession, UpdateProfile};
 use super::{PasswordChangeForm, ProfileForm};
-use crate::auth::api::LogOutEverywhere;
-use crate::components::{field_error, hard_navigate, use_user, Banner, Field, SubmitButton};
+use crate::auth::api::{list_timezones, LogOutEverywhere};
+use crate::components::{field_error, hard_navigate, use_user, Banner, Field, SelectField, SubmitButton};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -34,6 +34,18 @@ fn ProfileSection() -> impl IntoView {
     let failure = RwSignal::new(None::<AppError>);
     let saved = RwSignal::new(false);
     let action = ServerAction::<UpdateProfile>::new();
+    let zones = Resource::new(|| (), |_| list_timezones());
+    let company_default = format!("Company default ({})", user.company.timezone.replace('_', " "));
+    let timezone_options = Signal::derive(move || {
+        let mut options = vec![(String::new(), company_default.clone())];
+        let current = timezone.get();
+        let listed = zones.get().and_then(Result::ok).unwrap_or_default();
+        if !current.is_empty() && !listed.contains(&current) {
+            options.push((current.clone(), current.replace('_', " ")));
+        }
+        options.extend(listed.into_iter().map(|z| (z.clone(), z.replace('_', " "))));
+        options
+    });
     Effect::new(move |_| match action.value().get() {
         Some(Ok(_)) => {
             failure.set(None);
@@ -60,8 +72,8 @@ fn ProfileSection() -> impl IntoView {
                 <Banner failure />
                 {move || saved.get().then(|| view! { <div class="banner banner-success" role="status">"Profile saved."</div> })}
                 <Field label="Name" name="name" value=name error=field_error(failure, "name") autocomplete="name" maxlength=120 />
-                <Field label="Timezone" name="timezone" value=timezone error=field_error(failure, "timezone")
-                    placeholder="Company default" hint="Leave empty to use your company's timezone." />
+                <SelectField label="Timezone" name="timezone" value=timezone options=timezone_options
+                    error=field_error(failure, "timezone") hint="Times are shown to you in this timezone." />
                 <div class="form-actions"><SubmitButton label="Save profile" busy_label="Saving…" pending=action.pending() /></div>
             </form>
         </section>
@@ -151,7 +163,7 @@ fn SessionsSection() -> impl IntoView {
                                                 <strong>{s.device.clone()}</strong>
                                                 {s.current.then(|| view! { <span class="role-badge">"This device"</span> })}
                                                 <p class="muted">
-                                                    {format!("Last active {} UTC", s.last_used_at.format("%Y-%m-%d %H:%M"))}
+                                                    {format!("Last active {}", s.last_active)}
                                                     {s.ip.clone().map(|ip| format!(" · {ip}"))}
                                                 </p>
                                             </div>

@@ -56,5 +56,7 @@ pub struct DeviceSession {
     pub ip: Option<String>,
     pub signed_in_at: DateTime<Utc>,
     pub last_used_at: DateTime<Utc>,
+    /// `last_used_at` in the user's timezone, ready to show ("21 Nov 2026, 09:23").
+    pub last_active: String,
     pub current: bool,
 }

@@ -1,6 +1,6 @@
 //! The auth server functions' implementation: cookies in, cookies out.
 
-use super::cookies::{self, REFRESH_COOKIE};
+use super::cookies;
 use super::{service, ClientInfo, CurrentUser, IssuedTokens};
 use crate::state::AppState;
 use app::auth::{LoginForm, SessionUser, SignUpForm, WorkspaceInfo};
@@ -54,11 +54,10 @@ impl AuthBackend for AppState {
         Ok(user)
     }
 
+    /// Ends this session if there is one; the cookies are cleared either way.
     async fn log_out(&self, rq: &RequestContext) -> AppResult<()> {
         if let Ok(user) = request_user(rq) {
             service::log_out(self, &user).await?;
-        } else if cookies::read(&rq.parts.headers, REFRESH_COOKIE).is_some() {
-            tracing::debug!("log out without a live session: clearing cookies only");
         }
         self.clear_session_cookies(rq);
         Ok(())

@@ -55,6 +55,13 @@ pub async fn check(pool: &AppPool, keys: &ThrottleKeys) -> Result<()> {
 }
 
 pub async fn record_failure(pool: &AppPool, keys: &ThrottleKeys) -> Result<()> {
+    // Windows long over are dead weight; prune a few on each failure so the table stays small.
+    sqlx::query!(
+        "delete from login_throttle where key_hash in
+           (select key_hash from login_throttle where window_start < now() - interval '1 day' limit 100)"
+    )
+    .execute(pool.untenanted())
+    .await?;
     sqlx::query!(
         r#"insert into login_throttle (key_hash, window_start, failures)
            select k, now(), 1 from unnest($1::bytea[]) as k
