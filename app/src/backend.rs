@@ -5,7 +5,9 @@
 
 use crate::account::{DeviceSession, PasswordChangeForm, ProfileForm};
 use crate::auth::{LoginForm, SessionUser, SignUpForm, WorkspaceInfo};
+use crate::customers::{CustomerForm, CustomerListQuery, CustomerOption, CustomerPage, CustomerSummary};
 use crate::error::{AppError, AppResult};
+use crate::statuses::{JobStatus, StatusForm};
 use crate::users::{NewUserForm, UserListQuery, UserPage, UserSummary};
 use async_trait::async_trait;
 use leptos::prelude::*;
@@ -38,6 +40,12 @@ pub trait UsersBackend: Send + Sync {
     async fn change_user_role(&self, rq: &RequestContext, user_id: Uuid, role: String) -> AppResult<UserSummary>;
     async fn deactivate_user(&self, rq: &RequestContext, user_id: Uuid) -> AppResult<UserSummary>;
     async fn restore_user(&self, rq: &RequestContext, user_id: Uuid) -> AppResult<UserSummary>;
+    async fn link_user_customer(
+        &self,
+        rq: &RequestContext,
+        user_id: Uuid,
+        customer_id: Option<Uuid>,
+    ) -> AppResult<UserSummary>;
 }
 
 #[async_trait]
@@ -48,9 +56,28 @@ pub trait AccountBackend: Send + Sync {
     async fn revoke_session(&self, rq: &RequestContext, session_id: Uuid) -> AppResult<()>;
 }
 
+#[async_trait]
+pub trait StatusesBackend: Send + Sync {
+    async fn list_statuses(&self, rq: &RequestContext) -> AppResult<Vec<JobStatus>>;
+    async fn create_status(&self, rq: &RequestContext, form: StatusForm) -> AppResult<JobStatus>;
+    async fn update_status(&self, rq: &RequestContext, id: Uuid, form: StatusForm) -> AppResult<JobStatus>;
+    async fn reorder_statuses(&self, rq: &RequestContext, ids: Vec<Uuid>) -> AppResult<Vec<JobStatus>>;
+    async fn delete_status(&self, rq: &RequestContext, id: Uuid, move_to: Option<Uuid>) -> AppResult<()>;
+}
+
+#[async_trait]
+pub trait CustomersBackend: Send + Sync {
+    async fn list_customers(&self, rq: &RequestContext, query: CustomerListQuery) -> AppResult<CustomerPage>;
+    async fn get_customer(&self, rq: &RequestContext, id: Uuid) -> AppResult<CustomerSummary>;
+    async fn create_customer(&self, rq: &RequestContext, form: CustomerForm) -> AppResult<CustomerSummary>;
+    async fn update_customer(&self, rq: &RequestContext, id: Uuid, form: CustomerForm) -> AppResult<CustomerSummary>;
+    async fn set_customer_active(&self, rq: &RequestContext, id: Uuid, active: bool) -> AppResult<CustomerSummary>;
+    async fn customer_options(&self, rq: &RequestContext) -> AppResult<Vec<CustomerOption>>;
+}
+
 /// Everything the server provides.
-pub trait Backend: AuthBackend + UsersBackend + AccountBackend {}
-impl<T: AuthBackend + UsersBackend + AccountBackend> Backend for T {}
+pub trait Backend: AuthBackend + UsersBackend + AccountBackend + StatusesBackend + CustomersBackend {}
+impl<T: AuthBackend + UsersBackend + AccountBackend + StatusesBackend + CustomersBackend> Backend for T {}
 
 pub type SharedBackend = Arc<dyn Backend>;
 

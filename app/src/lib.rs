@@ -8,9 +8,11 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod backend;
 pub mod components;
+pub mod customers;
 pub mod domain;
 pub mod error;
 pub mod pages;
+pub mod statuses;
 pub mod users;
 
 use components::{AppShell, NotFound, RequireRole};
@@ -70,7 +72,15 @@ pub fn App() -> impl IntoView {
                         />
                         <Route
                             path=path!("customers")
-                            view=|| view! { <RequireRole role=auth::Role::Admin><pages::Customers /></RequireRole> }
+                            view=|| view! { <RequireRole role=auth::Role::Admin><customers::CustomersPage /></RequireRole> }
+                        />
+                        <Route
+                            path=path!("customers/:id")
+                            view=|| view! { <RequireRole role=auth::Role::Admin><customers::CustomerDetailPage /></RequireRole> }
+                        />
+                        <Route
+                            path=path!("statuses")
+                            view=|| view! { <RequireRole role=auth::Role::Admin><statuses::StatusesPage /></RequireRole> }
                         />
                         <Route
                             path=path!("users")

@@ -4,10 +4,12 @@
 pub mod account;
 pub mod auth;
 pub mod config;
+pub mod customers;
 pub mod db;
 pub mod error;
 pub mod http;
 pub mod startup;
 pub mod state;
+pub mod statuses;
 pub mod telemetry;
 pub mod users;

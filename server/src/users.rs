@@ -3,7 +3,7 @@
 
 use crate::auth::service::revoke_user_sessions;
 use crate::auth::{password, CurrentUser};
-use crate::db::TenantTx;
+use crate::db::{like_pattern, TenantTx};
 use crate::error::{OnConstraint, Result};
 use crate::state::AppState;
 use app::auth::Role;
@@ -16,15 +16,19 @@ use serde_json::json;
 use uuid::Uuid;
 
 fn summary_json(user: &UserSummary) -> serde_json::Value {
-    json!({ "name": user.name, "email": user.email, "role": user.role, "active": user.active })
+    json!({ "name": user.name, "email": user.email, "role": user.role, "active": user.active, "customer_id": user.customer_id })
 }
 
+/// One user of the transaction's company, locked for the change that follows.
 async fn find(tx: &mut TenantTx, user_id: Uuid) -> Result<UserSummary> {
     let company_id = tx.company_id();
     let user = sqlx::query_as!(
         UserSummary,
-        r#"select id, name, email, role as "role: Role", deactivated_at is null as "active!", created_at
-           from users where company_id = $1 and id = $2 for update"#,
+        r#"select u.id, u.name, u.email, u.role as "role: Role", u.deactivated_at is null as "active!",
+                  u.customer_id, c.name as "customer_name?", u.created_at
+           from users u left join customers c on c.company_id = u.company_id and c.id = u.customer_id
+           where u.company_id = $1 and u.id = $2
+           for update of u"#,
         company_id,
         user_id,
     )
@@ -34,24 +38,40 @@ async fn find(tx: &mut TenantTx, user_id: Uuid) -> Result<UserSummary> {
     Ok(user)
 }
 
+/// Checks that `customer_id` is a customer of this company (a field error otherwise,
+/// also for another company's id: from here it does not exist).
+async fn ensure_customer(tx: &mut TenantTx, customer_id: Uuid) -> Result<()> {
+    let company_id = tx.company_id();
+    let exists = sqlx::query_scalar!(
+        r#"select exists(select 1 from customers where company_id = $1 and id = $2) as "exists!""#,
+        company_id,
+        customer_id
+    )
+    .fetch_one(tx.conn())
+    .await?;
+    if !exists {
+        return Err(AppError::field("customer_id", "Choose one of your customers.").into());
+    }
+    Ok(())
+}
+
 pub async fn list(state: &AppState, admin: &CurrentUser, query: UserListQuery) -> Result<UserPage> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
     let company_id = tx.company_id();
-    let search = query.search.trim().to_lowercase();
-    let pattern = (!search.is_empty())
-        .then(|| format!("%{}%", search.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+    let pattern = like_pattern(&query.search);
     let (after_name, after_id) = query.after.map(|c| (Some(c.name.to_lowercase()), Some(c.id))).unwrap_or((None, None));
     let mut users = sqlx::query_as!(
         UserSummary,
-        r#"select id, name, email, role as "role: Role", deactivated_at is null as "active!", created_at
-           from users
-           where company_id = $1
-             and ($2::text = 'all' or ($2 = 'active') = (deactivated_at is null))
-             and ($3::user_role is null or role = $3)
-             and ($4::text is null or lower(name) like $4 or email like $4)
-             and ($5::text is null or (lower(name), id) > ($5, $6::uuid))
-           order by lower(name), id
+        r#"select u.id, u.name, u.email, u.role as "role: Role", u.deactivated_at is null as "active!",
+                  u.customer_id, c.name as "customer_name?", u.created_at
+           from users u left join customers c on c.company_id = u.company_id and c.id = u.customer_id
+           where u.company_id = $1
+             and ($2::text = 'all' or ($2 = 'active') = (u.deactivated_at is null))
+             and ($3::user_role is null or u.role = $3)
+             and ($4::text is null or lower(u.name) like $4 or u.email like $4)
+             and ($5::text is null or (lower(u.name), u.id) > ($5, $6::uuid))
+           order by lower(u.name), u.id
            limit $7"#,
         company_id,
         query.status.as_str(),
@@ -78,21 +98,25 @@ pub async fn create(state: &AppState, admin: &CurrentUser, form: NewUserForm) ->
     let password_hash = password::hash(SecretString::from(valid.password.expose().to_string())).await?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
     let company_id = tx.company_id();
-    let user = sqlx::query_as!(
-        UserSummary,
-        r#"insert into users (company_id, email, name, role, password_hash) values ($1, $2, $3, $4, $5)
-           returning id, name, email, role as "role: Role", deactivated_at is null as "active!", created_at"#,
+    if let Some(customer_id) = valid.customer_id {
+        ensure_customer(&mut tx, customer_id).await?;
+    }
+    let user_id = sqlx::query_scalar!(
+        "insert into users (company_id, email, name, role, password_hash, customer_id) values ($1, $2, $3, $4, $5, $6)
+         returning id",
         company_id,
         valid.email.as_str(),
         valid.name.as_str(),
         valid.role as Role,
         password_hash,
+        valid.customer_id,
     )
     .fetch_one(tx.conn())
     .await
     .on_constraint("users_company_email_key", || {
         AppError::field("email", "Someone in your company already uses this email.")
     })?;
+    let user = find(&mut tx, user_id).await?;
     tx.audit("user.created", "user", Some(user.id), None, Some(summary_json(&user))).await?;
     tx.commit().await?;
     Ok(user)
@@ -127,16 +151,17 @@ pub async fn change_role(state: &AppState, admin: &CurrentUser, user_id: Uuid, r
         ensure_other_admin(&mut tx, user_id).await?;
     }
     let company_id = tx.company_id();
-    let after = sqlx::query_as!(
-        UserSummary,
-        r#"update users set role = $3 where company_id = $1 and id = $2
-           returning id, name, email, role as "role: Role", deactivated_at is null as "active!", created_at"#,
+    // Only customer logins keep a customer link.
+    sqlx::query!(
+        "update users set role = $3::user_role, customer_id = case when $3::user_role = 'CUSTOMER' then customer_id end
+         where company_id = $1 and id = $2",
         company_id,
         user_id,
         role as Role,
     )
-    .fetch_one(tx.conn())
+    .execute(tx.conn())
     .await?;
+    let after = find(&mut tx, user_id).await?;
     tx.audit("user.role_changed", "user", Some(user_id), Some(summary_json(&before)), Some(summary_json(&after)))
         .await?;
     tx.commit().await?;
@@ -157,15 +182,10 @@ pub async fn deactivate(state: &AppState, admin: &CurrentUser, user_id: Uuid) ->
         ensure_other_admin(&mut tx, user_id).await?;
     }
     let company_id = tx.company_id();
-    let after = sqlx::query_as!(
-        UserSummary,
-        r#"update users set deactivated_at = now() where company_id = $1 and id = $2
-           returning id, name, email, role as "role: Role", deactivated_at is null as "active!", created_at"#,
-        company_id,
-        user_id,
-    )
-    .fetch_one(tx.conn())
-    .await?;
+    sqlx::query!("update users set deactivated_at = now() where company_id = $1 and id = $2", company_id, user_id)
+        .execute(tx.conn())
+        .await?;
+    let after = find(&mut tx, user_id).await?;
     let ended = revoke_user_sessions(&mut tx, user_id, None, "deactivated").await?;
     let mut after_json = summary_json(&after);
     after_json["sessions_ended"] = json!(ended);
@@ -182,22 +202,58 @@ pub async fn restore(state: &AppState, admin: &CurrentUser, user_id: Uuid) -> Re
         return Ok(before);
     }
     let company_id = tx.company_id();
-    let after = sqlx::query_as!(
-        UserSummary,
-        r#"update users set deactivated_at = null where company_id = $1 and id = $2
-           returning id, name, email, role as "role: Role", deactivated_at is null as "active!", created_at"#,
+    sqlx::query!("update users set deactivated_at = null where company_id = $1 and id = $2", company_id, user_id)
+        .execute(tx.conn())
+        .await?;
+    let after = find(&mut tx, user_id).await?;
+    tx.audit("user.restored", "user", Some(user_id), Some(summary_json(&before)), Some(summary_json(&after))).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Links a customer login to a customer record (or unlinks it with `None`).
+pub async fn link_customer(
+    state: &AppState,
+    admin: &CurrentUser,
+    user_id: Uuid,
+    customer_id: Option<Uuid>,
+) -> Result<UserSummary> {
+    admin.require(Role::Admin)?;
+    let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    let before = find(&mut tx, user_id).await?;
+    if before.role != Role::Customer {
+        return Err(AppError::field("customer_id", "Only customer logins are linked to a customer record.").into());
+    }
+    if let Some(customer_id) = customer_id {
+        ensure_customer(&mut tx, customer_id).await?;
+    }
+    let company_id = tx.company_id();
+    sqlx::query!(
+        "update users set customer_id = $3 where company_id = $1 and id = $2",
         company_id,
         user_id,
+        customer_id
     )
-    .fetch_one(tx.conn())
+    .execute(tx.conn())
     .await?;
-    tx.audit("user.restored", "user", Some(user_id), Some(summary_json(&before)), Some(summary_json(&after))).await?;
+    let after = find(&mut tx, user_id).await?;
+    tx.audit("user.customer_linked", "user", Some(user_id), Some(summary_json(&before)), Some(summary_json(&after)))
+        .await?;
     tx.commit().await?;
     Ok(after)
 }
 
 #[async_trait]
 impl UsersBackend for AppState {
+    async fn link_user_customer(
+        &self,
+        rq: &RequestContext,
+        user_id: Uuid,
+        customer_id: Option<Uuid>,
+    ) -> AppResult<UserSummary> {
+        Ok(link_customer(self, &crate::auth::request_user(rq)?, user_id, customer_id).await?)
+    }
+
     async fn list_users(&self, rq: &RequestContext, query: UserListQuery) -> AppResult<UserPage> {
         Ok(list(self, &crate::auth::request_user(rq)?, query).await?)
     }

@@ -169,3 +169,64 @@ async fn deactivating_ends_sessions_in_the_same_transaction_and_restore_reverses
     assert_eq!(user["active"], true);
     assert_eq!(app.count("select count(*) from audit_log where action = 'user.restored'").await, 1);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn customer_logins_link_to_a_customer_record_of_the_same_company_only(db: PgPool) {
+    let app = spawn_app(db).await;
+    let admin = app.sign_up("acme", "ada@example.com").await;
+    let farm = app
+        .rpc_ok(
+            &admin.client,
+            "customers/create",
+            json!({ "form": { "name": "Hill Farm", "email": "", "phone": "", "address": "" } }),
+        )
+        .await["id"]
+        .clone();
+    let intruder = app.sign_up("bobs", "bob@example.com").await;
+    let foreign = app
+        .rpc_ok(
+            &intruder.client,
+            "customers/create",
+            json!({ "form": { "name": "Bob's Client", "email": "", "phone": "", "address": "" } }),
+        )
+        .await["id"]
+        .clone();
+
+    let form = |customer: &Value, role: &str, email: &str| json!({ "form": { "name": "Cora", "email": email, "role": role, "password": PASSWORD, "customer_id": customer } });
+    let linked = app.rpc_ok(&admin.client, "users/create", form(&farm, "CUSTOMER", "cora@example.com")).await;
+    assert_eq!((linked["customer_id"].clone(), linked["customer_name"].as_str()), (farm.clone(), Some("Hill Farm")));
+
+    // Another company's customer id, forged: refused as if it did not exist, nothing written.
+    let forged = app.rpc(&admin.client, "users/create", form(&foreign, "CUSTOMER", "eve@example.com")).await;
+    assert_eq!(forged.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_fields(&forged.json().await.unwrap()), ["customer_id"]);
+    let wrong_role = app.rpc(&admin.client, "users/create", form(&farm, "WORKER", "wes@example.com")).await;
+    assert_eq!(error_fields(&wrong_role.json().await.unwrap()), ["customer_id"]);
+    assert_eq!(app.count("select count(*) from users").await, 3);
+
+    let user_id = linked["id"].clone();
+    let unlinked =
+        app.rpc_ok(&admin.client, "users/link_customer", json!({ "user_id": user_id, "customer_id": null })).await;
+    assert_eq!(unlinked["customer_id"], Value::Null);
+    let relinked =
+        app.rpc_ok(&admin.client, "users/link_customer", json!({ "user_id": user_id, "customer_id": farm })).await;
+    assert_eq!(relinked["customer_name"], "Hill Farm");
+    let forged =
+        app.rpc(&admin.client, "users/link_customer", json!({ "user_id": user_id, "customer_id": foreign })).await;
+    assert_eq!(forged.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let intruding =
+        app.rpc(&intruder.client, "users/link_customer", json!({ "user_id": user_id, "customer_id": foreign })).await;
+    assert_eq!(intruding.status(), StatusCode::NOT_FOUND);
+
+    // A customer login that becomes a worker loses its link (the schema demands it).
+    let worker = app.rpc_ok(&admin.client, "users/change_role", json!({ "user_id": user_id, "role": "WORKER" })).await;
+    assert_eq!(worker["customer_id"], Value::Null);
+
+    // The schema alone refuses a link into another company (composite foreign key).
+    let raw =
+        sqlx::query("update users set role = 'CUSTOMER', customer_id = $1::uuid where email = 'cora@example.com'")
+            .bind(foreign.as_str().unwrap())
+            .execute(&app.db)
+            .await;
+    assert!(raw.unwrap_err().to_string().contains("users_customer_fkey"));
+}

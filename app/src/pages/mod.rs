@@ -6,4 +6,4 @@ mod placeholders;
 
 pub use home::{Dashboard, RoleHome};
 pub use landing::Landing;
-pub use placeholders::{AdminJobs, CustomerJobs, Customers, WorkerJobs};
+pub use placeholders::{AdminJobs, CustomerJobs, WorkerJobs};

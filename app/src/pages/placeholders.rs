@@ -8,20 +8,12 @@ use leptos_meta::Title;
 pub fn AdminJobs() -> impl IntoView {
     view! {
         <Title text="Jobs" />
-        <div class="page-head"><h1>"Jobs"</h1></div>
+        <div class="page-head">
+            <h1>"Jobs"</h1>
+            <a class="btn" href="/app/statuses">"Job statuses"</a>
+        </div>
         <EmptyState icon="jobs" title="No jobs yet">
             <p>"Jobs you create for your customers will be listed here, with their status and assigned worker."</p>
-        </EmptyState>
-    }
-}
-
-#[component]
-pub fn Customers() -> impl IntoView {
-    view! {
-        <Title text="Customers" />
-        <div class="page-head"><h1>"Customers"</h1></div>
-        <EmptyState icon="customers" title="No customers yet">
-            <p>"Customer records with contact details and their jobs will be listed here."</p>
         </EmptyState>
     }
 }

@@ -36,3 +36,10 @@ pub async fn restore_user(user_id: Uuid) -> Result<UserSummary, AppError> {
     let (backend, rq) = crate::backend::context()?;
     backend.restore_user(&rq, user_id).await
 }
+
+/// Links a customer login to a customer record; `None` unlinks.
+#[server(prefix = "/rpc", endpoint = "users/link_customer", input = Json)]
+pub async fn link_user_customer(user_id: Uuid, customer_id: Option<Uuid>) -> Result<UserSummary, AppError> {
+    let (backend, rq) = crate::backend::context()?;
+    backend.link_user_customer(&rq, user_id, customer_id).await
+}

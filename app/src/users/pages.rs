@@ -1,10 +1,13 @@
-use super::api::{list_users, ChangeUserRole, CreateUser, DeactivateUser, RestoreUser};
+use super::api::{list_users, ChangeUserRole, CreateUser, DeactivateUser, LinkUserCustomer, RestoreUser};
 use super::{NewUserForm, UserListQuery, UserStatusFilter, UserSummary};
 use crate::auth::Role;
 use crate::components::{field_error, use_user, Banner, Field, SelectField, SubmitButton};
+use crate::customers::api::customer_options;
+use crate::customers::CustomerOption;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use uuid::Uuid;
 
 fn role_options() -> Vec<(String, String)> {
     Role::ALL.iter().map(|r| (r.as_str().to_string(), r.label().to_string())).collect()
@@ -22,6 +25,9 @@ pub fn UsersPage() -> impl IntoView {
     );
     let show_form = RwSignal::new(false);
     let notice = RwSignal::new(None::<String>);
+    // Customer records to link customer logins to.
+    let customers = Resource::new(|| (), |_| customer_options());
+    provide_context(customers);
 
     view! {
         <Title text="Team" />
@@ -78,8 +84,14 @@ fn NewUserPanel(on_created: Callback<UserSummary>) -> impl IntoView {
     let email = RwSignal::new(String::new());
     let role = RwSignal::new(Role::Worker.as_str().to_string());
     let password = RwSignal::new(String::new());
+    let customer_id = RwSignal::new(String::new());
     let failure = RwSignal::new(None::<AppError>);
     let action = ServerAction::<CreateUser>::new();
+    let customer_choices = Signal::derive(move || {
+        let mut choices = vec![(String::new(), "Not linked yet".to_string())];
+        choices.extend(customer_list().into_iter().map(|c| (c.id.to_string(), c.name)));
+        choices
+    });
     Effect::new(move |_| match action.value().get() {
         Some(Ok(user)) => on_created.run(user),
         Some(Err(error)) => failure.set(Some(error)),
@@ -87,7 +99,14 @@ fn NewUserPanel(on_created: Callback<UserSummary>) -> impl IntoView {
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let form = NewUserForm { name: name.get(), email: email.get(), role: role.get(), password: password.get() };
+        let customer_id = if role.get() == Role::Customer.as_str() { customer_id.get() } else { String::new() };
+        let form = NewUserForm {
+            name: name.get(),
+            email: email.get(),
+            role: role.get(),
+            password: password.get(),
+            customer_id,
+        };
         match form.validate() {
             Ok(_) => {
                 failure.set(None);
@@ -104,6 +123,10 @@ fn NewUserPanel(on_created: Callback<UserSummary>) -> impl IntoView {
                 <Field label="Name" name="name" value=name error=field_error(failure, "name") autocomplete="off" maxlength=120 />
                 <Field label="Email" name="email" kind="email" value=email error=field_error(failure, "email") autocomplete="off" />
                 <SelectField label="Role" name="role" value=role options=Signal::derive(role_options) error=field_error(failure, "role") />
+                <Show when=move || role.get() == Role::Customer.as_str()>
+                    <SelectField label="Customer record" name="customer_id" value=customer_id options=customer_choices
+                        error=field_error(failure, "customer_id") hint="They see this customer's jobs." />
+                </Show>
                 <Field label="Initial password" name="password" kind="password" value=password
                     error=field_error(failure, "password") autocomplete="new-password"
                     hint="Share it with them privately; they can change it under Account." />
@@ -124,9 +147,11 @@ fn UserRow(user: UserSummary, on_changed: Callback<()>) -> impl IntoView {
     let change_role = ServerAction::<ChangeUserRole>::new();
     let deactivate = ServerAction::<DeactivateUser>::new();
     let restore = ServerAction::<RestoreUser>::new();
+    let link = ServerAction::<LinkUserCustomer>::new();
     let original_role = user.role.as_str().to_string();
+    let linked = user.customer_id.map(|id| id.to_string()).unwrap_or_default();
 
-    for value in [change_role.value(), deactivate.value(), restore.value()] {
+    for value in [change_role.value(), deactivate.value(), restore.value(), link.value()] {
         Effect::new(move |_| match value.get() {
             Some(Ok(_)) => {
                 failure.set(None);
@@ -144,6 +169,22 @@ fn UserRow(user: UserSummary, on_changed: Callback<()>) -> impl IntoView {
             <div class="user-main">
                 <span class="user-row-name">{user.name.clone()} {is_me.then(|| view! { <span class="muted">" (you)"</span> })}</span>
                 <span class="muted user-row-email">{user.email.clone()}</span>
+                {(user.role == Role::Customer && user.active).then(|| view! {
+                    <label class="link-select">
+                        <span class="muted">"Customer:"</span>
+                        <select class="compact" aria-label=format!("Customer record of {}", user.name)
+                            on:change=move |ev| {
+                                let customer_id = event_target_value(&ev).parse::<Uuid>().ok();
+                                link.dispatch(LinkUserCustomer { user_id: id, customer_id });
+                            }>
+                            <option value="" selected=linked.is_empty()>"Not linked"</option>
+                            {move || customer_list().into_iter().map(|c| {
+                                let selected = c.id.to_string() == linked;
+                                view! { <option value=c.id.to_string() selected=selected>{c.name}</option> }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                })}
             </div>
             <div class="user-actions">
                 {if user.active && !is_me {
@@ -182,4 +223,12 @@ fn UserRow(user: UserSummary, on_changed: Callback<()>) -> impl IntoView {
             {move || failure.get().map(|e| view! { <p class="field-error row-error" role="alert">{e.to_string()}</p> })}
         </li>
     }
+}
+
+/// The customer records loaded by the Team page (empty while loading).
+fn customer_list() -> Vec<CustomerOption> {
+    use_context::<Resource<Result<Vec<CustomerOption>, AppError>>>()
+        .and_then(|r| r.get())
+        .and_then(Result::ok)
+        .unwrap_or_default()
 }

@@ -12,6 +12,9 @@ pub struct UserSummary {
     pub email: String,
     pub role: Role,
     pub active: bool,
+    /// For CUSTOMER logins: the customer record whose jobs they see.
+    pub customer_id: Option<Uuid>,
+    pub customer_name: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -75,6 +78,9 @@ pub struct NewUserForm {
     pub email: String,
     pub role: String,
     pub password: String,
+    /// A customer record's id for CUSTOMER logins; empty for none.
+    #[serde(default)]
+    pub customer_id: String,
 }
 
 #[derive(Debug, Clone)]
@@ -83,6 +89,7 @@ pub struct ValidNewUser {
     pub email: EmailAddress,
     pub role: Role,
     pub password: Password,
+    pub customer_id: Option<Uuid>,
 }
 
 impl NewUserForm {
@@ -92,6 +99,27 @@ impl NewUserForm {
         let email = checks.check("email", EmailAddress::parse(&self.email));
         let role = checks.check("role", Role::parse(&self.role));
         let password = checks.check("password", Password::parse(&self.password));
-        checks.finish(|| Some(ValidNewUser { name: name?, email: email?, role: role?, password: password? }))
+        let customer_id = checks.check("customer_id", parse_customer_link(role, &self.customer_id));
+        checks.finish(|| {
+            Some(ValidNewUser {
+                name: name?,
+                email: email?,
+                role: role?,
+                password: password?,
+                customer_id: customer_id?,
+            })
+        })
     }
+}
+
+/// The customer record a login links to: only customer logins have one.
+pub fn parse_customer_link(role: Option<Role>, raw: &str) -> Result<Option<Uuid>, String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    if role.is_some_and(|r| r != Role::Customer) {
+        return Err("Only customer logins are linked to a customer record.".into());
+    }
+    raw.parse::<Uuid>().map(Some).map_err(|_| "Choose one of your customers.".into())
 }

@@ -94,6 +94,7 @@ pub async fn sign_up(state: &AppState, form: SignUpForm, client: &ClientInfo) ->
         Some(json!({ "email": valid.email.as_str(), "name": valid.admin_name.as_str(), "role": "ADMIN" })),
     )
     .await?;
+    crate::statuses::seed_defaults(&mut tx).await?;
     let tokens = start_session(state, &mut tx, user_id, Role::Admin, client).await?;
     tx.commit().await?;
 

@@ -63,6 +63,13 @@ impl AppPool {
     }
 }
 
+/// `%term%` for a case-insensitive LIKE on lowercased columns, with `%`, `_` and `\`
+/// in the term escaped; `None` for an empty term.
+pub fn like_pattern(term: &str) -> Option<String> {
+    let term = term.trim().to_lowercase();
+    (!term.is_empty()).then(|| format!("%{}%", term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")))
+}
+
 /// Applies pending migrations as the owner, and sets the app role's password if configured.
 pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
     let mut conn = PgConnection::connect_with(&settings.owner_database)
