@@ -7,6 +7,7 @@ use crate::account::{DeviceSession, PasswordChangeForm, ProfileForm};
 use crate::auth::{LoginForm, SessionUser, SignUpForm, WorkspaceInfo};
 use crate::customers::{CustomerForm, CustomerListQuery, CustomerOption, CustomerPage, CustomerSummary};
 use crate::error::{AppError, AppResult};
+use crate::jobs::{JobDetail, JobForm};
 use crate::statuses::{JobStatus, StatusForm};
 use crate::users::{NewUserForm, UserListQuery, UserPage, UserSummary};
 use async_trait::async_trait;
@@ -75,9 +76,20 @@ pub trait CustomersBackend: Send + Sync {
     async fn customer_options(&self, rq: &RequestContext) -> AppResult<Vec<CustomerOption>>;
 }
 
+#[async_trait]
+pub trait JobsBackend: Send + Sync {
+    async fn get_job(&self, rq: &RequestContext, id: Uuid) -> AppResult<JobDetail>;
+    async fn create_job(&self, rq: &RequestContext, form: JobForm) -> AppResult<JobDetail>;
+    async fn update_job(&self, rq: &RequestContext, id: Uuid, form: JobForm) -> AppResult<JobDetail>;
+    async fn set_job_archived(&self, rq: &RequestContext, id: Uuid, archived: bool) -> AppResult<JobDetail>;
+}
+
 /// Everything the server provides.
-pub trait Backend: AuthBackend + UsersBackend + AccountBackend + StatusesBackend + CustomersBackend {}
-impl<T: AuthBackend + UsersBackend + AccountBackend + StatusesBackend + CustomersBackend> Backend for T {}
+pub trait Backend:
+    AuthBackend + UsersBackend + AccountBackend + StatusesBackend + CustomersBackend + JobsBackend
+{
+}
+impl<T: AuthBackend + UsersBackend + AccountBackend + StatusesBackend + CustomersBackend + JobsBackend> Backend for T {}
 
 pub type SharedBackend = Arc<dyn Backend>;
 

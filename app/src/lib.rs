@@ -11,6 +11,7 @@ pub mod components;
 pub mod customers;
 pub mod domain;
 pub mod error;
+pub mod jobs;
 pub mod pages;
 pub mod statuses;
 pub mod users;

@@ -8,6 +8,7 @@ pub mod customers;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod jobs;
 pub mod startup;
 pub mod state;
 pub mod statuses;

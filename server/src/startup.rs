@@ -8,7 +8,7 @@ use crate::state::AppState;
 use anyhow::Context;
 use app::backend::SharedBackend;
 use app::{shell, App};
-use axum::extract::Request;
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::middleware;
 use axum::Router;
 use http::header::CONTENT_SECURITY_POLICY;
@@ -24,6 +24,9 @@ use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
+
+/// Request bodies larger than this are refused before they are read.
+const MAX_REQUEST_BYTES: usize = 4 * 1024 * 1024;
 
 pub struct Application {
     listener: TcpListener,
@@ -103,6 +106,8 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(options.clone()))
         .merge(crate::http::router())
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        // Room for a too-long field to reach validation and get a field-named error.
+        .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
         .layer(middleware::from_fn(crate::http::rpc_error_status))
         .layer(middleware::from_fn_with_state(state.clone(), crate::auth::authenticate))
         .layer(

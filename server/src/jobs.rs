@@ -1,0 +1,334 @@
+//! Jobs: create, read, edit (with optimistic concurrency), archive and restore.
+
+use crate::auth::{request_user, CurrentUser};
+use crate::db::TenantTx;
+use crate::error::Result;
+use crate::state::AppState;
+use app::auth::Role;
+use app::backend::{JobsBackend, RequestContext};
+use app::error::{AppError, AppResult};
+use app::jobs::{CustomerCard, JobDetail, JobForm, JobNote, JobTask, NoteVisibility, StatusChip, ValidJob};
+use app::statuses::StatusKind;
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use serde_json::json;
+use uuid::Uuid;
+
+const CONFLICT: &str =
+    "Someone else changed this job since you opened it. Reload to see their changes, then edit again.";
+
+async fn company_timezone(tx: &mut TenantTx) -> Result<Tz> {
+    let company_id = tx.company_id();
+    let name =
+        sqlx::query_scalar!("select timezone from companies where id = $1", company_id).fetch_one(tx.conn()).await?;
+    Ok(name.parse().unwrap_or(chrono_tz::UTC))
+}
+
+/// A local date and time in `tz` as UTC. A wall-clock time inside a daylight-saving
+/// gap does not exist; it is moved forward by the gap (02:30 becomes 03:30).
+pub fn local_to_utc(tz: Tz, date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
+    let local = date.and_time(time);
+    (0..4)
+        .find_map(|hours| tz.from_local_datetime(&(local + chrono::Duration::hours(hours))).earliest())
+        .map(|dt| dt.with_timezone(&Utc))
+        .unwrap_or_else(|| Utc.from_utc_datetime(&local))
+}
+
+/// Checks that the ids the form names belong to this company and fit their role;
+/// another company's ids fail exactly like unknown ones.
+async fn check_references(tx: &mut TenantTx, job: &ValidJob, current_worker: Option<Uuid>) -> Result<()> {
+    let company_id = tx.company_id();
+    let refs = sqlx::query!(
+        r#"select
+             (select deactivated_at is null from customers where company_id = $1 and id = $2) as customer_active,
+             (select role = 'WORKER' and deactivated_at is null from users where company_id = $1 and id = $3) as worker_ok,
+             exists(select 1 from job_statuses where company_id = $1 and id = $4) as "status_ok!""#,
+        company_id,
+        job.customer_id,
+        job.worker_id,
+        job.status_id,
+    )
+    .fetch_one(tx.conn())
+    .await?;
+    let mut errors = Vec::new();
+    match refs.customer_active {
+        None => errors.push(app::error::FieldError::new("customer_id", "Choose one of your customers.")),
+        Some(false) => {
+            errors.push(app::error::FieldError::new("customer_id", "This customer is deactivated. Restore them first."))
+        }
+        Some(true) => {}
+    }
+    // Keeping an already assigned (since deactivated) worker is allowed; assigning one is not.
+    if job.worker_id.is_some() && job.worker_id != current_worker && refs.worker_ok != Some(true) {
+        errors.push(app::error::FieldError::new("worker_id", "Choose one of your active field workers."));
+    }
+    if !refs.status_ok {
+        errors.push(app::error::FieldError::new("status_id", "Choose one of your statuses."));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation { errors }.into())
+    }
+}
+
+/// The job as `viewer` may see it. Workers see only jobs assigned to them and
+/// customers only their customer record's jobs; anything else is 404.
+pub async fn load_detail(tx: &mut TenantTx, viewer: &CurrentUser, id: Uuid) -> Result<JobDetail> {
+    let company_id = tx.company_id();
+    let tz = company_timezone(tx).await?;
+    let row = sqlx::query!(
+        r#"select j.id, j.title, j.description, j.scheduled_at, j.is_archived, j.version, j.created_at,
+                  j.assigned_worker_id, w.name as "worker_name?",
+                  c.id as customer_id, c.name as customer_name, c.email as customer_email, c.phone as customer_phone,
+                  c.address as customer_address,
+                  s.id as status_id, s.name as status_name, s.colour as status_colour, s.kind as "status_kind: StatusKind"
+           from jobs j
+           join customers c on c.company_id = j.company_id and c.id = j.customer_id
+           join job_statuses s on s.company_id = j.company_id and s.id = j.status_id
+           left join users w on w.company_id = j.company_id and w.id = j.assigned_worker_id
+           where j.company_id = $1 and j.id = $2 and j.deleted_at is null
+             and ($3 <> 'WORKER' or j.assigned_worker_id = $4)
+             and ($3 <> 'CUSTOMER' or j.customer_id = (select customer_id from users where company_id = $1 and id = $4))"#,
+        company_id,
+        id,
+        viewer.role().as_str(),
+        viewer.user_id(),
+    )
+    .fetch_optional(tx.conn())
+    .await?
+    .ok_or(AppError::NotFound)?;
+
+    let tasks = sqlx::query_as!(
+        JobTask,
+        r#"select t.id, t.title, t.position, t.is_completed, u.name as "completed_by_name?", t.completed_at
+           from job_tasks t left join users u on u.company_id = t.company_id and u.id = t.completed_by
+           where t.company_id = $1 and t.job_id = $2
+           order by t.position, t.created_at"#,
+        company_id,
+        id,
+    )
+    .fetch_all(tx.conn())
+    .await?;
+    let customer_view = viewer.role() == Role::Customer;
+    let notes = sqlx::query_as!(
+        JobNote,
+        r#"select n.id, u.name as author_name, n.body, n.visibility as "visibility: NoteVisibility", n.created_at
+           from job_notes n join users u on u.company_id = n.company_id and u.id = n.author_id
+           where n.company_id = $1 and n.job_id = $2 and (not $3 or n.visibility = 'CUSTOMER')
+           order by n.created_at"#,
+        company_id,
+        id,
+        customer_view,
+    )
+    .fetch_all(tx.conn())
+    .await?;
+
+    let local = row.scheduled_at.map(|at| at.with_timezone(&tz));
+    Ok(JobDetail {
+        id: row.id,
+        title: row.title,
+        description: row.description,
+        customer: CustomerCard {
+            id: row.customer_id,
+            name: row.customer_name,
+            email: row.customer_email,
+            phone: row.customer_phone,
+            address: row.customer_address,
+        },
+        worker_id: if customer_view { None } else { row.assigned_worker_id },
+        worker_name: row.worker_name,
+        status: StatusChip {
+            id: row.status_id,
+            name: row.status_name,
+            colour: row.status_colour,
+            kind: row.status_kind,
+        },
+        scheduled_at: row.scheduled_at,
+        scheduled_date: local.map(|l| l.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+        scheduled_time: local.map(|l| l.format("%H:%M").to_string()).unwrap_or_default(),
+        is_archived: row.is_archived,
+        version: row.version,
+        created_at: row.created_at,
+        tasks,
+        notes,
+    })
+}
+
+fn job_json(job: &JobDetail) -> serde_json::Value {
+    json!({
+        "title": job.title,
+        "description": job.description,
+        "customer_id": job.customer.id,
+        "worker_id": job.worker_id,
+        "status": job.status.name,
+        "status_id": job.status.id,
+        "scheduled_at": job.scheduled_at,
+        "is_archived": job.is_archived,
+    })
+}
+
+pub async fn get(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<JobDetail> {
+    let mut tx = TenantTx::begin(&state.pool, user).await?;
+    let job = load_detail(&mut tx, user, id).await?;
+    tx.commit().await?;
+    Ok(job)
+}
+
+pub async fn create(state: &AppState, admin: &CurrentUser, form: JobForm) -> Result<JobDetail> {
+    admin.require(Role::Admin)?;
+    let valid = form.validate()?;
+    let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    check_references(&mut tx, &valid, None).await?;
+    let tz = company_timezone(&mut tx).await?;
+    let company_id = tx.company_id();
+    let id = sqlx::query_scalar!(
+        "insert into jobs (company_id, customer_id, assigned_worker_id, status_id, title, description, scheduled_at)
+         values ($1, $2, $3, $4, $5, $6, $7) returning id",
+        company_id,
+        valid.customer_id,
+        valid.worker_id,
+        valid.status_id,
+        valid.title,
+        valid.description,
+        valid.scheduled.map(|(date, time)| local_to_utc(tz, date, time)),
+    )
+    .fetch_one(tx.conn())
+    .await?;
+    sqlx::query!(
+        "insert into job_tasks (company_id, job_id, title, position)
+         select $1, $2, t.title, t.position::int from unnest($3::text[]) with ordinality as t(title, position)",
+        company_id,
+        id,
+        &valid.tasks,
+    )
+    .execute(tx.conn())
+    .await?;
+    let job = load_detail(&mut tx, admin, id).await?;
+    let mut after = job_json(&job);
+    after["tasks"] = json!(valid.tasks);
+    tx.audit("job.created", "job", Some(id), None, Some(after)).await?;
+    tx.commit().await?;
+    Ok(job)
+}
+
+/// Locks the job and checks the edit is based on its current version.
+async fn lock_current(tx: &mut TenantTx, id: Uuid, version: Option<i32>) -> Result<i32> {
+    let company_id = tx.company_id();
+    let current = sqlx::query_scalar!(
+        "select version from jobs where company_id = $1 and id = $2 and deleted_at is null for update",
+        company_id,
+        id
+    )
+    .fetch_optional(tx.conn())
+    .await?
+    .ok_or(AppError::NotFound)?;
+    match version {
+        Some(version) if version != current => Err(AppError::conflict(CONFLICT).into()),
+        _ => Ok(current),
+    }
+}
+
+pub async fn update(state: &AppState, admin: &CurrentUser, id: Uuid, form: JobForm) -> Result<JobDetail> {
+    admin.require(Role::Admin)?;
+    let valid = form.validate()?;
+    let Some(version) = form.version else {
+        return Err(AppError::BadRequest {
+            message: "An edit must say which version of the job it is based on.".into(),
+        }
+        .into());
+    };
+    let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    lock_current(&mut tx, id, Some(version)).await?;
+    let before = load_detail(&mut tx, admin, id).await?;
+    check_references(&mut tx, &valid, before.worker_id).await?;
+    let tz = company_timezone(&mut tx).await?;
+    let company_id = tx.company_id();
+    sqlx::query!(
+        "update jobs set customer_id = $3, assigned_worker_id = $4, status_id = $5, title = $6, description = $7,
+                         scheduled_at = $8, version = version + 1
+         where company_id = $1 and id = $2",
+        company_id,
+        id,
+        valid.customer_id,
+        valid.worker_id,
+        valid.status_id,
+        valid.title,
+        valid.description,
+        valid.scheduled.map(|(date, time)| local_to_utc(tz, date, time)),
+    )
+    .execute(tx.conn())
+    .await?;
+    let after = load_detail(&mut tx, admin, id).await?;
+    tx.audit("job.updated", "job", Some(id), Some(job_json(&before)), Some(job_json(&after))).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+pub async fn set_archived(state: &AppState, admin: &CurrentUser, id: Uuid, archived: bool) -> Result<JobDetail> {
+    admin.require(Role::Admin)?;
+    let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    lock_current(&mut tx, id, None).await?;
+    let before = load_detail(&mut tx, admin, id).await?;
+    if before.is_archived == archived {
+        tx.commit().await?;
+        return Ok(before);
+    }
+    let company_id = tx.company_id();
+    sqlx::query!(
+        "update jobs set is_archived = $3, version = version + 1 where company_id = $1 and id = $2",
+        company_id,
+        id,
+        archived
+    )
+    .execute(tx.conn())
+    .await?;
+    let after = load_detail(&mut tx, admin, id).await?;
+    let action = if archived { "job.archived" } else { "job.restored" };
+    tx.audit(action, "job", Some(id), Some(job_json(&before)), Some(job_json(&after))).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+#[async_trait]
+impl JobsBackend for AppState {
+    async fn get_job(&self, rq: &RequestContext, id: Uuid) -> AppResult<JobDetail> {
+        Ok(get(self, &request_user(rq)?, id).await?)
+    }
+
+    async fn create_job(&self, rq: &RequestContext, form: JobForm) -> AppResult<JobDetail> {
+        Ok(create(self, &request_user(rq)?, form).await?)
+    }
+
+    async fn update_job(&self, rq: &RequestContext, id: Uuid, form: JobForm) -> AppResult<JobDetail> {
+        Ok(update(self, &request_user(rq)?, id, form).await?)
+    }
+
+    async fn set_job_archived(&self, rq: &RequestContext, id: Uuid, archived: bool) -> AppResult<JobDetail> {
+        Ok(set_archived(self, &request_user(rq)?, id, archived).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_to_utc;
+    use chrono::{NaiveDate, NaiveTime};
+
+    #[test]
+    fn local_times_become_utc_across_daylight_saving() {
+        let berlin: chrono_tz::Tz = "Europe/Berlin".parse().unwrap();
+        let at = |d: &str, t: &str| {
+            local_to_utc(
+                berlin,
+                NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap(),
+                NaiveTime::parse_from_str(t, "%H:%M").unwrap(),
+            )
+            .to_rfc3339()
+        };
+        assert_eq!(at("2026-01-15", "09:00"), "2026-01-15T08:00:00+00:00");
+        assert_eq!(at("2026-07-15", "09:00"), "2026-07-15T07:00:00+00:00");
+        // 02:30 on 29 March 2026 does not exist in Berlin: the clock jumps to 03:00.
+        assert_eq!(at("2026-03-29", "02:30"), "2026-03-29T01:30:00+00:00");
+    }
+}
