@@ -7,7 +7,7 @@ use crate::account::{DeviceSession, PasswordChangeForm, ProfileForm};
 use crate::auth::{LoginForm, SessionUser, SignUpForm, WorkspaceInfo};
 use crate::customers::{CustomerForm, CustomerListQuery, CustomerOption, CustomerPage, CustomerSummary};
 use crate::error::{AppError, AppResult};
-use crate::jobs::{JobDetail, JobForm};
+use crate::jobs::{JobDetail, JobForm, NoteForm};
 use crate::statuses::{JobStatus, StatusForm};
 use crate::users::{NewUserForm, UserListQuery, UserPage, UserSummary};
 use async_trait::async_trait;
@@ -82,6 +82,16 @@ pub trait JobsBackend: Send + Sync {
     async fn create_job(&self, rq: &RequestContext, form: JobForm) -> AppResult<JobDetail>;
     async fn update_job(&self, rq: &RequestContext, id: Uuid, form: JobForm) -> AppResult<JobDetail>;
     async fn set_job_archived(&self, rq: &RequestContext, id: Uuid, archived: bool) -> AppResult<JobDetail>;
+    async fn change_job_status(&self, rq: &RequestContext, id: Uuid, status_id: Uuid) -> AppResult<JobDetail>;
+    async fn add_job_task(&self, rq: &RequestContext, job_id: Uuid, title: String) -> AppResult<JobDetail>;
+    async fn set_task_completed(
+        &self,
+        rq: &RequestContext,
+        job_id: Uuid,
+        task_id: Uuid,
+        completed: bool,
+    ) -> AppResult<JobDetail>;
+    async fn add_job_note(&self, rq: &RequestContext, job_id: Uuid, form: NoteForm) -> AppResult<JobDetail>;
 }
 
 /// Everything the server provides.

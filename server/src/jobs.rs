@@ -7,7 +7,7 @@ use crate::state::AppState;
 use app::auth::Role;
 use app::backend::{JobsBackend, RequestContext};
 use app::error::{AppError, AppResult};
-use app::jobs::{CustomerCard, JobDetail, JobForm, JobNote, JobTask, NoteVisibility, StatusChip, ValidJob};
+use app::jobs::{CustomerCard, JobDetail, JobForm, JobNote, JobTask, NoteForm, NoteVisibility, StatusChip, ValidJob};
 use app::statuses::StatusKind;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
@@ -291,8 +291,169 @@ pub async fn set_archived(state: &AppState, admin: &CurrentUser, id: Uuid, archi
     Ok(after)
 }
 
+/// Locks a job for a field action. Admins may act on any job of their company,
+/// workers only on jobs assigned to them (others do not exist for them: 404),
+/// customers never (403, whatever the client sends).
+async fn lock_for_field_action(tx: &mut TenantTx, user: &CurrentUser, id: Uuid) -> Result<()> {
+    match user.role() {
+        Role::Customer => Err(AppError::Forbidden.into()),
+        Role::Admin => lock_current(tx, id, None).await.map(|_| ()),
+        Role::Worker => {
+            let company_id = tx.company_id();
+            sqlx::query_scalar!(
+                "select id from jobs where company_id = $1 and id = $2 and deleted_at is null and assigned_worker_id = $3
+                 for update",
+                company_id,
+                id,
+                user.user_id(),
+            )
+            .fetch_optional(tx.conn())
+            .await?
+            .ok_or(AppError::NotFound)?;
+            Ok(())
+        }
+    }
+}
+
+pub async fn change_status(state: &AppState, user: &CurrentUser, id: Uuid, status_id: Uuid) -> Result<JobDetail> {
+    let mut tx = TenantTx::begin(&state.pool, user).await?;
+    lock_for_field_action(&mut tx, user, id).await?;
+    let before = load_detail(&mut tx, user, id).await?;
+    let company_id = tx.company_id();
+    let updated = sqlx::query!(
+        "update jobs set status_id = $3, version = version + 1
+         where company_id = $1 and id = $2 and exists(select 1 from job_statuses where company_id = $1 and id = $3)",
+        company_id,
+        id,
+        status_id,
+    )
+    .execute(tx.conn())
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(AppError::field("status_id", "Choose one of your statuses.").into());
+    }
+    let after = load_detail(&mut tx, user, id).await?;
+    tx.audit(
+        "job.status_changed",
+        "job",
+        Some(id),
+        Some(json!({ "status": before.status.name, "status_id": before.status.id })),
+        Some(json!({ "status": after.status.name, "status_id": after.status.id })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+pub async fn add_task(state: &AppState, admin: &CurrentUser, job_id: Uuid, title: String) -> Result<JobDetail> {
+    admin.require(Role::Admin)?;
+    let title = app::jobs::parse_task_title(&title).map_err(|m| AppError::field("title", m))?;
+    let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    lock_current(&mut tx, job_id, None).await?;
+    let company_id = tx.company_id();
+    let task_id = sqlx::query_scalar!(
+        "insert into job_tasks (company_id, job_id, title, position)
+         values ($1, $2, $3, (select coalesce(max(position) + 1, 1) from job_tasks where company_id = $1 and job_id = $2))
+         returning id",
+        company_id,
+        job_id,
+        title,
+    )
+    .fetch_one(tx.conn())
+    .await?;
+    tx.audit("job.task_added", "job", Some(job_id), None, Some(json!({ "task_id": task_id, "title": title }))).await?;
+    let job = load_detail(&mut tx, admin, job_id).await?;
+    tx.commit().await?;
+    Ok(job)
+}
+
+pub async fn set_task_completed(
+    state: &AppState,
+    user: &CurrentUser,
+    job_id: Uuid,
+    task_id: Uuid,
+    completed: bool,
+) -> Result<JobDetail> {
+    let mut tx = TenantTx::begin(&state.pool, user).await?;
+    lock_for_field_action(&mut tx, user, job_id).await?;
+    let company_id = tx.company_id();
+    let title = sqlx::query_scalar!(
+        "update job_tasks set is_completed = $4,
+                completed_by = case when $4 then $5::uuid end,
+                completed_at = case when $4 then now() end
+         where company_id = $1 and job_id = $2 and id = $3
+         returning title",
+        company_id,
+        job_id,
+        task_id,
+        completed,
+        user.user_id(),
+    )
+    .fetch_optional(tx.conn())
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let action = if completed { "job.task_completed" } else { "job.task_reopened" };
+    tx.audit(action, "job", Some(job_id), None, Some(json!({ "task_id": task_id, "title": title }))).await?;
+    let job = load_detail(&mut tx, user, job_id).await?;
+    tx.commit().await?;
+    Ok(job)
+}
+
+pub async fn add_note(state: &AppState, user: &CurrentUser, job_id: Uuid, form: NoteForm) -> Result<JobDetail> {
+    if user.role() == Role::Customer {
+        return Err(AppError::Forbidden.into());
+    }
+    let (body, visibility) = form.validate()?;
+    let mut tx = TenantTx::begin(&state.pool, user).await?;
+    lock_for_field_action(&mut tx, user, job_id).await?;
+    let company_id = tx.company_id();
+    let note_id = sqlx::query_scalar!(
+        "insert into job_notes (company_id, job_id, author_id, body, visibility) values ($1, $2, $3, $4, $5) returning id",
+        company_id,
+        job_id,
+        user.user_id(),
+        body,
+        visibility as NoteVisibility,
+    )
+    .fetch_one(tx.conn())
+    .await?;
+    tx.audit(
+        "job.note_added",
+        "job",
+        Some(job_id),
+        None,
+        Some(json!({ "note_id": note_id, "visibility": visibility })),
+    )
+    .await?;
+    let job = load_detail(&mut tx, user, job_id).await?;
+    tx.commit().await?;
+    Ok(job)
+}
+
 #[async_trait]
 impl JobsBackend for AppState {
+    async fn change_job_status(&self, rq: &RequestContext, id: Uuid, status_id: Uuid) -> AppResult<JobDetail> {
+        Ok(change_status(self, &request_user(rq)?, id, status_id).await?)
+    }
+
+    async fn add_job_task(&self, rq: &RequestContext, job_id: Uuid, title: String) -> AppResult<JobDetail> {
+        Ok(add_task(self, &request_user(rq)?, job_id, title).await?)
+    }
+
+    async fn set_task_completed(
+        &self,
+        rq: &RequestContext,
+        job_id: Uuid,
+        task_id: Uuid,
+        completed: bool,
+    ) -> AppResult<JobDetail> {
+        Ok(set_task_completed(self, &request_user(rq)?, job_id, task_id, completed).await?)
+    }
+
+    async fn add_job_note(&self, rq: &RequestContext, job_id: Uuid, form: NoteForm) -> AppResult<JobDetail> {
+        Ok(add_note(self, &request_user(rq)?, job_id, form).await?)
+    }
+
     async fn get_job(&self, rq: &RequestContext, id: Uuid) -> AppResult<JobDetail> {
         Ok(get(self, &request_user(rq)?, id).await?)
     }

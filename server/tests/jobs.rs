@@ -236,3 +236,126 @@ async fn the_schema_refuses_jobs_pointing_into_another_company(db: PgPool) {
     assert!(error.to_string().contains("jobs_status_fkey"), "{error}");
     insert(&acme.customer_id, &acme.worker_id, &acme.status("New")).await.expect("same-company references are fine");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_assigned_worker_ticks_tasks_adds_notes_and_finishes_the_job(db: PgPool) {
+    let app = spawn_app(db).await;
+    let acme = company(&app, "acme").await;
+    let job = app.rpc_ok(&acme.admin, "jobs/create", json!({ "form": job_form(&acme) })).await;
+    let id = job["id"].clone();
+    let walt = app.log_in_browser("acme", "walt@acme.test").await;
+
+    for task in job["tasks"].as_array().unwrap() {
+        let updated = app
+            .rpc_ok(&walt, "jobs/set_task_completed", json!({ "job_id": id, "task_id": task["id"], "completed": true }))
+            .await;
+        let ticked = updated["tasks"].as_array().unwrap().iter().find(|t| t["id"] == task["id"]).unwrap().clone();
+        assert_eq!(
+            (ticked["is_completed"].as_bool(), ticked["completed_by_name"].as_str()),
+            (Some(true), Some("Walt Worker"))
+        );
+    }
+    let noted = app
+        .rpc_ok(
+            &walt,
+            "jobs/add_note",
+            json!({ "job_id": id, "form": { "body": "New hinges fitted.", "visibility": "CUSTOMER" } }),
+        )
+        .await;
+    assert_eq!(noted["notes"][0]["author_name"], "Walt Worker");
+    let done = app.rpc_ok(&walt, "jobs/change_status", json!({ "id": id, "status_id": acme.status("Done") })).await;
+    assert_eq!((done["status"]["kind"].as_str(), done["version"].as_i64()), (Some("DONE"), Some(2)));
+
+    let reopened = app
+        .rpc_ok(
+            &acme.admin,
+            "jobs/set_task_completed",
+            json!({ "job_id": id, "task_id": job["tasks"][0]["id"], "completed": false }),
+        )
+        .await;
+    assert_eq!(reopened["tasks"][0]["completed_by_name"], Value::Null);
+    let added =
+        app.rpc_ok(&acme.admin, "jobs/add_task", json!({ "job_id": id, "title": "Check the latch again" })).await;
+    assert_eq!(added["tasks"].as_array().unwrap().last().unwrap()["title"], "Check the latch again");
+
+    let actions: Vec<String> =
+        sqlx::query_scalar("select action from audit_log where entity_type = 'job' order by created_at, action")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(actions.iter().filter(|a| *a == "job.task_completed").count(), 3);
+    assert!(actions.contains(&"job.status_changed".to_string()) && actions.contains(&"job.note_added".to_string()));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn field_actions_are_refused_to_everyone_else_and_bad_input_names_the_field(db: PgPool) {
+    let app = spawn_app(db).await;
+    let acme = company(&app, "acme").await;
+    let bobs = company(&app, "bobs").await;
+    let job = app.rpc_ok(&acme.admin, "jobs/create", json!({ "form": job_form(&acme) })).await;
+    let (id, task) = (job["id"].clone(), job["tasks"][0]["id"].clone());
+    let other_job = app.rpc_ok(&acme.admin, "jobs/create", json!({ "form": job_form(&acme) })).await;
+    app.create_user(&acme.admin, "Olga Other", "olga@acme.test", "WORKER").await;
+    let olga = app.log_in_browser("acme", "olga@acme.test").await;
+    let walt = app.log_in_browser("acme", "walt@acme.test").await;
+    let cora_form = json!({ "form": { "name": "Cora", "email": "cora@acme.test", "role": "CUSTOMER", "password": PASSWORD, "customer_id": acme.customer_id } });
+    app.rpc_ok(&acme.admin, "users/create", cora_form).await;
+    let cora = app.log_in_browser("acme", "cora@acme.test").await;
+
+    let calls = [
+        ("jobs/change_status", json!({ "id": id, "status_id": acme.status("Done") })),
+        ("jobs/set_task_completed", json!({ "job_id": id, "task_id": task, "completed": true })),
+        ("jobs/add_note", json!({ "job_id": id, "form": { "body": "hi", "visibility": "INTERNAL" } })),
+        ("jobs/add_task", json!({ "job_id": id, "title": "Sneaky task" })),
+    ];
+    for (endpoint, args) in &calls {
+        for (who, client, expected) in [
+            (
+                "another worker",
+                &olga,
+                if *endpoint == "jobs/add_task" { StatusCode::FORBIDDEN } else { StatusCode::NOT_FOUND },
+            ),
+            ("the customer", &cora, StatusCode::FORBIDDEN),
+            ("another company's admin", &bobs.admin, StatusCode::NOT_FOUND),
+            ("a visitor", &browser(), StatusCode::UNAUTHORIZED),
+        ] {
+            assert_eq!(app.rpc(client, endpoint, args.clone()).await.status(), expected, "{who} {endpoint}");
+        }
+    }
+    assert_eq!(
+        app.rpc(&walt, "jobs/add_task", calls[3].1.clone()).await.status(),
+        StatusCode::FORBIDDEN,
+        "workers tick, admins plan"
+    );
+    // A task id of another job is not a task of this job.
+    let wrong_task = json!({ "job_id": other_job["id"], "task_id": task, "completed": true });
+    assert_eq!(app.rpc(&acme.admin, "jobs/set_task_completed", wrong_task).await.status(), StatusCode::NOT_FOUND);
+
+    for (endpoint, args, field) in [
+        ("jobs/change_status", json!({ "id": id, "status_id": bobs.status("Done") }), "status_id"),
+        ("jobs/add_note", json!({ "job_id": id, "form": { "body": "  ", "visibility": "INTERNAL" } }), "body"),
+        (
+            "jobs/add_note",
+            json!({ "job_id": id, "form": { "body": "x".repeat(5001), "visibility": "INTERNAL" } }),
+            "body",
+        ),
+        ("jobs/add_note", json!({ "job_id": id, "form": { "body": "ok", "visibility": "EVERYONE" } }), "visibility"),
+        ("jobs/add_task", json!({ "job_id": id, "title": "" }), "title"),
+    ] {
+        let response = app.rpc(&walt_or_admin(endpoint, &walt, &acme.admin), endpoint, args).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{endpoint} {field}");
+        assert_eq!(error_fields(&response.json().await.unwrap()), [field]);
+    }
+    let unchanged = app.rpc_ok(&acme.admin, "jobs/get", json!({ "id": id })).await;
+    assert_eq!((unchanged["version"].as_i64(), unchanged["notes"].as_array().unwrap().len()), (Some(1), 0));
+    assert_eq!(unchanged["tasks"].as_array().unwrap().len(), 3);
+    assert!(unchanged["tasks"].as_array().unwrap().iter().all(|t| t["is_completed"] == false));
+}
+
+fn walt_or_admin<'a>(endpoint: &str, walt: &'a Client, admin: &'a Client) -> &'a Client {
+    if endpoint == "jobs/add_task" {
+        admin
+    } else {
+        walt
+    }
+}

@@ -432,3 +432,45 @@ pub struct JobDetail {
     pub tasks: Vec<JobTask>,
     pub notes: Vec<JobNote>,
 }
+
+pub const NOTE_MAX: usize = 5_000;
+
+impl NoteVisibility {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoteVisibility::Internal => "INTERNAL",
+            NoteVisibility::Customer => "CUSTOMER",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        match raw.trim().to_ascii_uppercase().as_str() {
+            "INTERNAL" => Ok(NoteVisibility::Internal),
+            "CUSTOMER" => Ok(NoteVisibility::Customer),
+            _ => Err("Choose who may read the note.".into()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteForm {
+    pub body: String,
+    /// INTERNAL (team only) or CUSTOMER (also the customer and share links).
+    pub visibility: String,
+}
+
+impl NoteForm {
+    pub fn validate(&self) -> Result<(String, NoteVisibility), Vec<FieldError>> {
+        let mut checks = Checks::new();
+        let body = checks.check("body", {
+            let body = self.body.trim().to_string();
+            match body.chars().count() {
+                0 => Err("Write something first.".to_string()),
+                n if n > NOTE_MAX => Err(format!("Keep notes to {NOTE_MAX} characters or fewer.")),
+                _ => Ok(body),
+            }
+        });
+        let visibility = checks.check("visibility", NoteVisibility::parse(&self.visibility));
+        checks.finish(|| Some((body?, visibility?)))
+    }
+}
