@@ -342,7 +342,7 @@ async fn field_actions_are_refused_to_everyone_else_and_bad_input_names_the_fiel
         ("jobs/add_note", json!({ "job_id": id, "form": { "body": "ok", "visibility": "EVERYONE" } }), "visibility"),
         ("jobs/add_task", json!({ "job_id": id, "title": "" }), "title"),
     ] {
-        let response = app.rpc(&walt_or_admin(endpoint, &walt, &acme.admin), endpoint, args).await;
+        let response = app.rpc(walt_or_admin(endpoint, &walt, &acme.admin), endpoint, args).await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{endpoint} {field}");
         assert_eq!(error_fields(&response.json().await.unwrap()), [field]);
     }
