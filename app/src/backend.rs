@@ -7,7 +7,7 @@ use crate::account::{DeviceSession, PasswordChangeForm, ProfileForm};
 use crate::auth::{LoginForm, SessionUser, SignUpForm, WorkspaceInfo};
 use crate::customers::{CustomerForm, CustomerListQuery, CustomerOption, CustomerPage, CustomerSummary};
 use crate::error::{AppError, AppResult};
-use crate::jobs::{JobDetail, JobForm, NoteForm};
+use crate::jobs::{JobDetail, JobForm, MyJobs, NoteForm};
 use crate::statuses::{JobStatus, StatusForm};
 use crate::users::{NewUserForm, UserListQuery, UserPage, UserSummary};
 use async_trait::async_trait;
@@ -92,6 +92,7 @@ pub trait JobsBackend: Send + Sync {
         completed: bool,
     ) -> AppResult<JobDetail>;
     async fn add_job_note(&self, rq: &RequestContext, job_id: Uuid, form: NoteForm) -> AppResult<JobDetail>;
+    async fn my_jobs(&self, rq: &RequestContext) -> AppResult<MyJobs>;
 }
 
 /// Everything the server provides.

@@ -7,7 +7,9 @@ use crate::state::AppState;
 use app::auth::Role;
 use app::backend::{JobsBackend, RequestContext};
 use app::error::{AppError, AppResult};
-use app::jobs::{CustomerCard, JobDetail, JobForm, JobNote, JobTask, NoteForm, NoteVisibility, StatusChip, ValidJob};
+use app::jobs::{
+    CustomerCard, JobDetail, JobForm, JobNote, JobRow, JobTask, MyJobs, NoteForm, NoteVisibility, StatusChip, ValidJob,
+};
 use app::statuses::StatusKind;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
@@ -430,8 +432,82 @@ pub async fn add_note(state: &AppState, user: &CurrentUser, job_id: Uuid, form: 
     Ok(job)
 }
 
+/// A worker's assigned jobs or a customer's jobs (by their linked record), grouped
+/// into today / upcoming / done by the company's calendar. Admins have the full list.
+pub async fn mine(state: &AppState, user: &CurrentUser) -> Result<MyJobs> {
+    if user.role() == Role::Admin {
+        return Err(AppError::Forbidden.into());
+    }
+    let mut tx = TenantTx::begin(&state.pool, user).await?;
+    let company_id = tx.company_id();
+    let viewer_tz: Tz = crate::auth::service::load_session_user(&mut tx, user.user_id())
+        .await?
+        .timezone
+        .parse()
+        .unwrap_or(chrono_tz::UTC);
+    let company_tz = company_timezone(&mut tx).await?;
+    let rows = sqlx::query!(
+        r#"select j.id, j.title, j.customer_id, c.name as customer_name, w.name as "worker_name?",
+                  s.id as status_id, s.name as status_name, s.colour as status_colour, s.kind as "status_kind: StatusKind",
+                  j.scheduled_at, j.is_archived, j.created_at, j.updated_at
+           from jobs j
+           join customers c on c.company_id = j.company_id and c.id = j.customer_id
+           join job_statuses s on s.company_id = j.company_id and s.id = j.status_id
+           left join users w on w.company_id = j.company_id and w.id = j.assigned_worker_id
+           where j.company_id = $1 and j.deleted_at is null and not j.is_archived
+             and (($2 = 'WORKER' and j.assigned_worker_id = $3)
+                  or ($2 = 'CUSTOMER' and j.customer_id = (select customer_id from users where company_id = $1 and id = $3)))
+           order by j.scheduled_at nulls last, j.created_at, j.id
+           limit 500"#,
+        company_id,
+        user.role().as_str(),
+        user.user_id(),
+    )
+    .fetch_all(tx.conn())
+    .await?;
+    tx.commit().await?;
+
+    let today = Utc::now().with_timezone(&company_tz).date_naive();
+    let mut mine = MyJobs::default();
+    let mut done = Vec::new();
+    for row in rows {
+        let job = JobRow {
+            id: row.id,
+            title: row.title,
+            customer_id: row.customer_id,
+            customer_name: row.customer_name,
+            status: StatusChip {
+                id: row.status_id,
+                name: row.status_name,
+                colour: row.status_colour,
+                kind: row.status_kind,
+            },
+            worker_name: row.worker_name,
+            scheduled_at: row.scheduled_at,
+            scheduled_label: row
+                .scheduled_at
+                .map(|at| at.with_timezone(&viewer_tz).format("%a %-d %b, %H:%M").to_string()),
+            is_archived: row.is_archived,
+            created_at: row.created_at,
+        };
+        let day = row.scheduled_at.map(|at| at.with_timezone(&company_tz).date_naive());
+        match (job.status.kind, day) {
+            (StatusKind::Done, _) => done.push((row.updated_at, job)),
+            (_, Some(day)) if day <= today => mine.today.push(job),
+            _ => mine.upcoming.push(job),
+        }
+    }
+    done.sort_by_key(|(updated_at, _)| std::cmp::Reverse(*updated_at));
+    mine.done = done.into_iter().take(50).map(|(_, job)| job).collect();
+    Ok(mine)
+}
+
 #[async_trait]
 impl JobsBackend for AppState {
+    async fn my_jobs(&self, rq: &RequestContext) -> AppResult<MyJobs> {
+        Ok(mine(self, &request_user(rq)?).await?)
+    }
+
     async fn change_job_status(&self, rq: &RequestContext, id: Uuid, status_id: Uuid) -> AppResult<JobDetail> {
         Ok(change_status(self, &request_user(rq)?, id, status_id).await?)
     }

@@ -359,3 +359,59 @@ fn walt_or_admin<'a>(endpoint: &str, walt: &'a Client, admin: &'a Client) -> &'a
         walt
     }
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn workers_and_customers_see_their_jobs_grouped_by_day(db: PgPool) {
+    let app = spawn_app(db).await;
+    let acme = company(&app, "acme").await;
+    let berlin_today = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Berlin).date_naive();
+    let day = |offset: i64| (berlin_today + chrono::Duration::days(offset)).format("%Y-%m-%d").to_string();
+    let create = |title: &str, date: String, status: &str| {
+        let mut form = job_form(&acme);
+        form["title"] = json!(title);
+        form["scheduled_date"] = json!(date);
+        form["scheduled_time"] = json!(if date.is_empty() { "" } else { "12:00" });
+        form["status_id"] = json!(acme.status(status));
+        form["tasks"] = json!([]);
+        form
+    };
+    for (title, date, status) in [
+        ("Overdue fence", day(-1), "Scheduled"),
+        ("Today's gate", day(0), "In progress"),
+        ("Next week's roof", day(7), "Scheduled"),
+        ("Someday shed", String::new(), "New"),
+        ("Finished barn", day(-3), "Done"),
+    ] {
+        app.rpc_ok(&acme.admin, "jobs/create", json!({ "form": create(title, date, status) })).await;
+    }
+    let archived =
+        app.rpc_ok(&acme.admin, "jobs/create", json!({ "form": create("Archived job", day(0), "New") })).await;
+    app.rpc_ok(&acme.admin, "jobs/set_archived", json!({ "id": archived["id"], "archived": true })).await;
+    let mut unassigned = create("Someone else's", day(0), "New");
+    unassigned["worker_id"] = json!("");
+    app.rpc_ok(&acme.admin, "jobs/create", json!({ "form": unassigned })).await;
+
+    let titles = |group: &Value| -> Vec<String> {
+        group.as_array().unwrap().iter().map(|j| j["title"].as_str().unwrap().to_string()).collect()
+    };
+    let walt = app.log_in_browser("acme", "walt@acme.test").await;
+    let mine = app.rpc_ok(&walt, "jobs/mine", json!({})).await;
+    assert_eq!(titles(&mine["today"]), ["Overdue fence", "Today's gate"]);
+    assert_eq!(titles(&mine["upcoming"]), ["Next week's roof", "Someday shed"]);
+    assert_eq!(titles(&mine["done"]), ["Finished barn"]);
+    assert!(mine["today"][1]["scheduled_label"].as_str().unwrap().ends_with("12:00"), "shown in the worker's timezone");
+
+    let cora_form = json!({ "form": { "name": "Cora", "email": "cora@acme.test", "role": "CUSTOMER", "password": PASSWORD, "customer_id": acme.customer_id } });
+    app.rpc_ok(&acme.admin, "users/create", cora_form).await;
+    let cora = app.log_in_browser("acme", "cora@acme.test").await;
+    let theirs = app.rpc_ok(&cora, "jobs/mine", json!({})).await;
+    assert_eq!(titles(&theirs["today"]), ["Overdue fence", "Today's gate", "Someone else's"]);
+    assert_eq!(titles(&theirs["done"]), ["Finished barn"]);
+
+    assert_eq!(app.rpc(&acme.admin, "jobs/mine", json!({})).await.status(), StatusCode::FORBIDDEN);
+    let bobs = company(&app, "bobs").await;
+    let bob_worker = app.log_in_browser("bobs", "walt@bobs.test").await;
+    let empty = app.rpc_ok(&bob_worker, "jobs/mine", json!({})).await;
+    assert!(titles(&empty["today"]).is_empty() && titles(&empty["upcoming"]).is_empty());
+    assert!(!bobs.customer_id.is_empty());
+}

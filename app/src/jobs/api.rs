@@ -1,6 +1,6 @@
 //! Server functions for jobs. Each checks role and tenant on the server.
 
-use super::{JobDetail, JobForm, NoteForm};
+use super::{JobDetail, JobForm, MyJobs, NoteForm};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -58,4 +58,11 @@ pub async fn set_task_completed(job_id: Uuid, task_id: Uuid, completed: bool) ->
 pub async fn add_job_note(job_id: Uuid, form: NoteForm) -> Result<JobDetail, AppError> {
     let (backend, rq) = crate::backend::context()?;
     backend.add_job_note(&rq, job_id, form).await
+}
+
+/// The signed-in worker's assigned jobs, or the signed-in customer's jobs.
+#[server(prefix = "/rpc", endpoint = "jobs/mine", input = Json)]
+pub async fn load_my_jobs() -> Result<MyJobs, AppError> {
+    let (backend, rq) = crate::backend::context()?;
+    backend.my_jobs(&rq).await
 }

@@ -474,3 +474,14 @@ impl NoteForm {
         checks.finish(|| Some((body?, visibility?)))
     }
 }
+
+/// A worker's assigned jobs, or a customer's jobs, grouped the way they plan their day.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyJobs {
+    /// Not done, scheduled today or earlier (overdue first).
+    pub today: Vec<JobRow>,
+    /// Not done, scheduled later or not scheduled yet.
+    pub upcoming: Vec<JobRow>,
+    /// Done, most recent first.
+    pub done: Vec<JobRow>,
+}
