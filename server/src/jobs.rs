@@ -440,12 +440,9 @@ pub async fn mine(state: &AppState, user: &CurrentUser) -> Result<MyJobs> {
     }
     let mut tx = TenantTx::begin(&state.pool, user).await?;
     let company_id = tx.company_id();
-    let viewer_tz: Tz = crate::auth::service::load_session_user(&mut tx, user.user_id())
-        .await?
-        .timezone
-        .parse()
-        .unwrap_or(chrono_tz::UTC);
-    let company_tz = company_timezone(&mut tx).await?;
+    let viewer = crate::auth::service::load_session_user(&mut tx, user.user_id()).await?;
+    let viewer_tz: Tz = viewer.timezone.parse().unwrap_or(chrono_tz::UTC);
+    let company_tz: Tz = viewer.company.timezone.parse().unwrap_or(chrono_tz::UTC);
     let rows = sqlx::query!(
         r#"select j.id, j.title, j.customer_id, c.name as customer_name, w.name as "worker_name?",
                   s.id as status_id, s.name as status_name, s.colour as status_colour, s.kind as "status_kind: StatusKind",
