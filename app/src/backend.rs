@@ -7,7 +7,10 @@ use crate::account::{DeviceSession, PasswordChangeForm, ProfileForm};
 use crate::auth::{LoginForm, SessionUser, SignUpForm, WorkspaceInfo};
 use crate::customers::{CustomerForm, CustomerListQuery, CustomerOption, CustomerPage, CustomerSummary};
 use crate::error::{AppError, AppResult};
-use crate::jobs::{JobDetail, JobForm, MyJobs, NoteForm};
+use crate::jobs::{
+    HistoryEntry, JobDetail, JobForm, JobFormOptions, JobListQuery, JobPage, MyJobs, NewShareLink, NoteForm, ShareLink,
+    SharedJob,
+};
 use crate::statuses::{JobStatus, StatusForm};
 use crate::users::{NewUserForm, UserListQuery, UserPage, UserSummary};
 use async_trait::async_trait;
@@ -93,6 +96,24 @@ pub trait JobsBackend: Send + Sync {
     ) -> AppResult<JobDetail>;
     async fn add_job_note(&self, rq: &RequestContext, job_id: Uuid, form: NoteForm) -> AppResult<JobDetail>;
     async fn my_jobs(&self, rq: &RequestContext) -> AppResult<MyJobs>;
+    async fn list_jobs(&self, rq: &RequestContext, query: JobListQuery) -> AppResult<JobPage>;
+    async fn job_form_options(&self, rq: &RequestContext) -> AppResult<JobFormOptions>;
+    async fn assign_job_worker(&self, rq: &RequestContext, id: Uuid, worker_id: Option<Uuid>) -> AppResult<JobDetail>;
+    async fn edit_job_task(
+        &self,
+        rq: &RequestContext,
+        job_id: Uuid,
+        task_id: Uuid,
+        title: String,
+    ) -> AppResult<JobDetail>;
+    async fn delete_job_task(&self, rq: &RequestContext, job_id: Uuid, task_id: Uuid) -> AppResult<JobDetail>;
+    async fn reorder_job_tasks(&self, rq: &RequestContext, job_id: Uuid, task_ids: Vec<Uuid>) -> AppResult<JobDetail>;
+    async fn job_history(&self, rq: &RequestContext, job_id: Uuid) -> AppResult<Vec<HistoryEntry>>;
+    async fn share_links(&self, rq: &RequestContext, job_id: Uuid) -> AppResult<Vec<ShareLink>>;
+    async fn create_share_link(&self, rq: &RequestContext, job_id: Uuid, days: String) -> AppResult<NewShareLink>;
+    async fn revoke_share_link(&self, rq: &RequestContext, job_id: Uuid, link_id: Uuid) -> AppResult<Vec<ShareLink>>;
+    /// No sign-in needed: the token is the credential.
+    async fn shared_job(&self, rq: &RequestContext, token: String) -> AppResult<SharedJob>;
 }
 
 /// Everything the server provides.

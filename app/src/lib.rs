@@ -61,6 +61,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("signup") view=auth::SignUpPage ssr=SsrMode::Async />
                     <Route path=path!("login") view=auth::LoginPage ssr=SsrMode::Async />
                     <Route path=path!(":slug/login") view=auth::WorkspaceLoginPage ssr=SsrMode::Async />
+                    <Route path=path!("share/:token") view=jobs::SharePage ssr=SsrMode::Async />
                     <ParentRoute path=path!("app") view=AppShell ssr=SsrMode::Async>
                         <Route path=path!("") view=pages::RoleHome />
                         <Route
@@ -69,7 +70,17 @@ pub fn App() -> impl IntoView {
                         />
                         <Route
                             path=path!("jobs")
-                            view=|| view! { <RequireRole role=auth::Role::Admin><pages::AdminJobs /></RequireRole> }
+                            view=|| view! { <RequireRole role=auth::Role::Admin><jobs::AdminJobsPage /></RequireRole> }
+                        />
+                        <Route
+                            path=path!("jobs/new")
+                            view=|| view! { <RequireRole role=auth::Role::Admin><jobs::NewJobPage /></RequireRole> }
+                        />
+                        // Every role: the server decides which jobs exist for whom.
+                        <Route path=path!("jobs/:id") view=jobs::JobDetailPage />
+                        <Route
+                            path=path!("jobs/:id/edit")
+                            view=|| view! { <RequireRole role=auth::Role::Admin><jobs::EditJobPage /></RequireRole> }
                         />
                         <Route
                             path=path!("customers")
@@ -89,11 +100,11 @@ pub fn App() -> impl IntoView {
                         />
                         <Route
                             path=path!("my-jobs")
-                            view=|| view! { <RequireRole role=auth::Role::Worker><pages::WorkerJobs /></RequireRole> }
+                            view=|| view! { <RequireRole role=auth::Role::Worker><jobs::MyJobsPage /></RequireRole> }
                         />
                         <Route
                             path=path!("portal")
-                            view=|| view! { <RequireRole role=auth::Role::Customer><pages::CustomerJobs /></RequireRole> }
+                            view=|| view! { <RequireRole role=auth::Role::Customer><jobs::MyJobsPage /></RequireRole> }
                         />
                         <Route path=path!("account") view=account::AccountPage />
                     </ParentRoute>

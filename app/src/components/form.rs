@@ -96,6 +96,39 @@ pub fn SelectField(
     }
 }
 
+/// A multi-line text field, labelled and with its error, like [`Field`].
+#[component]
+pub fn TextAreaField(
+    label: &'static str,
+    name: &'static str,
+    value: RwSignal<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] placeholder: Option<&'static str>,
+    #[prop(default = 4)] rows: u32,
+    #[prop(optional)] maxlength: Option<usize>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field" class:has-error=move || error.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            <textarea
+                id=id
+                name=name
+                rows=rows
+                placeholder=placeholder
+                maxlength=maxlength
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+                aria-invalid=move || error.get().is_some().to_string()
+            ></textarea>
+            {hint.map(|text| view! { <p class="hint">{text}</p> })}
+            {move || error.get().map(|message| view! { <p class="field-error" id=error_id.clone()>{message}</p> })}
+        </div>
+    }
+}
+
 /// A form-level message: the error that is not about one field, or a success note.
 #[component]
 pub fn Banner(failure: RwSignal<Option<AppError>>) -> impl IntoView {

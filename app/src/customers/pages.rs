@@ -2,6 +2,8 @@ use super::api::{get_customer, list_customers, CreateCustomer, SetCustomerActive
 use super::{CustomerCursor, CustomerForm, CustomerListQuery, CustomerSummary};
 use crate::components::{field_error, Banner, EmptyState, Field, NotFound, SubmitButton};
 use crate::error::AppError;
+use crate::jobs::api::list_jobs;
+use crate::jobs::{JobCard, JobListQuery};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -233,9 +235,38 @@ fn CustomerDetail(customer: CustomerSummary, on_changed: Callback<()>) -> impl I
                 }) />
             </section>
         </Show>
-        <h2 class="section-title">"Jobs"</h2>
-        <EmptyState icon="jobs" title="No jobs for this customer yet">
-            <p>"Jobs you plan for this customer will be listed here."</p>
-        </EmptyState>
+        <CustomerJobList customer_id=id />
+    }
+}
+
+/// The customer's jobs (newest first), with a way into the full, filterable list.
+#[component]
+fn CustomerJobList(customer_id: Uuid) -> impl IntoView {
+    let query = JobListQuery { customer: Some(customer_id), ..Default::default() };
+    let all_href = format!("/app/jobs{}", query.to_query_string());
+    let jobs = Resource::new(move || query.clone(), list_jobs);
+    view! {
+        <div class="section-head">
+            <h2 class="section-title">"Jobs"</h2>
+            <A href=all_href attr:class="btn btn-small btn-ghost">"Filter in the job list →"</A>
+        </div>
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match jobs.await {
+                    Ok(page) if page.jobs.is_empty() => view! {
+                        <EmptyState icon="jobs" title="No jobs for this customer yet">
+                            <p>"Jobs you plan for this customer will be listed here."</p>
+                            <A href="/app/jobs/new" attr:class="btn btn-primary">"New job"</A>
+                        </EmptyState>
+                    }.into_any(),
+                    Ok(page) => view! {
+                        <ul class="job-cards" data-testid="customer-jobs">
+                            {page.jobs.into_iter().map(|job| view! { <JobCard job show_worker=true /> }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(error) => view! { <div class="banner banner-error">{error.to_string()}</div> }.into_any(),
+                }
+            })}
+        </Transition>
     }
 }

@@ -484,4 +484,116 @@ pub struct MyJobs {
     pub upcoming: Vec<JobRow>,
     /// Done, most recent first.
     pub done: Vec<JobRow>,
+    /// False for a customer login not linked to a customer record (it sees no jobs).
+    pub linked: bool,
+}
+
+/// Where the next page of the job list starts: the sort key and id of the last
+/// row shown, as text for the URL (`key~id`; the key may itself contain `~`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobCursor {
+    pub key: String,
+    pub id: Uuid,
+}
+
+impl JobCursor {
+    pub fn encode(&self) -> String {
+        format!("{}~{}", self.key, self.id)
+    }
+
+    pub fn decode(raw: &str) -> Option<Self> {
+        let (key, id) = raw.rsplit_once('~')?;
+        Some(Self { key: key.to_string(), id: id.parse().ok()? })
+    }
+}
+
+/// A field worker to pick from a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkerOption {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// What the job form and the list filters offer: active customers and workers, and every status.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobFormOptions {
+    pub customers: Vec<crate::customers::CustomerOption>,
+    pub workers: Vec<WorkerOption>,
+    pub statuses: Vec<StatusChip>,
+}
+
+/// One line of a job's history, from the audit log, in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub at: DateTime<Utc>,
+    /// `at` in the viewer's timezone, ready to show.
+    pub at_label: String,
+    pub actor_name: Option<String>,
+    pub summary: String,
+}
+
+pub const SHARE_DAYS_DEFAULT: u32 = 30;
+pub const SHARE_DAYS_MAX: u32 = 365;
+
+/// A read-only link to a job for someone without a login (the token itself is shown once).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShareLink {
+    pub id: Uuid,
+    pub created_by_name: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub expires_label: String,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub last_viewed_at: Option<DateTime<Utc>>,
+    pub active: bool,
+}
+
+/// A link just created: the only time its URL is known (only a hash is stored).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewShareLink {
+    pub link: ShareLink,
+    pub url: String,
+}
+
+/// What `/share/{token}` shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum SharedJob {
+    Available { company_name: String, job: Box<JobDetail> },
+    Expired,
+    Revoked,
+    Unknown,
+}
+
+/// How many days a new share link lives: 1 to 365, 30 when left empty.
+pub fn parse_share_days(raw: &str) -> Result<u32, String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(SHARE_DAYS_DEFAULT);
+    }
+    match raw.parse::<u32>() {
+        Ok(days) if (1..=SHARE_DAYS_MAX).contains(&days) => Ok(days),
+        _ => Err(format!("Choose between 1 and {SHARE_DAYS_MAX} days.")),
+    }
+}
+
+#[cfg(test)]
+mod more_tests {
+    use super::*;
+
+    #[test]
+    fn cursors_survive_keys_with_the_separator() {
+        let cursor = JobCursor { key: "fix ~ fence".into(), id: Uuid::new_v4() };
+        assert_eq!(JobCursor::decode(&cursor.encode()), Some(cursor));
+        assert_eq!(JobCursor::decode("no-id"), None);
+    }
+
+    #[test]
+    fn share_days_default_and_bounds() {
+        assert_eq!(parse_share_days(""), Ok(30));
+        assert_eq!(parse_share_days("7"), Ok(7));
+        assert!(parse_share_days("0").is_err());
+        assert!(parse_share_days("366").is_err());
+        assert!(parse_share_days("soon").is_err());
+    }
 }

@@ -2,8 +2,6 @@
 
 mod home;
 mod landing;
-mod placeholders;
 
 pub use home::{Dashboard, RoleHome};
 pub use landing::Landing;
-pub use placeholders::{AdminJobs, CustomerJobs, WorkerJobs};

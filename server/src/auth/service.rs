@@ -205,7 +205,7 @@ async fn insert_refresh_token(
     client: &ClientInfo,
 ) -> Result<IssuedTokens> {
     let company_id = tx.company_id();
-    let refresh_token = tokens::new_refresh_token(company_id);
+    let refresh_token = tokens::new_company_token(company_id);
     let refresh_expires_at = Utc::now() + REFRESH_TTL;
     sqlx::query!(
         "insert into sessions (company_id, user_id, family_id, refresh_token_hash, user_agent, ip, expires_at)
@@ -233,7 +233,7 @@ pub async fn refresh(
     client: &ClientInfo,
     allow_concurrent: bool,
 ) -> Result<RefreshOutcome> {
-    let company_id = tokens::refresh_token_company(raw).ok_or(AppError::Unauthorized)?;
+    let company_id = tokens::token_company(raw).ok_or(AppError::Unauthorized)?;
     let mut tx = TenantTx::begin_unauthenticated(&state.pool, company_id).await?;
     let row = sqlx::query!(
         r#"select s.id, s.user_id, s.family_id, s.rotated_at, s.revoked_at, s.expires_at,

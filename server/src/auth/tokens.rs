@@ -85,17 +85,18 @@ impl JwtKeys {
     }
 }
 
-/// A new refresh token for `company_id`: the company id (not secret; it tells the
-/// server which tenant to look in) followed by 32 random bytes, base64url.
-pub fn new_refresh_token(company_id: Uuid) -> String {
+/// A new opaque token (refresh tokens, share links) for `company_id`: the company id
+/// (not secret; it tells the server which tenant to look in) followed by 32 random
+/// bytes, base64url. Only its SHA-256 hash is stored.
+pub fn new_company_token(company_id: Uuid) -> String {
     let mut bytes = [0u8; 48];
     bytes[..16].copy_from_slice(company_id.as_bytes());
     rand::thread_rng().fill_bytes(&mut bytes[16..]);
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// The company a refresh token belongs to, if it has the right shape.
-pub fn refresh_token_company(token: &str) -> Option<Uuid> {
+/// The company an opaque token belongs to, if it has the right shape.
+pub fn token_company(token: &str) -> Option<Uuid> {
     let bytes = URL_SAFE_NO_PAD.decode(token.trim()).ok()?;
     if bytes.len() != 48 {
         return None;
@@ -137,9 +138,9 @@ mod tests {
     #[test]
     fn refresh_tokens_carry_their_company() {
         let company = Uuid::new_v4();
-        let token = new_refresh_token(company);
-        assert_eq!(refresh_token_company(&token), Some(company));
-        assert_eq!(refresh_token_company("garbage"), None);
-        assert_ne!(hash_token(&token), hash_token(&new_refresh_token(company)));
+        let token = new_company_token(company);
+        assert_eq!(token_company(&token), Some(company));
+        assert_eq!(token_company("garbage"), None);
+        assert_ne!(hash_token(&token), hash_token(&new_company_token(company)));
     }
 }

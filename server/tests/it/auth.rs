@@ -1,10 +1,8 @@
 //! Sign-up, sign-in, tokens and sessions, against the real app and a fresh database.
 
-mod common;
-
+use crate::common::*;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use common::*;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use server::auth::tokens::{AccessClaims, JwtKeys};

@@ -1,8 +1,6 @@
 //! Customer records: admin-only, validated, audited, isolated per company.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use sqlx::PgPool;

@@ -1,8 +1,6 @@
 //! User management: only admins, only their own company, every change audited.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use sqlx::PgPool;

@@ -1,4 +1,6 @@
-//! Jobs: create, read, edit (with optimistic concurrency), archive and restore.
+//! Jobs: create, read, edit (with optimistic concurrency), archive and restore,
+//! assign, and the field actions on tasks and notes. The list, the history and
+//! share links have their own modules.
 
 use crate::auth::{request_user, CurrentUser};
 use crate::db::TenantTx;
@@ -6,9 +8,11 @@ use crate::error::Result;
 use crate::state::AppState;
 use app::auth::Role;
 use app::backend::{JobsBackend, RequestContext};
+use app::customers::CustomerOption;
 use app::error::{AppError, AppResult};
 use app::jobs::{
-    CustomerCard, JobDetail, JobForm, JobNote, JobRow, JobTask, MyJobs, NoteForm, NoteVisibility, StatusChip, ValidJob,
+    CustomerCard, HistoryEntry, JobDetail, JobForm, JobFormOptions, JobListQuery, JobNote, JobPage, JobRow, JobTask,
+    MyJobs, NewShareLink, NoteForm, NoteVisibility, ShareLink, SharedJob, StatusChip, ValidJob, WorkerOption,
 };
 use app::statuses::StatusKind;
 use async_trait::async_trait;
@@ -17,6 +21,10 @@ use chrono_tz::Tz;
 use serde_json::json;
 use uuid::Uuid;
 
+pub mod history;
+pub mod list;
+pub mod share;
+
 const CONFLICT: &str =
     "Someone else changed this job since you opened it. Reload to see their changes, then edit again.";
 
@@ -24,6 +32,21 @@ async fn company_timezone(tx: &mut TenantTx) -> Result<Tz> {
     let company_id = tx.company_id();
     let name =
         sqlx::query_scalar!("select timezone from companies where id = $1", company_id).fetch_one(tx.conn()).await?;
+    Ok(name.parse().unwrap_or(chrono_tz::UTC))
+}
+
+/// The timezone a user reads times in: their own, else their company's.
+pub async fn viewer_timezone(tx: &mut TenantTx, user_id: Uuid) -> Result<Tz> {
+    let company_id = tx.company_id();
+    let name = sqlx::query_scalar!(
+        r#"select coalesce(u.timezone, c.timezone) as "timezone!"
+           from users u join companies c on c.id = u.company_id
+           where u.company_id = $1 and u.id = $2"#,
+        company_id,
+        user_id
+    )
+    .fetch_one(tx.conn())
+    .await?;
     Ok(name.parse().unwrap_or(chrono_tz::UTC))
 }
 
@@ -75,9 +98,45 @@ async fn check_references(tx: &mut TenantTx, job: &ValidJob, current_worker: Opt
     }
 }
 
+/// Who is looking at a job; it decides which jobs exist for them and how much of one they see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Viewer {
+    Admin,
+    /// Sees only jobs assigned to them.
+    Worker(Uuid),
+    /// Sees only their linked customer record's jobs, read-only, without internal notes.
+    Customer(Uuid),
+    /// Someone holding a share link for this job: the customer's view, no login.
+    ShareLink,
+}
+
+impl Viewer {
+    pub fn of(user: &CurrentUser) -> Self {
+        match user.role() {
+            Role::Admin => Viewer::Admin,
+            Role::Worker => Viewer::Worker(user.user_id()),
+            Role::Customer => Viewer::Customer(user.user_id()),
+        }
+    }
+
+    /// Customers and share links see the worker's name only and customer-visible notes only.
+    fn is_customer_view(self) -> bool {
+        matches!(self, Viewer::Customer(_) | Viewer::ShareLink)
+    }
+
+    fn scope(self) -> (&'static str, Option<Uuid>) {
+        match self {
+            Viewer::Admin => ("ADMIN", None),
+            Viewer::Worker(id) => ("WORKER", Some(id)),
+            Viewer::Customer(id) => ("CUSTOMER", Some(id)),
+            Viewer::ShareLink => ("LINK", None),
+        }
+    }
+}
+
 /// The job as `viewer` may see it. Workers see only jobs assigned to them and
 /// customers only their customer record's jobs; anything else is 404.
-pub async fn load_detail(tx: &mut TenantTx, viewer: &CurrentUser, id: Uuid) -> Result<JobDetail> {
+pub async fn load_detail(tx: &mut TenantTx, viewer: Viewer, id: Uuid) -> Result<JobDetail> {
     let company_id = tx.company_id();
     let tz = company_timezone(tx).await?;
     let row = sqlx::query!(
@@ -95,8 +154,8 @@ pub async fn load_detail(tx: &mut TenantTx, viewer: &CurrentUser, id: Uuid) -> R
              and ($3 <> 'CUSTOMER' or j.customer_id = (select customer_id from users where company_id = $1 and id = $4))"#,
         company_id,
         id,
-        viewer.role().as_str(),
-        viewer.user_id(),
+        viewer.scope().0,
+        viewer.scope().1,
     )
     .fetch_optional(tx.conn())
     .await?
@@ -113,7 +172,7 @@ pub async fn load_detail(tx: &mut TenantTx, viewer: &CurrentUser, id: Uuid) -> R
     )
     .fetch_all(tx.conn())
     .await?;
-    let customer_view = viewer.role() == Role::Customer;
+    let customer_view = viewer.is_customer_view();
     let notes = sqlx::query_as!(
         JobNote,
         r#"select n.id, u.name as author_name, n.body, n.visibility as "visibility: NoteVisibility", n.created_at
@@ -173,7 +232,7 @@ fn job_json(job: &JobDetail) -> serde_json::Value {
 
 pub async fn get(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<JobDetail> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
-    let job = load_detail(&mut tx, user, id).await?;
+    let job = load_detail(&mut tx, Viewer::of(user), id).await?;
     tx.commit().await?;
     Ok(job)
 }
@@ -207,7 +266,7 @@ pub async fn create(state: &AppState, admin: &CurrentUser, form: JobForm) -> Res
     )
     .execute(tx.conn())
     .await?;
-    let job = load_detail(&mut tx, admin, id).await?;
+    let job = load_detail(&mut tx, Viewer::of(admin), id).await?;
     let mut after = job_json(&job);
     after["tasks"] = json!(valid.tasks);
     tx.audit("job.created", "job", Some(id), None, Some(after)).await?;
@@ -243,7 +302,7 @@ pub async fn update(state: &AppState, admin: &CurrentUser, id: Uuid, form: JobFo
     };
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
     lock_current(&mut tx, id, Some(version)).await?;
-    let before = load_detail(&mut tx, admin, id).await?;
+    let before = load_detail(&mut tx, Viewer::of(admin), id).await?;
     check_references(&mut tx, &valid, before.worker_id).await?;
     let tz = company_timezone(&mut tx).await?;
     let company_id = tx.company_id();
@@ -262,7 +321,7 @@ pub async fn update(state: &AppState, admin: &CurrentUser, id: Uuid, form: JobFo
     )
     .execute(tx.conn())
     .await?;
-    let after = load_detail(&mut tx, admin, id).await?;
+    let after = load_detail(&mut tx, Viewer::of(admin), id).await?;
     tx.audit("job.updated", "job", Some(id), Some(job_json(&before)), Some(job_json(&after))).await?;
     tx.commit().await?;
     Ok(after)
@@ -272,7 +331,7 @@ pub async fn set_archived(state: &AppState, admin: &CurrentUser, id: Uuid, archi
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
     lock_current(&mut tx, id, None).await?;
-    let before = load_detail(&mut tx, admin, id).await?;
+    let before = load_detail(&mut tx, Viewer::of(admin), id).await?;
     if before.is_archived == archived {
         tx.commit().await?;
         return Ok(before);
@@ -286,7 +345,7 @@ pub async fn set_archived(state: &AppState, admin: &CurrentUser, id: Uuid, archi
     )
     .execute(tx.conn())
     .await?;
-    let after = load_detail(&mut tx, admin, id).await?;
+    let after = load_detail(&mut tx, Viewer::of(admin), id).await?;
     let action = if archived { "job.archived" } else { "job.restored" };
     tx.audit(action, "job", Some(id), Some(job_json(&before)), Some(job_json(&after))).await?;
     tx.commit().await?;
@@ -320,7 +379,7 @@ async fn lock_for_field_action(tx: &mut TenantTx, user: &CurrentUser, id: Uuid) 
 pub async fn change_status(state: &AppState, user: &CurrentUser, id: Uuid, status_id: Uuid) -> Result<JobDetail> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
     lock_for_field_action(&mut tx, user, id).await?;
-    let before = load_detail(&mut tx, user, id).await?;
+    let before = load_detail(&mut tx, Viewer::of(user), id).await?;
     let company_id = tx.company_id();
     let updated = sqlx::query!(
         "update jobs set status_id = $3, version = version + 1
@@ -334,7 +393,7 @@ pub async fn change_status(state: &AppState, user: &CurrentUser, id: Uuid, statu
     if updated.rows_affected() == 0 {
         return Err(AppError::field("status_id", "Choose one of your statuses.").into());
     }
-    let after = load_detail(&mut tx, user, id).await?;
+    let after = load_detail(&mut tx, Viewer::of(user), id).await?;
     tx.audit(
         "job.status_changed",
         "job",
@@ -364,7 +423,7 @@ pub async fn add_task(state: &AppState, admin: &CurrentUser, job_id: Uuid, title
     .fetch_one(tx.conn())
     .await?;
     tx.audit("job.task_added", "job", Some(job_id), None, Some(json!({ "task_id": task_id, "title": title }))).await?;
-    let job = load_detail(&mut tx, admin, job_id).await?;
+    let job = load_detail(&mut tx, Viewer::of(admin), job_id).await?;
     tx.commit().await?;
     Ok(job)
 }
@@ -396,7 +455,7 @@ pub async fn set_task_completed(
     .ok_or(AppError::NotFound)?;
     let action = if completed { "job.task_completed" } else { "job.task_reopened" };
     tx.audit(action, "job", Some(job_id), None, Some(json!({ "task_id": task_id, "title": title }))).await?;
-    let job = load_detail(&mut tx, user, job_id).await?;
+    let job = load_detail(&mut tx, Viewer::of(user), job_id).await?;
     tx.commit().await?;
     Ok(job)
 }
@@ -427,9 +486,195 @@ pub async fn add_note(state: &AppState, user: &CurrentUser, job_id: Uuid, form: 
         Some(json!({ "note_id": note_id, "visibility": visibility })),
     )
     .await?;
-    let job = load_detail(&mut tx, user, job_id).await?;
+    let job = load_detail(&mut tx, Viewer::of(user), job_id).await?;
     tx.commit().await?;
     Ok(job)
+}
+
+/// Assigns, reassigns (`Some`) or unassigns (`None`) the job's worker (admins only).
+pub async fn assign_worker(
+    state: &AppState,
+    admin: &CurrentUser,
+    id: Uuid,
+    worker_id: Option<Uuid>,
+) -> Result<JobDetail> {
+    admin.require(Role::Admin)?;
+    let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    lock_current(&mut tx, id, None).await?;
+    let before = load_detail(&mut tx, Viewer::Admin, id).await?;
+    if before.worker_id == worker_id {
+        tx.commit().await?;
+        return Ok(before);
+    }
+    let company_id = tx.company_id();
+    if let Some(worker_id) = worker_id {
+        let active_worker = sqlx::query_scalar!(
+            r#"select exists(select 1 from users where company_id = $1 and id = $2 and role = 'WORKER'
+                             and deactivated_at is null) as "ok!""#,
+            company_id,
+            worker_id
+        )
+        .fetch_one(tx.conn())
+        .await?;
+        if !active_worker {
+            return Err(AppError::field("worker_id", "Choose one of your active field workers.").into());
+        }
+    }
+    sqlx::query!(
+        "update jobs set assigned_worker_id = $3, version = version + 1 where company_id = $1 and id = $2",
+        company_id,
+        id,
+        worker_id
+    )
+    .execute(tx.conn())
+    .await?;
+    let after = load_detail(&mut tx, Viewer::Admin, id).await?;
+    tx.audit(
+        "job.worker_assigned",
+        "job",
+        Some(id),
+        Some(json!({ "worker_id": before.worker_id, "worker": before.worker_name })),
+        Some(json!({ "worker_id": after.worker_id, "worker": after.worker_name })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Renames a task (admins only).
+pub async fn edit_task(
+    state: &AppState,
+    admin: &CurrentUser,
+    job_id: Uuid,
+    task_id: Uuid,
+    title: String,
+) -> Result<JobDetail> {
+    admin.require(Role::Admin)?;
+    let title = app::jobs::parse_task_title(&title).map_err(|m| AppError::field("title", m))?;
+    let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    lock_current(&mut tx, job_id, None).await?;
+    let company_id = tx.company_id();
+    let before = sqlx::query_scalar!(
+        "select title from job_tasks where company_id = $1 and job_id = $2 and id = $3 for update",
+        company_id,
+        job_id,
+        task_id
+    )
+    .fetch_optional(tx.conn())
+    .await?
+    .ok_or(AppError::NotFound)?;
+    sqlx::query!(
+        "update job_tasks set title = $4 where company_id = $1 and job_id = $2 and id = $3",
+        company_id,
+        job_id,
+        task_id,
+        title
+    )
+    .execute(tx.conn())
+    .await?;
+    tx.audit(
+        "job.task_edited",
+        "job",
+        Some(job_id),
+        Some(json!({ "task_id": task_id, "title": before })),
+        Some(json!({ "task_id": task_id, "title": title })),
+    )
+    .await?;
+    let job = load_detail(&mut tx, Viewer::Admin, job_id).await?;
+    tx.commit().await?;
+    Ok(job)
+}
+
+/// Deletes a task (admins only).
+pub async fn delete_task(state: &AppState, admin: &CurrentUser, job_id: Uuid, task_id: Uuid) -> Result<JobDetail> {
+    admin.require(Role::Admin)?;
+    let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    lock_current(&mut tx, job_id, None).await?;
+    let company_id = tx.company_id();
+    let title = sqlx::query_scalar!(
+        "delete from job_tasks where company_id = $1 and job_id = $2 and id = $3 returning title",
+        company_id,
+        job_id,
+        task_id
+    )
+    .fetch_optional(tx.conn())
+    .await?
+    .ok_or(AppError::NotFound)?;
+    tx.audit("job.task_deleted", "job", Some(job_id), Some(json!({ "task_id": task_id, "title": title })), None)
+        .await?;
+    let job = load_detail(&mut tx, Viewer::Admin, job_id).await?;
+    tx.commit().await?;
+    Ok(job)
+}
+
+/// Puts the job's tasks in the given order (admins only). `task_ids` must name
+/// every task of the job exactly once.
+pub async fn reorder_tasks(
+    state: &AppState,
+    admin: &CurrentUser,
+    job_id: Uuid,
+    task_ids: Vec<Uuid>,
+) -> Result<JobDetail> {
+    admin.require(Role::Admin)?;
+    let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    lock_current(&mut tx, job_id, None).await?;
+    let company_id = tx.company_id();
+    let mut current =
+        sqlx::query_scalar!("select id from job_tasks where company_id = $1 and job_id = $2", company_id, job_id)
+            .fetch_all(tx.conn())
+            .await?;
+    let mut given = task_ids.clone();
+    current.sort();
+    given.sort();
+    if current != given {
+        return Err(AppError::field("task_ids", "The task list changed meanwhile. Reload and try again.").into());
+    }
+    sqlx::query!(
+        "update job_tasks t set position = o.position::int
+         from unnest($3::uuid[]) with ordinality as o(id, position)
+         where t.company_id = $1 and t.job_id = $2 and t.id = o.id",
+        company_id,
+        job_id,
+        &task_ids,
+    )
+    .execute(tx.conn())
+    .await?;
+    tx.audit("job.tasks_reordered", "job", Some(job_id), None, Some(json!({ "task_ids": task_ids }))).await?;
+    let job = load_detail(&mut tx, Viewer::Admin, job_id).await?;
+    tx.commit().await?;
+    Ok(job)
+}
+
+/// Active customers and workers and every status, for the job form and list filters (admins only).
+pub async fn form_options(state: &AppState, admin: &CurrentUser) -> Result<JobFormOptions> {
+    admin.require(Role::Admin)?;
+    let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    let company_id = tx.company_id();
+    let customers = sqlx::query_as!(
+        CustomerOption,
+        "select id, name from customers where company_id = $1 and deactivated_at is null order by lower(name), id",
+        company_id
+    )
+    .fetch_all(tx.conn())
+    .await?;
+    let workers = sqlx::query_as!(
+        WorkerOption,
+        "select id, name from users where company_id = $1 and role = 'WORKER' and deactivated_at is null
+         order by lower(name), id",
+        company_id
+    )
+    .fetch_all(tx.conn())
+    .await?;
+    let statuses = sqlx::query_as!(
+        StatusChip,
+        r#"select id, name, colour, kind as "kind: StatusKind" from job_statuses where company_id = $1
+           order by order_index, id"#,
+        company_id
+    )
+    .fetch_all(tx.conn())
+    .await?;
+    tx.commit().await?;
+    Ok(JobFormOptions { customers, workers, statuses })
 }
 
 /// A worker's assigned jobs or a customer's jobs (by their linked record), grouped
@@ -462,10 +707,18 @@ pub async fn mine(state: &AppState, user: &CurrentUser) -> Result<MyJobs> {
     )
     .fetch_all(tx.conn())
     .await?;
+    let linked = user.role() == Role::Worker
+        || sqlx::query_scalar!(
+            r#"select customer_id is not null as "linked!" from users where company_id = $1 and id = $2"#,
+            company_id,
+            user.user_id()
+        )
+        .fetch_one(tx.conn())
+        .await?;
     tx.commit().await?;
 
     let today = Utc::now().with_timezone(&company_tz).date_naive();
-    let mut mine = MyJobs::default();
+    let mut mine = MyJobs { linked, ..MyJobs::default() };
     let mut done = Vec::new();
     for row in rows {
         let job = JobRow {
@@ -501,6 +754,56 @@ pub async fn mine(state: &AppState, user: &CurrentUser) -> Result<MyJobs> {
 
 #[async_trait]
 impl JobsBackend for AppState {
+    async fn list_jobs(&self, rq: &RequestContext, query: JobListQuery) -> AppResult<JobPage> {
+        Ok(list::list(self, &request_user(rq)?, query).await?)
+    }
+
+    async fn job_form_options(&self, rq: &RequestContext) -> AppResult<JobFormOptions> {
+        Ok(form_options(self, &request_user(rq)?).await?)
+    }
+
+    async fn assign_job_worker(&self, rq: &RequestContext, id: Uuid, worker_id: Option<Uuid>) -> AppResult<JobDetail> {
+        Ok(assign_worker(self, &request_user(rq)?, id, worker_id).await?)
+    }
+
+    async fn edit_job_task(
+        &self,
+        rq: &RequestContext,
+        job_id: Uuid,
+        task_id: Uuid,
+        title: String,
+    ) -> AppResult<JobDetail> {
+        Ok(edit_task(self, &request_user(rq)?, job_id, task_id, title).await?)
+    }
+
+    async fn delete_job_task(&self, rq: &RequestContext, job_id: Uuid, task_id: Uuid) -> AppResult<JobDetail> {
+        Ok(delete_task(self, &request_user(rq)?, job_id, task_id).await?)
+    }
+
+    async fn reorder_job_tasks(&self, rq: &RequestContext, job_id: Uuid, task_ids: Vec<Uuid>) -> AppResult<JobDetail> {
+        Ok(reorder_tasks(self, &request_user(rq)?, job_id, task_ids).await?)
+    }
+
+    async fn job_history(&self, rq: &RequestContext, job_id: Uuid) -> AppResult<Vec<HistoryEntry>> {
+        Ok(history::history(self, &request_user(rq)?, job_id).await?)
+    }
+
+    async fn share_links(&self, rq: &RequestContext, job_id: Uuid) -> AppResult<Vec<ShareLink>> {
+        Ok(share::list(self, &request_user(rq)?, job_id).await?)
+    }
+
+    async fn create_share_link(&self, rq: &RequestContext, job_id: Uuid, days: String) -> AppResult<NewShareLink> {
+        Ok(share::create(self, &request_user(rq)?, job_id, days).await?)
+    }
+
+    async fn revoke_share_link(&self, rq: &RequestContext, job_id: Uuid, link_id: Uuid) -> AppResult<Vec<ShareLink>> {
+        Ok(share::revoke(self, &request_user(rq)?, job_id, link_id).await?)
+    }
+
+    async fn shared_job(&self, _rq: &RequestContext, token: String) -> AppResult<SharedJob> {
+        Ok(share::view(self, &token).await?)
+    }
+
     async fn my_jobs(&self, rq: &RequestContext) -> AppResult<MyJobs> {
         Ok(mine(self, &request_user(rq)?).await?)
     }

@@ -1,8 +1,6 @@
 //! Jobs: creation with tasks, edits with optimistic concurrency, archive, and who may see what.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 use sqlx::PgPool;

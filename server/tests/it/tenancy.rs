@@ -1,9 +1,7 @@
 //! Tenant isolation, layer by layer: the app's queries, the schema's composite
 //! keys, and forced row-level security.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::json;
 use server::config::app_role_options;

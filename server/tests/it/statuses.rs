@@ -1,8 +1,6 @@
 //! Job statuses: defaults, admin-only changes, delete-with-move, the last done status.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use sqlx::PgPool;

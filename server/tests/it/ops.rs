@@ -1,8 +1,6 @@
 //! Health, readiness, security headers, request ids.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use sqlx::PgPool;
 

@@ -1,0 +1,562 @@
+//! One job. Admins manage everything; the assigned worker changes the status,
+//! ticks tasks and adds notes; customers read. The server enforces all of it;
+//! the page only leaves out controls a role cannot use.
+
+use super::api::{
+    get_job, job_history, share_links, AddJobNote, AddJobTask, AssignJobWorker, ChangeJobStatus, CreateShareLink,
+    DeleteJobTask, EditJobTask, ReorderJobTasks, RevokeShareLink, SetJobArchived, SetTaskCompleted,
+};
+use super::widgets::{StatusBadge, TaskProgress};
+use super::{JobDetail, JobNote, JobTask, NoteForm, NoteVisibility, ShareLink};
+use crate::auth::Role;
+use crate::components::{field_error, use_user, Banner, NotFound, SubmitButton};
+use crate::error::AppError;
+use crate::statuses::api::list_statuses;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use uuid::Uuid;
+
+#[component]
+pub fn JobDetailPage() -> impl IntoView {
+    let params = use_params_map();
+    let job = Resource::new(
+        move || params.get().get("id").and_then(|id| id.parse::<Uuid>().ok()),
+        |id| async move {
+            match id {
+                Some(id) => get_job(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match job.await {
+                    Ok(job) => view! { <JobView job /> }.into_any(),
+                    Err(AppError::NotFound) => view! { <NotFound /> }.into_any(),
+                    Err(error) => view! { <div class="banner banner-error">{error.to_string()}</div> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// The job on screen; every action's answer replaces it, so the page shows what the server has.
+#[derive(Clone, Copy)]
+struct JobState {
+    job: RwSignal<JobDetail>,
+    /// Bumped after each saved change (the history reloads on it).
+    changes: RwSignal<u32>,
+    failure: RwSignal<Option<AppError>>,
+}
+
+impl JobState {
+    fn watch(self, value: MappedSignal<Option<Result<JobDetail, AppError>>>) {
+        Effect::new(move |_| match value.get() {
+            Some(Ok(job)) => {
+                self.failure.set(None);
+                self.job.set(job);
+                self.changes.update(|c| *c += 1);
+            }
+            Some(Err(error)) => self.failure.set(Some(error)),
+            None => {}
+        });
+    }
+}
+
+#[component]
+fn JobView(job: JobDetail) -> impl IntoView {
+    let role = use_user().role;
+    let state = JobState { job: RwSignal::new(job), changes: RwSignal::new(0), failure: RwSignal::new(None) };
+    let job = state.job;
+    let id = job.get_untracked().id;
+    let archive = ServerAction::<SetJobArchived>::new();
+    state.watch(archive.value());
+    let (back_href, back_label) = match role {
+        Role::Admin => ("/app/jobs", "← Jobs"),
+        Role::Worker => ("/app/my-jobs", "← My jobs"),
+        Role::Customer => ("/app/portal", "← Your jobs"),
+    };
+
+    view! {
+        <Title text=move || job.with(|j| j.title.clone()) />
+        <p class="breadcrumb"><A href=back_href>{back_label}</A></p>
+        <div class="page-head job-head">
+            <div>
+                <h1 data-testid="job-title">{move || job.with(|j| j.title.clone())}</h1>
+                <p class="job-head-meta">
+                    {move || view! { <StatusBadge status=job.with(|j| j.status.clone()) /> }}
+                    {move || job.with(|j| j.is_archived).then(|| view! { <span class="role-badge muted-badge">"Archived"</span> })}
+                    <span class="muted">{move || job.with(|j| j.customer.name.clone())}</span>
+                </p>
+            </div>
+            {(role == Role::Admin).then(|| view! {
+                <div class="form-actions">
+                    <A href=format!("/app/jobs/{id}/edit") attr:class="btn">"Edit"</A>
+                    <button class="btn btn-ghost" on:click=move |_| {
+                        archive.dispatch(SetJobArchived { id, archived: !job.with_untracked(|j| j.is_archived) });
+                    }>{move || if job.with(|j| j.is_archived) { "Restore" } else { "Archive" }}</button>
+                </div>
+            })}
+        </div>
+        <Banner failure=state.failure />
+        <div class="job-layout">
+            <div class="job-main">
+                <section class="card" aria-labelledby="description-title">
+                    <h2 id="description-title" class="card-title">"Description"</h2>
+                    {move || {
+                        let text = job.with(|j| j.description.clone());
+                        if text.is_empty() {
+                            view! { <p class="muted">"No description."</p> }.into_any()
+                        } else {
+                            view! { <p class="description">{text}</p> }.into_any()
+                        }
+                    }}
+                </section>
+                <Tasks state role />
+                <Notes state role />
+            </div>
+            <aside class="job-aside">
+                {(role != Role::Customer).then(|| view! { <StatusPicker state /> })}
+                <JobFacts state role />
+                {(role == Role::Admin).then(|| view! {
+                    <ShareLinks job_id=id />
+                    <History job_id=id changes=state.changes />
+                })}
+            </aside>
+        </div>
+    }
+}
+
+/// Status buttons (admins and the assigned worker): one tap moves the job.
+#[component]
+fn StatusPicker(state: JobState) -> impl IntoView {
+    let statuses = Resource::new(|| (), |_| list_statuses());
+    let change = ServerAction::<ChangeJobStatus>::new();
+    state.watch(change.value());
+    let id = state.job.get_untracked().id;
+    view! {
+        <section class="card" aria-labelledby="status-title">
+            <h2 id="status-title" class="card-title">"Status"</h2>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let list = statuses.await.unwrap_or_default();
+                    view! {
+                        <div class="status-picker" role="group" aria-label="Move the job to">
+                            {list.into_iter().map(|status| {
+                                let status_id = status.id;
+                                let current = move || state.job.with(|j| j.status.id == status_id);
+                                view! {
+                                    <button type="button" class="status-choice" class:current=current
+                                        aria-pressed=move || current().to_string()
+                                        disabled=move || change.pending().get()
+                                        on:click=move |_| { change.dispatch(ChangeJobStatus { id, status_id }); }>
+                                        <svg class="status-dot" viewBox="0 0 10 10" aria-hidden="true"><circle cx="5" cy="5" r="5" fill=status.colour.clone() /></svg>
+                                        {status.name.clone()}
+                                    </button>
+                                }
+                            }).collect_view()}
+                        </div>
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// Customer, worker and schedule. Admins can (re)assign the worker here.
+#[component]
+fn JobFacts(state: JobState, role: Role) -> impl IntoView {
+    let job = state.job;
+    let id = job.get_untracked().id;
+    let assign = ServerAction::<AssignJobWorker>::new();
+    state.watch(assign.value());
+    let workers = Resource::new(
+        move || role == Role::Admin,
+        |admin| async move {
+            if admin {
+                super::api::load_job_options().await.map(|o| o.workers).unwrap_or_default()
+            } else {
+                Vec::new()
+            }
+        },
+    );
+    let schedule = move || {
+        job.with(|j| {
+            if j.scheduled_date.is_empty() {
+                "Not scheduled yet".to_string()
+            } else {
+                format!("{} at {}", j.scheduled_date, j.scheduled_time)
+            }
+        })
+    };
+    view! {
+        <section class="card" aria-labelledby="facts-title">
+            <h2 id="facts-title" class="card-title">"Details"</h2>
+            <dl class="detail-list compact-list">
+                <div><dt>"Customer"</dt><dd>
+                    {move || job.with(|j| {
+                        let c = j.customer.clone();
+                        view! {
+                            <span class="fact-strong">{c.name}</span>
+                            {(role != Role::Customer).then(|| view! {
+                                {c.address.map(|a| view! { <span class="fact-line">{a}</span> })}
+                                {c.phone.map(|p| view! { <a class="fact-line" href=format!("tel:{p}")>{p.clone()}</a> })}
+                                {c.email.map(|e| view! { <a class="fact-line" href=format!("mailto:{e}")>{e.clone()}</a> })}
+                            })}
+                        }
+                    })}
+                </dd></div>
+                <div><dt>"Field worker"</dt><dd data-testid="job-worker">
+                    {move || job.with(|j| j.worker_name.clone()).unwrap_or_else(|| "Not assigned yet".into())}
+                </dd></div>
+                <div><dt>"Scheduled"</dt><dd>{schedule}</dd></div>
+            </dl>
+            {(role == Role::Admin).then(|| view! {
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let list = workers.await;
+                        let current = job.with_untracked(|j| j.worker_id);
+                        view! {
+                            <label class="field inline-field">
+                                <span>"Assign to"</span>
+                                <select name="assign_worker" class="compact" on:change=move |ev| {
+                                    let worker_id = event_target_value(&ev).parse::<Uuid>().ok();
+                                    assign.dispatch(AssignJobWorker { id, worker_id });
+                                }>
+                                    <option value="" selected=current.is_none()>"Nobody yet"</option>
+                                    {list.into_iter().map(|w| view! {
+                                        <option value=w.id.to_string() selected=current == Some(w.id)>{w.name}</option>
+                                    }).collect_view()}
+                                </select>
+                            </label>
+                        }
+                    })}
+                </Transition>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn Tasks(state: JobState, role: Role) -> impl IntoView {
+    let job = state.job;
+    let id = job.get_untracked().id;
+    let tick = ServerAction::<SetTaskCompleted>::new();
+    let add = ServerAction::<AddJobTask>::new();
+    let edit = ServerAction::<EditJobTask>::new();
+    let delete = ServerAction::<DeleteJobTask>::new();
+    let reorder = ServerAction::<ReorderJobTasks>::new();
+    for value in [tick.value(), add.value(), edit.value(), delete.value(), reorder.value()] {
+        state.watch(value);
+    }
+    let new_task = RwSignal::new(String::new());
+    // Clear the input once the server accepted the task.
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = add.value().get() {
+            new_task.set(String::new());
+        }
+    });
+    let can_tick = role != Role::Customer;
+    let admin = role == Role::Admin;
+    let move_task = move |index: usize, up: bool| {
+        let mut ids: Vec<Uuid> = job.with_untracked(|j| j.tasks.iter().map(|t| t.id).collect());
+        let other = if up { index.checked_sub(1) } else { Some(index + 1).filter(|i| *i < ids.len()) };
+        if let Some(other) = other {
+            ids.swap(index, other);
+            reorder.dispatch(ReorderJobTasks { job_id: id, task_ids: ids });
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="tasks-title">
+            <div class="card-head">
+                <h2 id="tasks-title" class="card-title">"Tasks"</h2>
+                {move || view! { <TaskProgress tasks=job.with(|j| j.tasks.clone()) /> }}
+            </div>
+            {move || {
+                let tasks = job.with(|j| j.tasks.clone());
+                let count = tasks.len();
+                if tasks.is_empty() {
+                    return view! { <p class="muted">"No tasks on this job."</p> }.into_any();
+                }
+                view! {
+                    <ul class="task-list" data-testid="task-list">
+                        {tasks.into_iter().enumerate().map(|(index, task)| view! {
+                            <TaskRow task job_id=id can_tick admin
+                                first={index == 0} last={index + 1 == count}
+                                on_tick=Callback::new(move |(task_id, completed)| { tick.dispatch(SetTaskCompleted { job_id: id, task_id, completed }); })
+                                on_rename=Callback::new(move |(task_id, title)| { edit.dispatch(EditJobTask { job_id: id, task_id, title }); })
+                                on_delete=Callback::new(move |task_id| { delete.dispatch(DeleteJobTask { job_id: id, task_id }); })
+                                on_move=Callback::new(move |up| move_task(index, up)) />
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            {admin.then(|| view! {
+                <form class="inline-form" on:submit=move |ev| {
+                    ev.prevent_default();
+                    add.dispatch(AddJobTask { job_id: id, title: new_task.get_untracked() });
+                }>
+                    <label class="sr-only" for="new-task">"New task"</label>
+                    <input id="new-task" name="new_task" placeholder="Add a task" maxlength="200" autocomplete="off"
+                        prop:value=move || new_task.get() on:input=move |ev| new_task.set(event_target_value(&ev)) />
+                    <button class="btn" type="submit" disabled=move || add.pending().get()>"Add task"</button>
+                </form>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn TaskRow(
+    task: JobTask,
+    job_id: Uuid,
+    can_tick: bool,
+    admin: bool,
+    first: bool,
+    last: bool,
+    on_tick: Callback<(Uuid, bool)>,
+    on_rename: Callback<(Uuid, String)>,
+    on_delete: Callback<Uuid>,
+    on_move: Callback<bool>,
+) -> impl IntoView {
+    let _ = job_id;
+    let task_id = task.id;
+    let completed = task.is_completed;
+    let editing = RwSignal::new(false);
+    let title = RwSignal::new(task.title.clone());
+    let who = task.completed_by_name.clone().map(|n| format!("Done by {n}"));
+    let checkbox_id = format!("task-{task_id}");
+    view! {
+        <li class="task-row" class:done=completed>
+            <Show when=move || editing.get() fallback={
+                let (checkbox_id, label, who) = (checkbox_id.clone(), task.title.clone(), who.clone());
+                move || view! {
+                    <label class="task-check" for=checkbox_id.clone()>
+                        <input type="checkbox" id=checkbox_id.clone() checked=completed disabled=!can_tick
+                            on:change=move |ev| on_tick.run((task_id, event_target_checked(&ev))) />
+                        <span class="task-title">{label.clone()}</span>
+                        {who.clone().map(|w| view! { <span class="task-who muted">{w}</span> })}
+                    </label>
+                }
+            }>
+                <form class="inline-form" on:submit=move |ev| {
+                    ev.prevent_default();
+                    editing.set(false);
+                    on_rename.run((task_id, title.get_untracked()));
+                }>
+                    <input aria-label="Task" maxlength="200" prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev)) />
+                    <button class="btn btn-small" type="submit">"Save"</button>
+                </form>
+            </Show>
+            {admin.then(|| view! {
+                <span class="task-tools">
+                    <button type="button" class="btn btn-ghost icon-btn" aria-label="Move up" disabled=first on:click=move |_| on_move.run(true)>"↑"</button>
+                    <button type="button" class="btn btn-ghost icon-btn" aria-label="Move down" disabled=last on:click=move |_| on_move.run(false)>"↓"</button>
+                    <button type="button" class="btn btn-ghost icon-btn" aria-label="Rename task" on:click=move |_| editing.update(|e| *e = !*e)>"✎"</button>
+                    <button type="button" class="btn btn-ghost icon-btn danger" aria-label="Delete task" on:click=move |_| on_delete.run(task_id)>"×"</button>
+                </span>
+            })}
+        </li>
+    }
+}
+
+#[component]
+fn Notes(state: JobState, role: Role) -> impl IntoView {
+    let job = state.job;
+    let id = job.get_untracked().id;
+    let add = ServerAction::<AddJobNote>::new();
+    state.watch(add.value());
+    let body = RwSignal::new(String::new());
+    let visibility = RwSignal::new(NoteVisibility::Internal.as_str().to_string());
+    let failure = RwSignal::new(None::<AppError>);
+    Effect::new(move |_| match add.value().get() {
+        Some(Ok(_)) => {
+            body.set(String::new());
+            failure.set(None);
+        }
+        Some(Err(error)) => failure.set(Some(error)),
+        None => {}
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let form = NoteForm { body: body.get_untracked(), visibility: visibility.get_untracked() };
+        match form.validate() {
+            Err(errors) => failure.set(Some(errors.into())),
+            Ok(_) => {
+                add.dispatch(AddJobNote { job_id: id, form });
+            }
+        }
+    };
+    let body_error = field_error(failure, "body");
+    view! {
+        <section class="card" aria-labelledby="notes-title">
+            <h2 id="notes-title" class="card-title">"Notes"</h2>
+            {move || {
+                let notes = job.with(|j| j.notes.clone());
+                if notes.is_empty() {
+                    view! { <p class="muted">"No notes yet."</p> }.into_any()
+                } else {
+                    view! { <ul class="note-list" data-testid="note-list">{notes.into_iter().map(|note| view! { <NoteItem note role /> }).collect_view()}</ul> }.into_any()
+                }
+            }}
+            {(role != Role::Customer).then(|| view! {
+                <form class="note-form" on:submit=on_submit novalidate>
+                    <label for="note-body">"Add a note"</label>
+                    <textarea id="note-body" name="note_body" rows="3" maxlength="5000" placeholder="What happened, what is missing, what the customer should know"
+                        prop:value=move || body.get() on:input=move |ev| body.set(event_target_value(&ev))
+                        aria-invalid=move || body_error.get().is_some().to_string()></textarea>
+                    {move || body_error.get().map(|m| view! { <p class="field-error">{m}</p> })}
+                    <div class="note-form-foot">
+                        <div class="segmented" role="radiogroup" aria-label="Who can read it">
+                            {[(NoteVisibility::Internal, "Team only"), (NoteVisibility::Customer, "Also the customer")].into_iter().map(|(v, label)| view! {
+                                <button type="button" role="radio" class:active=move || visibility.get() == v.as_str()
+                                    aria-checked=move || (visibility.get() == v.as_str()).to_string()
+                                    on:click=move |_| visibility.set(v.as_str().to_string())>{label}</button>
+                            }).collect_view()}
+                        </div>
+                        <SubmitButton label="Add note" busy_label="Adding…" pending=add.pending() />
+                    </div>
+                </form>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn NoteItem(note: JobNote, role: Role) -> impl IntoView {
+    let when = note.created_at.format("%-d %b %Y, %H:%M UTC").to_string();
+    view! {
+        <li class="note">
+            <p class="note-head">
+                <span class="fact-strong">{note.author_name}</span>
+                <span class="muted">{when}</span>
+                {(role != Role::Customer).then(|| match note.visibility {
+                    NoteVisibility::Internal => view! { <span class="role-badge muted-badge">"Team only"</span> }.into_any(),
+                    NoteVisibility::Customer => view! { <span class="role-badge">"Customer can see"</span> }.into_any(),
+                })}
+            </p>
+            <p class="note-body">{note.body}</p>
+        </li>
+    }
+}
+
+#[component]
+fn ShareLinks(job_id: Uuid) -> impl IntoView {
+    let create = ServerAction::<CreateShareLink>::new();
+    let revoke = ServerAction::<RevokeShareLink>::new();
+    let version = RwSignal::new(0u32);
+    let links = Resource::new(move || version.get(), move |_| share_links(job_id));
+    let days = RwSignal::new(super::SHARE_DAYS_DEFAULT.to_string());
+    let failure = RwSignal::new(None::<AppError>);
+    let new_url = RwSignal::new(None::<String>);
+    let copied = RwSignal::new(false);
+    Effect::new(move |_| match create.value().get() {
+        Some(Ok(link)) => {
+            failure.set(None);
+            copied.set(false);
+            new_url.set(Some(link.url));
+            version.update(|v| *v += 1);
+        }
+        Some(Err(error)) => failure.set(Some(error)),
+        None => {}
+    });
+    Effect::new(move |_| {
+        if revoke.value().get().is_some() {
+            version.update(|v| *v += 1);
+        }
+    });
+    let copy = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(url) = new_url.get_untracked() {
+            let clipboard = window().navigator().clipboard();
+            let _ = clipboard.write_text(&url);
+            copied.set(true);
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="share-title">
+            <h2 id="share-title" class="card-title">"Share link"</h2>
+            <p class="muted small">"A read-only page for people without a login: no internal notes, no contact details of your team."</p>
+            <form class="inline-form" on:submit=move |ev| {
+                ev.prevent_default();
+                create.dispatch(CreateShareLink { job_id, days: days.get_untracked() });
+            }>
+                <label class="inline-label" for="share-days">"Valid for (days)"</label>
+                <input id="share-days" name="share_days" class="days-input" inputmode="numeric" prop:value=move || days.get()
+                    on:input=move |ev| days.set(event_target_value(&ev)) />
+                <button class="btn" type="submit" disabled=move || create.pending().get()>"Create link"</button>
+            </form>
+            {move || field_error(failure, "days").get().map(|m| view! { <p class="field-error">{m}</p> })}
+            {move || new_url.get().map(|url| view! {
+                <div class="share-new" data-testid="share-url-box">
+                    <input readonly aria-label="Share link" data-testid="share-url" prop:value=url.clone() on:focus=move |ev| {
+                        #[cfg(feature = "hydrate")]
+                        {
+                            use wasm_bindgen::JsCast;
+                            if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                                input.select();
+                            }
+                        }
+                        #[cfg(not(feature = "hydrate"))]
+                        let _ = ev;
+                    } />
+                    <button type="button" class="btn btn-primary btn-small" on:click=copy>{move || if copied.get() { "Copied" } else { "Copy" }}</button>
+                    <p class="hint">"Copy it now: for safety, Fieldbook keeps only a fingerprint of the link."</p>
+                </div>
+            })}
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let list: Vec<ShareLink> = links.await.unwrap_or_default();
+                    (!list.is_empty()).then(|| view! {
+                        <ul class="share-list" data-testid="share-list">
+                            {list.into_iter().map(|link| {
+                                let link_id = link.id;
+                                let state = if link.revoked_at.is_some() { "Revoked" } else if link.active { "Active" } else { "Expired" };
+                                view! {
+                                    <li class="share-row">
+                                        <span>
+                                            <span class="role-badge" class:muted-badge=!link.active>{state}</span>
+                                            <span class="muted small">{format!(" until {}", link.expires_label)}</span>
+                                        </span>
+                                        {link.active.then(|| view! {
+                                            <button type="button" class="btn btn-small btn-danger-ghost"
+                                                on:click=move |_| { revoke.dispatch(RevokeShareLink { job_id, link_id }); }>"Revoke"</button>
+                                        })}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    })
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn History(job_id: Uuid, changes: RwSignal<u32>) -> impl IntoView {
+    let entries = Resource::new(move || changes.get(), move |_| job_history(job_id));
+    view! {
+        <section class="card" aria-labelledby="history-title">
+            <h2 id="history-title" class="card-title">"History"</h2>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let list = entries.await.unwrap_or_default();
+                    view! {
+                        <ol class="history" data-testid="history">
+                            {list.into_iter().map(|entry| view! {
+                                <li>
+                                    <span>{entry.summary}</span>
+                                    <span class="muted small">{format!("{} · {}", entry.actor_name.unwrap_or_else(|| "System".into()), entry.at_label)}</span>
+                                </li>
+                            }).collect_view()}
+                        </ol>
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}

@@ -1,0 +1,13 @@
+//! The server's integration tests, one binary: each module is one area, all of
+//! them against real PostgreSQL (a fresh database per test via `#[sqlx::test]`).
+//! One binary instead of one per file keeps link time and disk use down.
+
+mod common;
+
+mod auth;
+mod customers;
+mod jobs;
+mod ops;
+mod statuses;
+mod tenancy;
+mod users;
