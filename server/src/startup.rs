@@ -61,6 +61,21 @@ impl Application {
         Ok(Self { listener, router, address })
     }
 
+    /// The state without a listener, for one-off tasks such as loading demo data.
+    pub async fn task_state(settings: Settings) -> anyhow::Result<AppState> {
+        if settings.run_migrations {
+            db::migrate(&settings).await?;
+        }
+        let pool = AppPool::connect(&settings).await?;
+        let leptos_options = leptos_options(&settings, settings.listen_addr);
+        Ok(AppState {
+            pool,
+            keys: Arc::new(JwtKeys::new(&settings.jwt_secret)),
+            settings: Arc::new(settings),
+            leptos_options,
+        })
+    }
+
     pub fn address(&self) -> SocketAddr {
         self.address
     }

@@ -115,11 +115,13 @@ fn JobView(job: JobDetail) -> impl IntoView {
                         }
                     }}
                 </section>
+                // The worker's main move comes first on a phone: where the job stands.
+                {(role == Role::Worker).then(|| view! { <StatusPicker state /> })}
                 <Tasks state role />
                 <Notes state role />
             </div>
             <aside class="job-aside">
-                {(role != Role::Customer).then(|| view! { <StatusPicker state /> })}
+                {(role == Role::Admin).then(|| view! { <StatusPicker state /> })}
                 <JobFacts state role />
                 {(role == Role::Admin).then(|| view! {
                     <ShareLinks job_id=id />

@@ -28,6 +28,12 @@ impl CurrentUser {
         Self { user_id, company_id, family_id, role }
     }
 
+    /// Acts as a user without a request: trusted server-side tasks only (the demo
+    /// data command), never anything a client controls.
+    pub(crate) fn trusted(user_id: Uuid, company_id: Uuid, role: Role) -> Self {
+        Self { user_id, company_id, family_id: Uuid::nil(), role }
+    }
+
     pub fn user_id(&self) -> Uuid {
         self.user_id
     }
