@@ -291,8 +291,12 @@ async fn seed_company(state: &AppState, plan: &Company, logins: &mut Vec<DemoLog
         login(Role::Worker, name, email);
     }
     for (name, colour, kind) in plan.statuses {
-        crate::statuses::create(state, &admin, StatusForm { name: (*name).into(), colour: (*colour).into(), kind: (*kind).into() })
-            .await?;
+        crate::statuses::create(
+            state,
+            &admin,
+            StatusForm { name: (*name).into(), colour: (*colour).into(), kind: (*kind).into() },
+        )
+        .await?;
     }
     let statuses = crate::statuses::list(state, &admin).await?;
     let status_id = |name: &str| statuses.iter().find(|s| s.name == name).map(|s| s.id).context("unknown status");
@@ -302,7 +306,12 @@ async fn seed_company(state: &AppState, plan: &Company, logins: &mut Vec<DemoLog
         let record = crate::customers::create(
             state,
             &admin,
-            CustomerForm { name: c.name.into(), email: c.email.into(), phone: c.phone.into(), address: c.address.into() },
+            CustomerForm {
+                name: c.name.into(),
+                email: c.email.into(),
+                phone: c.phone.into(),
+                address: c.address.into(),
+            },
         )
         .await?;
         if let Some((name, email)) = c.login {
@@ -343,8 +352,13 @@ async fn seed_company(state: &AppState, plan: &Company, logins: &mut Vec<DemoLog
         for (body, for_customer, by_worker) in job.notes {
             let author = if *by_worker { actor } else { &admin };
             let visibility = if *for_customer { "CUSTOMER" } else { "INTERNAL" };
-            crate::jobs::add_note(state, author, created.id, NoteForm { body: (*body).into(), visibility: visibility.into() })
-                .await?;
+            crate::jobs::add_note(
+                state,
+                author,
+                created.id,
+                NoteForm { body: (*body).into(), visibility: visibility.into() },
+            )
+            .await?;
         }
         if job.status != "New" {
             crate::jobs::change_status(state, actor, created.id, status_id(job.status)?).await?;

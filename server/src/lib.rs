@@ -1,5 +1,7 @@
 //! Fieldbook's server: configuration, database and tenancy, authentication,
 //! the services behind the app's server functions, and the HTTP surface.
+// Leptos views are deeply nested types; laying out the app's pages needs more room.
+#![recursion_limit = "256"]
 
 pub mod account;
 pub mod auth;

@@ -80,6 +80,38 @@ fn JobView(job: JobDetail) -> impl IntoView {
         Role::Customer => ("/app/portal", "← Your jobs"),
     };
 
+    // Type-erased halves keep the page's view type small enough to compile quickly.
+    let main = view! {
+            <div class="job-main">
+                <section class="card" aria-labelledby="description-title">
+                    <h2 id="description-title" class="card-title">"Description"</h2>
+                    {move || {
+                        let text = job.with(|j| j.description.clone());
+                        if text.is_empty() {
+                            view! { <p class="muted">"No description."</p> }.into_any()
+                        } else {
+                            view! { <p class="description">{text}</p> }.into_any()
+                        }
+                    }}
+                </section>
+                // The worker's main move comes first on a phone: where the job stands.
+                {(role == Role::Worker).then(|| view! { <StatusPicker state /> })}
+                <Tasks state role />
+                <Notes state role />
+            </div>
+    }
+    .into_any();
+    let aside = view! {
+            <aside class="job-aside">
+                {(role == Role::Admin).then(|| view! { <StatusPicker state /> })}
+                <JobFacts state role />
+                {(role == Role::Admin).then(|| view! {
+                    <ShareLinks job_id=id />
+                    <History job_id=id changes=state.changes />
+                })}
+            </aside>
+    }
+    .into_any();
     view! {
         <Title text=move || job.with(|j| j.title.clone()) />
         <p class="breadcrumb"><A href=back_href>{back_label}</A></p>
@@ -102,34 +134,9 @@ fn JobView(job: JobDetail) -> impl IntoView {
             })}
         </div>
         <Banner failure=state.failure />
-        <div class="job-layout">
-            <div class="job-main">
-                <section class="card" aria-labelledby="description-title">
-                    <h2 id="description-title" class="card-title">"Description"</h2>
-                    {move || {
-                        let text = job.with(|j| j.description.clone());
-                        if text.is_empty() {
-                            view! { <p class="muted">"No description."</p> }.into_any()
-                        } else {
-                            view! { <p class="description">{text}</p> }.into_any()
-                        }
-                    }}
-                </section>
-                // The worker's main move comes first on a phone: where the job stands.
-                {(role == Role::Worker).then(|| view! { <StatusPicker state /> })}
-                <Tasks state role />
-                <Notes state role />
-            </div>
-            <aside class="job-aside">
-                {(role == Role::Admin).then(|| view! { <StatusPicker state /> })}
-                <JobFacts state role />
-                {(role == Role::Admin).then(|| view! {
-                    <ShareLinks job_id=id />
-                    <History job_id=id changes=state.changes />
-                })}
-            </aside>
-        </div>
+        <div class="job-layout">{main}{aside}</div>
     }
+    .into_any()
 }
 
 /// Status buttons (admins and the assigned worker): one tap moves the job.

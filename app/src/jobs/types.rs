@@ -56,7 +56,9 @@ impl JobSort {
 }
 
 /// The admin's job list filters; they live in the URL query so a list can be bookmarked.
+/// Every field may be left out (API callers send only the filters they use).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct JobListQuery {
     pub status: Option<Uuid>,
     pub worker: Option<Uuid>,

@@ -6,6 +6,8 @@ mod common;
 
 mod auth;
 mod customers;
+mod job_matrix;
+mod job_pages;
 mod jobs;
 mod ops;
 mod statuses;
