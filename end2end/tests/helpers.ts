@@ -31,3 +31,8 @@ export async function screenshots(page: Page, name: string) {
 export function uniqueSlug(prefix: string) {
   return `${prefix}-${Date.now().toString(36)}`;
 }
+
+/** A job page hydrates its parts after the document: wait until they take clicks. */
+export async function waitJobReady(page: Page) {
+  await expect(page.locator(".job-layout")).toHaveAttribute("data-ready", "true", { timeout: 20_000 });
+}

@@ -80,6 +80,9 @@ fn JobView(job: JobDetail) -> impl IntoView {
         Role::Customer => ("/app/portal", "← Your jobs"),
     };
 
+    // The page's parts hydrate after the document's root; tests wait for this flag.
+    let ready = RwSignal::new(false);
+    Effect::new(move |_| ready.set(true));
     // Type-erased halves keep the page's view type small enough to compile quickly.
     let main = view! {
             <div class="job-main">
@@ -134,7 +137,7 @@ fn JobView(job: JobDetail) -> impl IntoView {
             })}
         </div>
         <Banner failure=state.failure />
-        <div class="job-layout">{main}{aside}</div>
+        <div class="job-layout" data-ready=move || ready.get().to_string()>{main}{aside}</div>
     }
     .into_any()
 }

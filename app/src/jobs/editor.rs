@@ -135,9 +135,12 @@ fn JobEditor(options: JobFormOptions, existing: Option<JobDetail>) -> impl IntoV
         }
     };
     let conflict = move || matches!(failure.get(), Some(AppError::Conflict { .. }));
+    // The form hydrates after the document's root; tests wait for this flag.
+    let ready = RwSignal::new(false);
+    Effect::new(move |_| ready.set(true));
 
     view! {
-        <form class="card form form-grid job-form" on:submit=on_submit novalidate>
+        <form class="card form form-grid job-form" on:submit=on_submit novalidate data-ready=move || ready.get().to_string()>
             <Banner failure />
             <Show when=conflict>
                 <p class="form-actions"><a class="btn" href=move || id.map(|id| format!("/app/jobs/{id}/edit")).unwrap_or_default()>"Reload the latest version"</a></p>
