@@ -439,7 +439,7 @@ fn Notes(state: JobState, role: Role) -> impl IntoView {
 
 #[component]
 fn NoteItem(note: JobNote, role: Role) -> impl IntoView {
-    let when = note.created_at.format("%-d %b %Y, %H:%M UTC").to_string();
+    let when = note.created_label.clone();
     view! {
         <li class="note">
             <p class="note-head">

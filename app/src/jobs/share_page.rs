@@ -104,7 +104,7 @@ fn SharedJobView(company_name: String, job: JobDetail) -> impl IntoView {
                             {job.notes.iter().map(|n| view! {
                                 <li class="note">
                                     <p class="note-head"><span class="fact-strong">{n.author_name.clone()}</span>
-                                        <span class="muted">{n.created_at.format("%-d %b %Y, %H:%M UTC").to_string()}</span></p>
+                                        <span class="muted">{n.created_label.clone()}</span></p>
                                     <p class="note-body">{n.body.clone()}</p>
                                 </li>
                             }).collect_view()}

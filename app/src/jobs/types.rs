@@ -400,6 +400,8 @@ pub struct JobNote {
     pub body: String,
     pub visibility: NoteVisibility,
     pub created_at: DateTime<Utc>,
+    /// `created_at` in the company's timezone, ready to show.
+    pub created_label: String,
 }
 
 /// The customer as a job shows them.

@@ -175,7 +175,8 @@ pub async fn load_detail(tx: &mut TenantTx, viewer: Viewer, id: Uuid) -> Result<
     let customer_view = viewer.is_customer_view();
     let notes = sqlx::query_as!(
         JobNote,
-        r#"select n.id, u.name as author_name, n.body, n.visibility as "visibility: NoteVisibility", n.created_at
+        r#"select n.id, u.name as author_name, n.body, n.visibility as "visibility: NoteVisibility", n.created_at,
+                  '' as "created_label!"
            from job_notes n join users u on u.company_id = n.company_id and u.id = n.author_id
            where n.company_id = $1 and n.job_id = $2 and (not $3 or n.visibility = 'CUSTOMER')
            order by n.created_at"#,
@@ -186,6 +187,10 @@ pub async fn load_detail(tx: &mut TenantTx, viewer: Viewer, id: Uuid) -> Result<
     .fetch_all(tx.conn())
     .await?;
 
+    let mut notes = notes;
+    for note in &mut notes {
+        note.created_label = note.created_at.with_timezone(&tz).format("%-d %b %Y, %H:%M").to_string();
+    }
     let local = row.scheduled_at.map(|at| at.with_timezone(&tz));
     Ok(JobDetail {
         id: row.id,
