@@ -15,6 +15,10 @@ async function logIn(page: Page, slug: string, email: string) {
 
 test("the admin tours jobs, a job, the editor and a customer", async ({ page }) => {
   await logIn(page, "northwind", "alice@northwind.example");
+  await openHydrated(page, "/app/dashboard");
+  await expect(page.getByTestId("status-counts")).toContainText("Waiting for parts");
+  await expect(page.getByTestId("today-jobs")).toContainText("Annual boiler service");
+  await screenshots(page, "tour-admin-dashboard");
   await openHydrated(page, "/app/jobs");
   await expect(page.getByTestId("job-list")).toContainText("Replace leaking espresso machine valve");
   await screenshots(page, "tour-admin-jobs");

@@ -146,3 +146,10 @@ pub async fn load_shared_job(token: String) -> Result<SharedJob, AppError> {
     let (backend, rq) = crate::backend::context()?;
     backend.shared_job(&rq, token).await
 }
+
+/// Open jobs per status, unassigned work and today's jobs, for the dashboard (admins).
+#[server(prefix = "/rpc", endpoint = "jobs/overview", input = Json)]
+pub async fn load_jobs_overview() -> Result<super::JobsOverview, AppError> {
+    let (backend, rq) = crate::backend::context()?;
+    backend.jobs_overview(&rq).await
+}

@@ -492,6 +492,17 @@ pub struct MyJobs {
     pub linked: bool,
 }
 
+/// The admin dashboard's view of the work: open jobs per status and today's plan.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobsOverview {
+    /// Every status with its number of active (not archived) jobs, in the company's order.
+    pub by_status: Vec<(StatusChip, i64)>,
+    /// Active jobs without a worker that are not done.
+    pub unassigned: i64,
+    /// Jobs scheduled today (company calendar), by start time.
+    pub today: Vec<JobRow>,
+}
+
 /// Where the next page of the job list starts: the sort key and id of the last
 /// row shown, as text for the URL (`key~id`; the key may itself contain `~`).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,4 +1,6 @@
 use crate::components::{use_user, EmptyState};
+use crate::jobs::api::load_jobs_overview;
+use crate::jobs::{JobCard, JobListQuery, JobsOverview, StatusBadge};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -14,6 +16,7 @@ pub fn RoleHome() -> impl IntoView {
 pub fn Dashboard() -> impl IntoView {
     let user = use_user();
     let first_name = user.name.split_whitespace().next().unwrap_or_default().to_string();
+    let overview = Resource::new(|| (), |_| load_jobs_overview());
     view! {
         <Title text="Dashboard" />
         <div class="page-head">
@@ -39,8 +42,55 @@ pub fn Dashboard() -> impl IntoView {
                 <span class="card-cta">"Open Jobs →"</span>
             </a>
         </section>
-        <EmptyState icon="dashboard" title="No activity yet">
-            <p>"Open jobs by status, hours this month and pending approvals will appear here once your team is at work."</p>
-        </EmptyState>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match overview.await {
+                    Ok(o) if o.by_status.iter().all(|(_, n)| *n == 0) => view! {
+                        <EmptyState icon="dashboard" title="No jobs yet">
+                            <p>"Create your first job; open work by status and today's plan will appear here."</p>
+                        </EmptyState>
+                    }.into_any(),
+                    Ok(o) => view! { <Overview overview=o /> }.into_any(),
+                    Err(error) => view! { <div class="banner banner-error">{error.to_string()}</div> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// Open work by status (each a link to the filtered list) and today's jobs.
+#[component]
+fn Overview(overview: JobsOverview) -> impl IntoView {
+    let unassigned = overview.unassigned;
+    view! {
+        <section class="card" aria-labelledby="by-status">
+            <div class="card-head">
+                <h2 id="by-status" class="card-title">"Jobs by status"</h2>
+                {(unassigned > 0).then(|| view! {
+                    <span class="role-badge muted-badge">{format!("{unassigned} not assigned yet")}</span>
+                })}
+            </div>
+            <ul class="status-counts" data-testid="status-counts">
+                {overview.by_status.into_iter().map(|(status, count)| {
+                    let href = format!("/app/jobs{}", JobListQuery { status: Some(status.id), ..Default::default() }.to_query_string());
+                    view! {
+                        <li><a class="status-count-link" href=href>
+                            <span class="status-count-number">{count}</span>
+                            <StatusBadge status />
+                        </a></li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+        <h2 class="section-title">"Today"</h2>
+        {if overview.today.is_empty() {
+            view! { <p class="muted empty-inline">"Nothing scheduled for today."</p> }.into_any()
+        } else {
+            view! {
+                <ul class="job-cards" data-testid="today-jobs">
+                    {overview.today.into_iter().map(|job| view! { <JobCard job show_worker=true /> }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
     }
 }

@@ -173,3 +173,48 @@ pub async fn list(state: &AppState, admin: &CurrentUser, query: JobListQuery) ->
     });
     Ok(JobPage { jobs: rows.into_iter().map(|r| r.into_row(tz)).collect(), next })
 }
+
+/// Open work at a glance for the admin dashboard.
+pub async fn overview(state: &AppState, admin: &CurrentUser) -> Result<app::jobs::JobsOverview> {
+    admin.require(Role::Admin)?;
+    let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    let company_id = tx.company_id();
+    let tz = super::viewer_timezone(&mut tx, admin.user_id()).await?;
+    let counts = sqlx::query!(
+        r#"select s.id, s.name, s.colour, s.kind as "kind: StatusKind",
+                  (select count(*) from jobs j where j.company_id = s.company_id and j.status_id = s.id
+                     and j.deleted_at is null and not j.is_archived) as "jobs!"
+           from job_statuses s where s.company_id = $1 order by s.order_index, s.id"#,
+        company_id
+    )
+    .fetch_all(tx.conn())
+    .await?;
+    let unassigned = sqlx::query_scalar!(
+        r#"select count(*) as "count!" from jobs j join job_statuses s on s.company_id = j.company_id and s.id = j.status_id
+           where j.company_id = $1 and j.deleted_at is null and not j.is_archived and j.assigned_worker_id is null
+             and s.kind <> 'DONE'"#,
+        company_id
+    )
+    .fetch_one(tx.conn())
+    .await?;
+    let company_tz = super::company_timezone(&mut tx).await?;
+    let today = Utc::now().with_timezone(&company_tz).date_naive();
+    let midnight = chrono::NaiveTime::MIN;
+    let start = super::local_to_utc(company_tz, today, midnight);
+    let end = super::local_to_utc(company_tz, today + chrono::Duration::days(1), midnight);
+    let mut qb = QueryBuilder::<Postgres>::new(SELECT_ROWS);
+    qb.push_bind(company_id);
+    qb.push(" and not j.is_archived and j.scheduled_at >= ").push_bind(start);
+    qb.push(" and j.scheduled_at < ").push_bind(end);
+    qb.push(" order by j.scheduled_at, j.id limit 50");
+    let rows: Vec<ListRow> = qb.build_query_as().fetch_all(tx.conn()).await?;
+    tx.commit().await?;
+    Ok(app::jobs::JobsOverview {
+        by_status: counts
+            .into_iter()
+            .map(|c| (StatusChip { id: c.id, name: c.name, colour: c.colour, kind: c.kind }, c.jobs))
+            .collect(),
+        unassigned,
+        today: rows.into_iter().map(|r| r.into_row(tz)).collect(),
+    })
+}

@@ -759,6 +759,10 @@ pub async fn mine(state: &AppState, user: &CurrentUser) -> Result<MyJobs> {
 
 #[async_trait]
 impl JobsBackend for AppState {
+    async fn jobs_overview(&self, rq: &RequestContext) -> AppResult<app::jobs::JobsOverview> {
+        Ok(list::overview(self, &request_user(rq)?).await?)
+    }
+
     async fn list_jobs(&self, rq: &RequestContext, query: JobListQuery) -> AppResult<JobPage> {
         Ok(list::list(self, &request_user(rq)?, query).await?)
     }

@@ -151,6 +151,7 @@ async fn each_job_function_answers_each_caller_as_the_spec_says(db: PgPool) {
     ));
     rows.push(("jobs/list", json!({ "query": {} }), [OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, NO_SESSION]));
     rows.push(("jobs/options", json!({}), [OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, NO_SESSION]));
+    rows.push(("jobs/overview", json!({}), [OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, NO_SESSION]));
     rows.push(("jobs/mine", json!({}), [FORBIDDEN, OK, OK, OK, FORBIDDEN, NO_SESSION]));
 
     let who = ["admin", "assigned worker", "other worker", "customer", "other company's admin", "visitor"];
@@ -177,6 +178,10 @@ async fn each_job_function_answers_each_caller_as_the_spec_says(db: PgPool) {
     assert_eq!(theirs["jobs"].as_array().unwrap().len(), 0);
     let options = app.rpc_ok(&callers.other_admin, "jobs/options", json!({})).await;
     assert!(options["customers"].as_array().unwrap().is_empty() && options["workers"].as_array().unwrap().is_empty());
+    let overview = app.rpc_ok(&callers.other_admin, "jobs/overview", json!({})).await;
+    assert!(overview["by_status"].as_array().unwrap().iter().all(|pair| pair[1] == 0), "{overview}");
+    let ours = app.rpc_ok(&callers.admin, "jobs/overview", json!({})).await;
+    assert!(ours["by_status"].as_array().unwrap().iter().any(|pair| pair[1].as_i64().unwrap() > 0), "{ours}");
     // The other worker's "mine" holds none of Walt's jobs.
     let mine = app.rpc_ok(&callers.other_worker, "jobs/mine", json!({})).await;
     assert!(["today", "upcoming", "done"].iter().all(|k| mine[k].as_array().unwrap().is_empty()));
