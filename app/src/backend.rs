@@ -98,6 +98,7 @@ pub trait JobsBackend: Send + Sync {
     async fn my_jobs(&self, rq: &RequestContext) -> AppResult<MyJobs>;
     async fn list_jobs(&self, rq: &RequestContext, query: JobListQuery) -> AppResult<JobPage>;
     async fn jobs_overview(&self, rq: &RequestContext) -> AppResult<crate::jobs::JobsOverview>;
+    async fn job_choices(&self, rq: &RequestContext) -> AppResult<crate::jobs::JobChoices>;
     async fn job_form_options(&self, rq: &RequestContext) -> AppResult<JobFormOptions>;
     async fn assign_job_worker(&self, rq: &RequestContext, id: Uuid, worker_id: Option<Uuid>) -> AppResult<JobDetail>;
     async fn edit_job_task(

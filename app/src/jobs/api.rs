@@ -153,3 +153,10 @@ pub async fn load_jobs_overview() -> Result<super::JobsOverview, AppError> {
     let (backend, rq) = crate::backend::context()?;
     backend.jobs_overview(&rq).await
 }
+
+/// Statuses and (for admins) active workers, for a job page's pickers (not customers).
+#[server(prefix = "/rpc", endpoint = "jobs/choices", input = Json)]
+pub async fn load_job_choices() -> Result<super::JobChoices, AppError> {
+    let (backend, rq) = crate::backend::context()?;
+    backend.job_choices(&rq).await
+}

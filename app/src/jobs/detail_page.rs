@@ -2,16 +2,16 @@
 //! ticks tasks and adds notes; customers read. The server enforces all of it;
 //! the page only leaves out controls a role cannot use.
 
+use super::api::load_job_choices;
 use super::api::{
     get_job, job_history, share_links, AddJobNote, AddJobTask, AssignJobWorker, ChangeJobStatus, CreateShareLink,
     DeleteJobTask, EditJobTask, ReorderJobTasks, RevokeShareLink, SetJobArchived, SetTaskCompleted,
 };
 use super::widgets::{StatusBadge, TaskProgress};
-use super::{JobDetail, JobNote, JobTask, NoteForm, NoteVisibility, ShareLink};
+use super::{JobChoices, JobDetail, JobNote, JobTask, NoteForm, NoteVisibility, ShareLink};
 use crate::auth::Role;
 use crate::components::{field_error, use_user, Banner, NotFound, SubmitButton};
 use crate::error::AppError;
-use crate::statuses::api::list_statuses;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -72,6 +72,17 @@ fn JobView(job: JobDetail) -> impl IntoView {
     let state = JobState { job: RwSignal::new(job), changes: RwSignal::new(0), failure: RwSignal::new(None) };
     let job = state.job;
     let id = job.get_untracked().id;
+    // One request for both pickers (status and worker); customers get neither.
+    let choices = Resource::new(
+        move || role != Role::Customer,
+        |pick| async move {
+            if pick {
+                load_job_choices().await
+            } else {
+                Ok(JobChoices::default())
+            }
+        },
+    );
     let archive = ServerAction::<SetJobArchived>::new();
     state.watch(archive.value());
     let (back_href, back_label) = match role {
@@ -98,7 +109,7 @@ fn JobView(job: JobDetail) -> impl IntoView {
                     }}
                 </section>
                 // The worker's main move comes first on a phone: where the job stands.
-                {(role == Role::Worker).then(|| view! { <StatusPicker state /> })}
+                {(role == Role::Worker).then(|| view! { <StatusPicker state choices /> })}
                 <Tasks state role />
                 <Notes state role />
             </div>
@@ -106,8 +117,8 @@ fn JobView(job: JobDetail) -> impl IntoView {
     .into_any();
     let aside = view! {
             <aside class="job-aside">
-                {(role == Role::Admin).then(|| view! { <StatusPicker state /> })}
-                <JobFacts state role />
+                {(role == Role::Admin).then(|| view! { <StatusPicker state choices /> })}
+                <JobFacts state role choices />
                 {(role == Role::Admin).then(|| view! {
                     <ShareLinks job_id=id />
                     <History job_id=id changes=state.changes />
@@ -144,8 +155,7 @@ fn JobView(job: JobDetail) -> impl IntoView {
 
 /// Status buttons (admins and the assigned worker): one tap moves the job.
 #[component]
-fn StatusPicker(state: JobState) -> impl IntoView {
-    let statuses = Resource::new(|| (), |_| list_statuses());
+fn StatusPicker(state: JobState, choices: Resource<Result<JobChoices, AppError>>) -> impl IntoView {
     let change = ServerAction::<ChangeJobStatus>::new();
     state.watch(change.value());
     let id = state.job.get_untracked().id;
@@ -154,7 +164,7 @@ fn StatusPicker(state: JobState) -> impl IntoView {
             <h2 id="status-title" class="card-title">"Status"</h2>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let list = statuses.await.unwrap_or_default();
+                    let list = choices.await.map(|c| c.statuses).unwrap_or_default();
                     view! {
                         <div class="status-picker" role="group" aria-label="Move the job to">
                             {list.into_iter().map(|status| {
@@ -180,21 +190,11 @@ fn StatusPicker(state: JobState) -> impl IntoView {
 
 /// Customer, worker and schedule. Admins can (re)assign the worker here.
 #[component]
-fn JobFacts(state: JobState, role: Role) -> impl IntoView {
+fn JobFacts(state: JobState, role: Role, choices: Resource<Result<JobChoices, AppError>>) -> impl IntoView {
     let job = state.job;
     let id = job.get_untracked().id;
     let assign = ServerAction::<AssignJobWorker>::new();
     state.watch(assign.value());
-    let workers = Resource::new(
-        move || role == Role::Admin,
-        |admin| async move {
-            if admin {
-                super::api::load_job_options().await.map(|o| o.workers).unwrap_or_default()
-            } else {
-                Vec::new()
-            }
-        },
-    );
     let schedule = move || {
         job.with(|j| {
             if j.scheduled_date.is_empty() {
@@ -229,7 +229,7 @@ fn JobFacts(state: JobState, role: Role) -> impl IntoView {
             {(role == Role::Admin).then(|| view! {
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
-                        let list = workers.await;
+                        let list = choices.await.map(|c| c.workers).unwrap_or_default();
                         let current = job.with_untracked(|j| j.worker_id);
                         view! {
                             <label class="field inline-field">

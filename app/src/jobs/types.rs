@@ -118,6 +118,19 @@ impl JobListQuery {
     }
 }
 
+/// The words a job search looks for: lowercase runs of letters and digits, at most
+/// eight (the database splits titles the same way; see `job_title_terms`).
+pub fn search_words(search: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for word in search.to_lowercase().split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        if !words.iter().any(|w| w == word) {
+            words.push(word.to_string());
+        }
+    }
+    words.truncate(8);
+    words
+}
+
 /// Percent-encodes a URL query value (RFC 3986 unreserved characters pass through).
 pub fn encode_component(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
@@ -537,6 +550,13 @@ pub struct JobFormOptions {
     pub statuses: Vec<StatusChip>,
 }
 
+/// What a job page offers to pick: every status, and (for admins) the active workers.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobChoices {
+    pub statuses: Vec<StatusChip>,
+    pub workers: Vec<WorkerOption>,
+}
+
 /// One line of a job's history, from the audit log, in words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryEntry {
@@ -601,6 +621,13 @@ mod more_tests {
         let cursor = JobCursor { key: "fix ~ fence".into(), id: Uuid::new_v4() };
         assert_eq!(JobCursor::decode(&cursor.encode()), Some(cursor));
         assert_eq!(JobCursor::decode("no-id"), None);
+    }
+
+    #[test]
+    fn searches_split_into_lowercase_words() {
+        assert_eq!(search_words("  Boiler-SERVICE, boiler 2026 "), ["boiler", "service", "2026"]);
+        assert_eq!(search_words("100%_"), ["100"]);
+        assert!(search_words("%_ -").is_empty());
     }
 
     #[test]

@@ -156,10 +156,22 @@ pub async fn list(state: &AppState, admin: &CurrentUser, query: JobListQuery) ->
         qb.push(" and j.customer_id = ").push_bind(customer);
     }
     if let Some(pattern) = like_pattern(&query.search) {
-        // Title (trigram index on jobs) or customer name (trigram index on customers,
-        // whose matching ids then use the jobs' customer index).
-        qb.push(" and (lower(j.title) like ").push_bind(pattern.clone());
-        qb.push(" or j.customer_id = any(array(select id from customers where company_id = ").push_bind(company_id);
+        // Every word of the search starts a word of the title (job_search_terms; see its
+        // migration for why not `like`), or the whole search is in the customer's name.
+        qb.push(" and ((");
+        let words = app::jobs::search_words(&query.search);
+        if words.is_empty() {
+            qb.push("false");
+        }
+        for (i, word) in words.iter().enumerate() {
+            if i > 0 {
+                qb.push(" and ");
+            }
+            qb.push("j.id = any(array(select job_id from job_search_terms where company_id = ").push_bind(company_id);
+            qb.push(" and term >= ").push_bind(word.clone());
+            qb.push(" and term < ").push_bind(format!("{word}\u{10FFFF}")).push("))");
+        }
+        qb.push(") or j.customer_id = any(array(select id from customers where company_id = ").push_bind(company_id);
         qb.push(" and lower(name) like ").push_bind(pattern).push(")))");
     }
     push_order(&mut qb, query.sort, after)?;

@@ -650,6 +650,37 @@ pub async fn reorder_tasks(
     Ok(job)
 }
 
+/// Statuses (and, for admins, active workers) for a job page's pickers; customers pick nothing.
+pub async fn choices(state: &AppState, user: &CurrentUser) -> Result<app::jobs::JobChoices> {
+    if user.role() == Role::Customer {
+        return Err(AppError::Forbidden.into());
+    }
+    let mut tx = TenantTx::begin(&state.pool, user).await?;
+    let company_id = tx.company_id();
+    let statuses = sqlx::query_as!(
+        StatusChip,
+        r#"select id, name, colour, kind as "kind: StatusKind" from job_statuses where company_id = $1
+           order by order_index, id"#,
+        company_id
+    )
+    .fetch_all(tx.conn())
+    .await?;
+    let workers = if user.role() == Role::Admin {
+        sqlx::query_as!(
+            WorkerOption,
+            "select id, name from users where company_id = $1 and role = 'WORKER' and deactivated_at is null
+             order by lower(name), id",
+            company_id
+        )
+        .fetch_all(tx.conn())
+        .await?
+    } else {
+        Vec::new()
+    };
+    tx.commit().await?;
+    Ok(app::jobs::JobChoices { statuses, workers })
+}
+
 /// Active customers and workers and every status, for the job form and list filters (admins only).
 pub async fn form_options(state: &AppState, admin: &CurrentUser) -> Result<JobFormOptions> {
     admin.require(Role::Admin)?;
@@ -759,6 +790,10 @@ pub async fn mine(state: &AppState, user: &CurrentUser) -> Result<MyJobs> {
 
 #[async_trait]
 impl JobsBackend for AppState {
+    async fn job_choices(&self, rq: &RequestContext) -> AppResult<app::jobs::JobChoices> {
+        Ok(choices(self, &request_user(rq)?).await?)
+    }
+
     async fn jobs_overview(&self, rq: &RequestContext) -> AppResult<app::jobs::JobsOverview> {
         Ok(list::overview(self, &request_user(rq)?).await?)
     }

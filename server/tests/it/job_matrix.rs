@@ -152,6 +152,7 @@ async fn each_job_function_answers_each_caller_as_the_spec_says(db: PgPool) {
     rows.push(("jobs/list", json!({ "query": {} }), [OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, NO_SESSION]));
     rows.push(("jobs/options", json!({}), [OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, NO_SESSION]));
     rows.push(("jobs/overview", json!({}), [OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, NO_SESSION]));
+    rows.push(("jobs/choices", json!({}), [OK, OK, OK, FORBIDDEN, OK, NO_SESSION]));
     rows.push(("jobs/mine", json!({}), [FORBIDDEN, OK, OK, OK, FORBIDDEN, NO_SESSION]));
 
     let who = ["admin", "assigned worker", "other worker", "customer", "other company's admin", "visitor"];

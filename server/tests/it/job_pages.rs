@@ -95,6 +95,24 @@ async fn the_job_list_filters_searches_sorts_and_pages(db: PgPool) {
     assert_eq!(titles(&app, &a.admin, q(json!({ "search": "GATE" }))).await.0, ["Gate repair"]);
     assert_eq!(titles(&app, &a.admin, q(json!({ "search": "harbour" }))).await.0, ["Garden tap", "Boiler service"]);
     assert_eq!(titles(&app, &a.admin, q(json!({ "search": "100%_" }))).await.0, Vec::<String>::new());
+    // Every word must start a word of the title, in any order.
+    assert_eq!(titles(&app, &a.admin, q(json!({ "search": "rep gat" }))).await.0, ["Gate repair"]);
+    assert_eq!(titles(&app, &a.admin, q(json!({ "search": "gate boiler" }))).await.0, Vec::<String>::new());
+    // Renaming a job re-indexes its words.
+    let boiler = titles(&app, &a.admin, q(json!({ "search": "boiler" }))).await.0;
+    assert_eq!(boiler, ["Boiler service"]);
+    let page = app.rpc_ok(&a.admin, "jobs/list", json!({ "query": { "search": "boiler" } })).await;
+    let id = page["jobs"][0]["id"].clone();
+    let current = app.rpc_ok(&a.admin, "jobs/get", json!({ "id": id })).await;
+    let mut form = json!({
+        "customer_id": current["customer"]["id"], "title": "Heat pump service", "description": "",
+        "scheduled_date": current["scheduled_date"], "scheduled_time": current["scheduled_time"],
+        "worker_id": current["worker_id"], "status_id": current["status"]["id"], "tasks": [],
+    });
+    form["version"] = current["version"].clone();
+    app.rpc_ok(&a.admin, "jobs/update", json!({ "id": id, "form": form })).await;
+    assert_eq!(titles(&app, &a.admin, q(json!({ "search": "boiler" }))).await.0, Vec::<String>::new());
+    assert_eq!(titles(&app, &a.admin, q(json!({ "search": "heat" }))).await.0, ["Heat pump service"]);
 
     // Keyset pages: 120 jobs in pages of 50, in every sort, nothing lost or repeated.
     for i in 0..117 {
