@@ -134,20 +134,20 @@ begin
 
   insert into users (company_id, email, name, role, password_hash, email_verified_at, created_at, updated_at)
   select p_company, format('worker%s@%s', g, p_domain),
-         first_names[1 + (g * 7) % 40] || ' ' || last_names[1 + (g * 13) % 40],
+         first_names[1 + (g * 7) % cardinality(first_names)] || ' ' || last_names[1 + (g * 13) % cardinality(last_names)],
          'WORKER', p_hash, now() - interval '400 days', now() - interval '400 days', now() - interval '400 days'
     from generate_series(1, p_workers) g;
 
   insert into customers (company_id, name, email, phone, address, deactivated_at, created_at, updated_at)
   select p_company,
          case when g % 3 = 0
-              then last_names[1 + (g * 11) % 40] || ' ' || trades[1 + (g * 3) % 25]
-              else first_names[1 + (g * 17) % 40] || ' ' || last_names[1 + (g * 29) % 40] end
-           || case when g > 200 then ' (' || towns[1 + g % 8] || ')' else '' end,
+              then last_names[1 + (g * 11) % cardinality(last_names)] || ' ' || trades[1 + (g * 3) % cardinality(trades)]
+              else first_names[1 + (g * 17) % cardinality(first_names)] || ' ' || last_names[1 + (g * 29) % cardinality(last_names)] end
+           || case when g > 200 then ' (' || towns[1 + g % cardinality(towns)] || ')' else '' end,
          case when g % 4 <> 0 then lower(format('%s.%s%s@example.net',
-              first_names[1 + (g * 17) % 40], last_names[1 + (g * 29) % 40], g)) end,
+              first_names[1 + (g * 17) % cardinality(first_names)], last_names[1 + (g * 29) % cardinality(last_names)], g)) end,
          case when g % 5 <> 0 then format('+44 20 %s %s', 7000 + g % 3000, lpad((g * 37 % 10000)::text, 4, '0')) end,
-         case when g % 6 <> 0 then format('%s %s, %s', 1 + g % 180, streets[1 + g % 12], towns[1 + (g / 12) % 8]) end,
+         case when g % 6 <> 0 then format('%s %s, %s', 1 + g % 180, streets[1 + g % cardinality(streets)], towns[1 + (g / 12) % cardinality(towns)]) end,
          case when g % 50 = 0 then now() - interval '30 days' end,
          now() - interval '400 days' + g * interval '5 minutes',
          now() - interval '400 days' + g * interval '5 minutes'
@@ -191,10 +191,10 @@ begin
                      now() - interval '365 days' * ((p_jobs - g)::float8 / p_jobs)
                        - random() * (interval '365 days' / p_jobs) as created_at,
                      customer_ids[1 + floor(random() * array_length(customer_ids, 1))::int] as customer_id,
-                     actions[1 + floor(random() * 25)::int] || ' ' || objects[1 + floor(random() * 100)::int]
-                       || case when random() < 0.4 then ' – ' || places[1 + floor(random() * 20)::int] else '' end
+                     actions[1 + floor(random() * cardinality(actions))::int] || ' ' || objects[1 + floor(random() * cardinality(objects))::int]
+                       || case when random() < 0.4 then ' – ' || places[1 + floor(random() * cardinality(places))::int] else '' end
                        as title,
-                     case when random() < 0.2 then '' else descriptions[1 + floor(random() * 8)::int] end as description,
+                     case when random() < 0.2 then '' else descriptions[1 + floor(random() * cardinality(descriptions))::int] end as description,
                      random() as r_status, random() as r_worker, random() as r_archive
                 from generate_series(1, p_jobs) g
             ) c
@@ -204,7 +204,7 @@ begin
   -- Checklists: 1 … 2n-1 tasks per job (n on average), ticked on finished jobs.
   insert into job_tasks (company_id, job_id, title, position, is_completed, completed_by, completed_at,
                          created_at, updated_at)
-  select j.company_id, j.id, task_titles[1 + (p + get_byte(uuid_send(j.id), 1)) % 16], p,
+  select j.company_id, j.id, task_titles[1 + (p + get_byte(uuid_send(j.id), 1)) % cardinality(task_titles)], p,
          d.done,
          case when d.done then coalesce(j.assigned_worker_id, p_admin) end,
          case when d.done then coalesce(j.scheduled_at, j.created_at) + p * interval '20 minutes' end,
@@ -218,7 +218,7 @@ begin
   -- Notes on about a quarter of the jobs.
   insert into job_notes (company_id, job_id, author_id, body, visibility, created_at, updated_at)
   select j.company_id, j.id, coalesce(j.assigned_worker_id, p_admin),
-         note_bodies[1 + (n + get_byte(uuid_send(j.id), 4)) % 6],
+         note_bodies[1 + (n + get_byte(uuid_send(j.id), 4)) % cardinality(note_bodies)],
          case when get_byte(uuid_send(j.id), 5) < 80 then 'CUSTOMER' else 'INTERNAL' end::note_visibility,
          j.created_at + n * interval '1 day', j.created_at + n * interval '1 day'
     from jobs j
@@ -260,7 +260,7 @@ declare
 begin
   perform set_config('app.company_id', company::text, true);
   insert into companies (id, name, slug, timezone, created_at, updated_at)
-  values (company, format('Benchmark Company %s', p_index), slug, zones[1 + p_index % 8],
+  values (company, format('Benchmark Company %s', p_index), slug, zones[1 + p_index % cardinality(zones)],
           now() - interval '400 days', now() - interval '400 days');
   insert into users (company_id, email, name, role, password_hash, email_verified_at, created_at, updated_at)
   values (company, format('admin@%s.example', slug), format('Admin %s', p_index), 'ADMIN', p_hash,

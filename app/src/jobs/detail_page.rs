@@ -127,7 +127,8 @@ fn JobView(job: JobDetail) -> impl IntoView {
     }
     .into_any();
     view! {
-        <Title text=move || job.with(|j| j.title.clone()) />
+        // A plain string: the head is rendered after this view's signals are gone.
+        <Title text=job.with_untracked(|j| j.title.clone()) />
         <p class="breadcrumb"><A href=back_href>{back_label}</A></p>
         <div class="page-head job-head">
             <div>

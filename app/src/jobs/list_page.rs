@@ -1,7 +1,7 @@
 //! The admin's job list. Filters, search, sort and page live in the URL query,
 //! so a filtered list can be bookmarked and the back button steps through them.
 
-use super::api::{list_jobs, load_job_options};
+use super::api::{list_jobs, load_job_choices};
 use super::widgets::StatusBadge;
 use super::{JobListQuery, JobRow, JobSort};
 use crate::components::EmptyState;
@@ -19,7 +19,9 @@ fn href(query: &JobListQuery) -> String {
 pub fn AdminJobsPage() -> impl IntoView {
     let params = use_query_map();
     let query = Memo::new(move |_| params.with(|p| JobListQuery::from_params(|key| p.get(key))));
-    let options = Resource::new(|| (), |_| load_job_options());
+    // Statuses and workers only: a company's customers can number thousands, and the
+    // search already matches customer names (customer pages link to their filtered list).
+    let options = Resource::new(|| (), |_| load_job_choices());
     let jobs = Resource::new(move || query.get(), list_jobs);
     let navigate = use_navigate();
     // Every filter change is a navigation: a new history entry, page one.
@@ -30,6 +32,8 @@ pub fn AdminJobsPage() -> impl IntoView {
         navigate(&href(&next), Default::default());
     });
     let search = RwSignal::new(query.get_untracked().search);
+    // The customer filter shows the name from the rows it lists.
+    let customer_name = RwSignal::new(None::<String>);
     Effect::new(move |_| search.set(query.get().search));
 
     let select = move |label: &'static str,
@@ -91,8 +95,15 @@ pub fn AdminJobsPage() -> impl IntoView {
                             options.statuses.iter().map(|s| (s.id, s.name.clone())).collect(), |q, v| q.status = v)}
                         {select("Worker", "worker", "Anyone", q.worker,
                             options.workers.iter().map(|w| (w.id, w.name.clone())).collect(), |q, v| q.worker = v)}
-                        {select("Customer", "customer", "All customers", q.customer,
-                            options.customers.iter().map(|c| (c.id, c.name.clone())).collect(), |q, v| q.customer = v)}
+                        {q.customer.map(|_| view! {
+                            <div class="filter">
+                                <span class="filter-label">"Customer"</span>
+                                <button type="button" class="btn btn-small filter-chip" aria-label="Show every customer's jobs"
+                                    on:click=move |_| apply.run(Box::new(|q| q.customer = None))>
+                                    {move || customer_name.get().unwrap_or_else(|| "One customer".into())}" ×"
+                                </button>
+                            </div>
+                        })}
                         <label class="filter">
                             <span class="filter-label">"Sort"</span>
                             <select name="sort" class="compact" on:change=move |ev| {
@@ -122,6 +133,7 @@ pub fn AdminJobsPage() -> impl IntoView {
                         <p class="muted empty-inline" data-testid="no-jobs">"No job matches these filters."</p>
                     }.into_any(),
                     Ok(page) => {
+                        customer_name.set(q.customer.and_then(|_| page.jobs.first().map(|j| j.customer_name.clone())));
                         let first = q.after.is_some().then(|| href(&JobListQuery { after: None, ..q.clone() }));
                         let next = page.next.clone().map(|after| href(&JobListQuery { after: Some(after), ..q.clone() }));
                         view! {
