@@ -101,6 +101,27 @@ test("1. the admin defines a status, adds a customer, and creates a job with tas
   await expect(page.getByTestId("history")).toContainText(`Created the job “${title}”`);
   await screenshots(page, "33-job-admin");
 
+  // Two admins edit at once: the second save is refused, with a way to reload.
+  await openHydrated(page, `${jobUrl}/edit`);
+  await expect(page.locator("form.job-form")).toHaveAttribute("data-ready", "true");
+  const second = await logIn(browser, admin);
+  await openHydrated(second.page, `${jobUrl}/edit`);
+  await expect(second.page.locator("form.job-form")).toHaveAttribute("data-ready", "true");
+  await second.page.getByLabel("Description").fill("Storm damage along the north side. Horses are moved to the other paddock. Bring the long ladder.");
+  await second.page.getByRole("button", { name: "Save changes" }).click();
+  await expect(second.page).toHaveURL(/\/app\/jobs\/[0-9a-f-]{36}$/);
+  await second.context.close();
+  await page.getByLabel("Description").fill("A stale edit.");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByRole("alert")).toContainText("Someone else changed this job since you opened it");
+  await screenshots(page, "33b-job-edit-conflict");
+  await page.getByRole("button", { name: "Reload the latest version" }).click();
+  await expect(page.locator("form.job-form")).toHaveAttribute("data-ready", "true");
+  await expect(page.getByLabel("Description")).toHaveValue(/Bring the long ladder/);
+  await openHydrated(page, jobUrl);
+  await waitJobReady(page);
+  await expect(page.getByText("Bring the long ladder")).toBeVisible();
+
   // The list's filters live in the URL: filter, then the back button undoes it.
   await openHydrated(page, "/app/jobs");
   await expect(page.getByTestId("job-list")).toContainText(title);

@@ -3,7 +3,7 @@ use super::{CustomerCursor, CustomerForm, CustomerListQuery, CustomerSummary};
 use crate::components::{field_error, Banner, EmptyState, Field, NotFound, SubmitButton};
 use crate::error::AppError;
 use crate::jobs::api::list_jobs;
-use crate::jobs::{JobCard, JobListQuery};
+use crate::jobs::{JobCard, JobListQuery, JobPage};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -176,13 +176,20 @@ pub fn CustomerDetailPage() -> impl IntoView {
             }
         },
     );
+    // Loaded beside the customer, not in a nested suspense (which hydrated unreliably).
+    let jobs = Resource::new(
+        move || params.get().get("id").and_then(|id| id.parse::<Uuid>().ok()),
+        |id| list_jobs(JobListQuery { customer: id, ..Default::default() }),
+    );
     view! {
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match customer.await {
-                    Ok(customer) => view! { <CustomerDetail customer on_changed=Callback::new(move |()| version.update(|v| *v += 1)) /> }.into_any(),
-                    Err(AppError::NotFound) => view! { <NotFound /> }.into_any(),
-                    Err(error) => view! { <div class="banner banner-error">{error.to_string()}</div> }.into_any(),
+                match (customer.await, jobs.await) {
+                    (Ok(customer), jobs) => view! {
+                        <CustomerDetail customer jobs on_changed=Callback::new(move |()| version.update(|v| *v += 1)) />
+                    }.into_any(),
+                    (Err(AppError::NotFound), _) => view! { <NotFound /> }.into_any(),
+                    (Err(error), _) => view! { <div class="banner banner-error">{error.to_string()}</div> }.into_any(),
                 }
             })}
         </Transition>
@@ -190,7 +197,11 @@ pub fn CustomerDetailPage() -> impl IntoView {
 }
 
 #[component]
-fn CustomerDetail(customer: CustomerSummary, on_changed: Callback<()>) -> impl IntoView {
+fn CustomerDetail(
+    customer: CustomerSummary,
+    jobs: Result<JobPage, AppError>,
+    on_changed: Callback<()>,
+) -> impl IntoView {
     let editing = RwSignal::new(false);
     let set_active = ServerAction::<SetCustomerActive>::new();
     Effect::new(move |_| {
@@ -235,38 +246,33 @@ fn CustomerDetail(customer: CustomerSummary, on_changed: Callback<()>) -> impl I
                 }) />
             </section>
         </Show>
-        <CustomerJobList customer_id=id />
+        <CustomerJobList customer_id=id jobs />
     }
 }
 
 /// The customer's jobs (newest first), with a way into the full, filterable list.
 #[component]
-fn CustomerJobList(customer_id: Uuid) -> impl IntoView {
+fn CustomerJobList(customer_id: Uuid, jobs: Result<JobPage, AppError>) -> impl IntoView {
     let query = JobListQuery { customer: Some(customer_id), ..Default::default() };
     let all_href = format!("/app/jobs{}", query.to_query_string());
-    let jobs = Resource::new(move || query.clone(), list_jobs);
     view! {
         <div class="section-head">
             <h2 class="section-title">"Jobs"</h2>
             <A href=all_href attr:class="btn btn-small btn-ghost">"Filter in the job list →"</A>
         </div>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match jobs.await {
-                    Ok(page) if page.jobs.is_empty() => view! {
-                        <EmptyState icon="jobs" title="No jobs for this customer yet">
-                            <p>"Jobs you plan for this customer will be listed here."</p>
-                            <A href="/app/jobs/new" attr:class="btn btn-primary">"New job"</A>
-                        </EmptyState>
-                    }.into_any(),
-                    Ok(page) => view! {
-                        <ul class="job-cards" data-testid="customer-jobs">
-                            {page.jobs.into_iter().map(|job| view! { <JobCard job show_worker=true /> }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                    Err(error) => view! { <div class="banner banner-error">{error.to_string()}</div> }.into_any(),
-                }
-            })}
-        </Transition>
+        {match jobs {
+            Ok(page) if page.jobs.is_empty() => view! {
+                <EmptyState icon="jobs" title="No jobs for this customer yet">
+                    <p>"Jobs you plan for this customer will be listed here."</p>
+                    <A href="/app/jobs/new" attr:class="btn btn-primary">"New job"</A>
+                </EmptyState>
+            }.into_any(),
+            Ok(page) => view! {
+                <ul class="job-cards" data-testid="customer-jobs">
+                    {page.jobs.into_iter().map(|job| view! { <JobCard job show_worker=true /> }).collect_view()}
+                </ul>
+            }.into_any(),
+            Err(error) => view! { <div class="banner banner-error">{error.to_string()}</div> }.into_any(),
+        }}
     }
 }

@@ -8,7 +8,7 @@ use super::api::{
     DeleteJobTask, EditJobTask, ReorderJobTasks, RevokeShareLink, SetJobArchived, SetTaskCompleted,
 };
 use super::widgets::{StatusBadge, TaskProgress};
-use super::{JobChoices, JobDetail, JobNote, JobTask, NoteForm, NoteVisibility, ShareLink};
+use super::{JobChoices, JobDetail, JobNote, JobTask, NoteForm, NoteVisibility, ShareLink, StatusChip, WorkerOption};
 use crate::auth::Role;
 use crate::components::{field_error, use_user, Banner, NotFound, SubmitButton};
 use crate::error::AppError;
@@ -30,13 +30,25 @@ pub fn JobDetailPage() -> impl IntoView {
             }
         },
     );
+    // Loaded beside the job, not in a nested suspense: the pickers' data hydrates with the page.
+    let role = use_user().role;
+    let choices = Resource::new(
+        move || role != Role::Customer,
+        |pick| async move {
+            if pick {
+                load_job_choices().await
+            } else {
+                Ok(JobChoices::default())
+            }
+        },
+    );
     view! {
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match job.await {
-                    Ok(job) => view! { <JobView job /> }.into_any(),
-                    Err(AppError::NotFound) => view! { <NotFound /> }.into_any(),
-                    Err(error) => view! { <div class="banner banner-error">{error.to_string()}</div> }.into_any(),
+                match (job.await, choices.await) {
+                    (Ok(job), Ok(choices)) => view! { <JobView job choices /> }.into_any(),
+                    (Err(AppError::NotFound), _) => view! { <NotFound /> }.into_any(),
+                    (Err(error), _) | (_, Err(error)) => view! { <div class="banner banner-error">{error.to_string()}</div> }.into_any(),
                 }
             })}
         </Transition>
@@ -67,22 +79,12 @@ impl JobState {
 }
 
 #[component]
-fn JobView(job: JobDetail) -> impl IntoView {
+fn JobView(job: JobDetail, choices: JobChoices) -> impl IntoView {
+    let JobChoices { statuses, workers } = choices;
     let role = use_user().role;
     let state = JobState { job: RwSignal::new(job), changes: RwSignal::new(0), failure: RwSignal::new(None) };
     let job = state.job;
     let id = job.get_untracked().id;
-    // One request for both pickers (status and worker); customers get neither.
-    let choices = Resource::new(
-        move || role != Role::Customer,
-        |pick| async move {
-            if pick {
-                load_job_choices().await
-            } else {
-                Ok(JobChoices::default())
-            }
-        },
-    );
     let archive = ServerAction::<SetJobArchived>::new();
     state.watch(archive.value());
     let (back_href, back_label) = match role {
@@ -109,7 +111,7 @@ fn JobView(job: JobDetail) -> impl IntoView {
                     }}
                 </section>
                 // The worker's main move comes first on a phone: where the job stands.
-                {(role == Role::Worker).then(|| view! { <StatusPicker state choices /> })}
+                {(role == Role::Worker).then(|| view! { <StatusPicker state statuses=statuses.clone() /> })}
                 <Tasks state role />
                 <Notes state role />
             </div>
@@ -117,12 +119,14 @@ fn JobView(job: JobDetail) -> impl IntoView {
     .into_any();
     let aside = view! {
             <aside class="job-aside">
-                {(role == Role::Admin).then(|| view! { <StatusPicker state choices /> })}
-                <JobFacts state role choices />
-                {(role == Role::Admin).then(|| view! {
+                {(role == Role::Admin).then(|| view! { <StatusPicker state statuses=statuses.clone() /> })}
+                <JobFacts state role workers />
+                // Rendered in the browser only, once the page has hydrated: suspense nested
+                // inside this page's own suspense hydrated unreliably (a race in the framework).
+                {(role == Role::Admin).then_some(move || ready.get().then(|| view! {
                     <ShareLinks job_id=id />
                     <History job_id=id changes=state.changes />
-                })}
+                }))}
             </aside>
     }
     .into_any();
@@ -156,42 +160,35 @@ fn JobView(job: JobDetail) -> impl IntoView {
 
 /// Status buttons (admins and the assigned worker): one tap moves the job.
 #[component]
-fn StatusPicker(state: JobState, choices: Resource<Result<JobChoices, AppError>>) -> impl IntoView {
+fn StatusPicker(state: JobState, statuses: Vec<StatusChip>) -> impl IntoView {
     let change = ServerAction::<ChangeJobStatus>::new();
     state.watch(change.value());
     let id = state.job.get_untracked().id;
     view! {
         <section class="card" aria-labelledby="status-title">
             <h2 id="status-title" class="card-title">"Status"</h2>
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let list = choices.await.map(|c| c.statuses).unwrap_or_default();
+            <div class="status-picker" role="group" aria-label="Move the job to">
+                {statuses.into_iter().map(|status| {
+                    let status_id = status.id;
+                    let current = move || state.job.with(|j| j.status.id == status_id);
                     view! {
-                        <div class="status-picker" role="group" aria-label="Move the job to">
-                            {list.into_iter().map(|status| {
-                                let status_id = status.id;
-                                let current = move || state.job.with(|j| j.status.id == status_id);
-                                view! {
-                                    <button type="button" class="status-choice" class:current=current
-                                        aria-pressed=move || current().to_string()
-                                        disabled=move || change.pending().get()
-                                        on:click=move |_| { change.dispatch(ChangeJobStatus { id, status_id }); }>
-                                        <svg class="status-dot" viewBox="0 0 10 10" aria-hidden="true"><circle cx="5" cy="5" r="5" fill=status.colour.clone() /></svg>
-                                        {status.name.clone()}
-                                    </button>
-                                }
-                            }).collect_view()}
-                        </div>
+                        <button type="button" class="status-choice" class:current=current
+                            aria-pressed=move || current().to_string()
+                            disabled=move || change.pending().get()
+                            on:click=move |_| { change.dispatch(ChangeJobStatus { id, status_id }); }>
+                            <svg class="status-dot" viewBox="0 0 10 10" aria-hidden="true"><circle cx="5" cy="5" r="5" fill=status.colour.clone() /></svg>
+                            {status.name.clone()}
+                        </button>
                     }
-                })}
-            </Transition>
+                }).collect_view()}
+            </div>
         </section>
     }
 }
 
 /// Customer, worker and schedule. Admins can (re)assign the worker here.
 #[component]
-fn JobFacts(state: JobState, role: Role, choices: Resource<Result<JobChoices, AppError>>) -> impl IntoView {
+fn JobFacts(state: JobState, role: Role, workers: Vec<WorkerOption>) -> impl IntoView {
     let job = state.job;
     let id = job.get_untracked().id;
     let assign = ServerAction::<AssignJobWorker>::new();
@@ -227,27 +224,22 @@ fn JobFacts(state: JobState, role: Role, choices: Resource<Result<JobChoices, Ap
                 </dd></div>
                 <div><dt>"Scheduled"</dt><dd>{schedule}</dd></div>
             </dl>
-            {(role == Role::Admin).then(|| view! {
-                <Transition fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        let list = choices.await.map(|c| c.workers).unwrap_or_default();
-                        let current = job.with_untracked(|j| j.worker_id);
-                        view! {
-                            <label class="field inline-field">
-                                <span>"Assign to"</span>
-                                <select name="assign_worker" class="compact" on:change=move |ev| {
-                                    let worker_id = event_target_value(&ev).parse::<Uuid>().ok();
-                                    assign.dispatch(AssignJobWorker { id, worker_id });
-                                }>
-                                    <option value="" selected=current.is_none()>"Nobody yet"</option>
-                                    {list.into_iter().map(|w| view! {
-                                        <option value=w.id.to_string() selected=current == Some(w.id)>{w.name}</option>
-                                    }).collect_view()}
-                                </select>
-                            </label>
-                        }
-                    })}
-                </Transition>
+            {(role == Role::Admin).then(|| {
+                let current = job.with_untracked(|j| j.worker_id);
+                view! {
+                    <label class="field inline-field">
+                        <span>"Assign to"</span>
+                        <select name="assign_worker" class="compact" on:change=move |ev| {
+                            let worker_id = event_target_value(&ev).parse::<Uuid>().ok();
+                            assign.dispatch(AssignJobWorker { id, worker_id });
+                        }>
+                            <option value="" selected=current.is_none()>"Nobody yet"</option>
+                            {workers.into_iter().map(|w| view! {
+                                <option value=w.id.to_string() selected=current == Some(w.id)>{w.name}</option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                }
             })}
         </section>
     }

@@ -3,7 +3,9 @@
 
 use super::api::{get_job, load_job_options, CreateJob, UpdateJob};
 use super::{JobDetail, JobForm, JobFormOptions};
-use crate::components::{field_error, Banner, Field, NotFound, SelectField, SubmitButton, TextAreaField};
+use crate::components::{
+    field_error, hard_navigate, Banner, Field, NotFound, SelectField, SubmitButton, TextAreaField,
+};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -32,25 +34,27 @@ pub fn NewJobPage() -> impl IntoView {
 #[component]
 pub fn EditJobPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(
-        move || params.get().get("id").and_then(|id| id.parse::<Uuid>().ok()),
-        |id| async move {
-            let id = id.ok_or(AppError::NotFound)?;
-            Ok::<_, AppError>((get_job(id).await?, load_job_options().await?))
-        },
-    );
+    let id = move || params.get().get("id").and_then(|id| id.parse::<Uuid>().ok());
+    // One server function per resource: each is serialized for hydration on its own.
+    let job = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => get_job(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    let options = Resource::new(|| (), |_| load_job_options());
     view! {
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match data.await {
-                    Ok((job, options)) => view! {
+                match (job.await, options.await) {
+                    (Ok(job), Ok(options)) => view! {
                         <Title text=format!("Edit {}", job.title) />
                         <p class="breadcrumb"><A href=format!("/app/jobs/{}", job.id)>{format!("← {}", job.title)}</A></p>
                         <div class="page-head"><div><h1>"Edit job"</h1></div></div>
                         <JobEditor options existing=Some(job) />
                     }.into_any(),
-                    Err(AppError::NotFound) => view! { <NotFound /> }.into_any(),
-                    Err(error) => view! { <div class="banner banner-error">{error.to_string()}</div> }.into_any(),
+                    (Err(AppError::NotFound), _) => view! { <NotFound /> }.into_any(),
+                    (Err(error), _) | (_, Err(error)) => view! { <div class="banner banner-error">{error.to_string()}</div> }.into_any(),
                 }
             })}
         </Transition>
@@ -143,7 +147,14 @@ fn JobEditor(options: JobFormOptions, existing: Option<JobDetail>) -> impl IntoV
         <form class="card form form-grid job-form" on:submit=on_submit novalidate data-ready=move || ready.get().to_string()>
             <Banner failure />
             <Show when=conflict>
-                <p class="form-actions"><a class="btn" href=move || id.map(|id| format!("/app/jobs/{id}/edit")).unwrap_or_default()>"Reload the latest version"</a></p>
+                // A full page load, so the form starts again from the current version.
+                <p class="form-actions">
+                    <button type="button" class="btn" on:click=move |_| {
+                        if let Some(id) = id {
+                            hard_navigate(&format!("/app/jobs/{id}/edit"));
+                        }
+                    }>"Reload the latest version"</button>
+                </p>
             </Show>
             <SelectField label="Customer" name="customer_id" value=customer_id options=customer_choices error=field_error(failure, "customer_id") />
             <Field label="Title" name="title" value=title error=field_error(failure, "title") maxlength=200 autocomplete="off" placeholder="e.g. Replace the boiler valve" />

@@ -1,29 +1,32 @@
-//! Jobs: create, read, edit (with optimistic concurrency), archive and restore,
-//! assign, and the field actions on tasks and notes. The list, the history and
-//! share links have their own modules.
+//! Jobs: who sees what (`Viewer`), create, read, edit (with optimistic concurrency),
+//! archive and restore, assign, status and notes, and what workers and customers see
+//! as theirs. Tasks, the list, the history, share links and the `JobsBackend` port
+//! have their own modules.
 
-use crate::auth::{request_user, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::Result;
 use crate::state::AppState;
 use app::auth::Role;
-use app::backend::{JobsBackend, RequestContext};
 use app::customers::CustomerOption;
-use app::error::{AppError, AppResult};
+use app::error::AppError;
 use app::jobs::{
-    CustomerCard, HistoryEntry, JobDetail, JobForm, JobFormOptions, JobListQuery, JobNote, JobPage, JobRow, JobTask,
-    MyJobs, NewShareLink, NoteForm, NoteVisibility, ShareLink, SharedJob, StatusChip, ValidJob, WorkerOption,
+    CustomerCard, JobDetail, JobForm, JobFormOptions, JobNote, JobRow, JobTask, MyJobs, NoteForm, NoteVisibility,
+    StatusChip, ValidJob, WorkerOption,
 };
 use app::statuses::StatusKind;
-use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde_json::json;
 use uuid::Uuid;
 
+mod backend;
 pub mod history;
 pub mod list;
 pub mod share;
+mod tasks;
+
+pub use tasks::{add_task, delete_task, edit_task, reorder_tasks, set_task_completed};
 
 const CONFLICT: &str =
     "Someone else changed this job since you opened it. Reload to see their changes, then edit again.";
@@ -411,60 +414,6 @@ pub async fn change_status(state: &AppState, user: &CurrentUser, id: Uuid, statu
     Ok(after)
 }
 
-pub async fn add_task(state: &AppState, admin: &CurrentUser, job_id: Uuid, title: String) -> Result<JobDetail> {
-    admin.require(Role::Admin)?;
-    let title = app::jobs::parse_task_title(&title).map_err(|m| AppError::field("title", m))?;
-    let mut tx = TenantTx::begin(&state.pool, admin).await?;
-    lock_current(&mut tx, job_id, None).await?;
-    let company_id = tx.company_id();
-    let task_id = sqlx::query_scalar!(
-        "insert into job_tasks (company_id, job_id, title, position)
-         values ($1, $2, $3, (select coalesce(max(position) + 1, 1) from job_tasks where company_id = $1 and job_id = $2))
-         returning id",
-        company_id,
-        job_id,
-        title,
-    )
-    .fetch_one(tx.conn())
-    .await?;
-    tx.audit("job.task_added", "job", Some(job_id), None, Some(json!({ "task_id": task_id, "title": title }))).await?;
-    let job = load_detail(&mut tx, Viewer::of(admin), job_id).await?;
-    tx.commit().await?;
-    Ok(job)
-}
-
-pub async fn set_task_completed(
-    state: &AppState,
-    user: &CurrentUser,
-    job_id: Uuid,
-    task_id: Uuid,
-    completed: bool,
-) -> Result<JobDetail> {
-    let mut tx = TenantTx::begin(&state.pool, user).await?;
-    lock_for_field_action(&mut tx, user, job_id).await?;
-    let company_id = tx.company_id();
-    let title = sqlx::query_scalar!(
-        "update job_tasks set is_completed = $4,
-                completed_by = case when $4 then $5::uuid end,
-                completed_at = case when $4 then now() end
-         where company_id = $1 and job_id = $2 and id = $3
-         returning title",
-        company_id,
-        job_id,
-        task_id,
-        completed,
-        user.user_id(),
-    )
-    .fetch_optional(tx.conn())
-    .await?
-    .ok_or(AppError::NotFound)?;
-    let action = if completed { "job.task_completed" } else { "job.task_reopened" };
-    tx.audit(action, "job", Some(job_id), None, Some(json!({ "task_id": task_id, "title": title }))).await?;
-    let job = load_detail(&mut tx, Viewer::of(user), job_id).await?;
-    tx.commit().await?;
-    Ok(job)
-}
-
 pub async fn add_note(state: &AppState, user: &CurrentUser, job_id: Uuid, form: NoteForm) -> Result<JobDetail> {
     if user.role() == Role::Customer {
         return Err(AppError::Forbidden.into());
@@ -544,110 +493,6 @@ pub async fn assign_worker(
     .await?;
     tx.commit().await?;
     Ok(after)
-}
-
-/// Renames a task (admins only).
-pub async fn edit_task(
-    state: &AppState,
-    admin: &CurrentUser,
-    job_id: Uuid,
-    task_id: Uuid,
-    title: String,
-) -> Result<JobDetail> {
-    admin.require(Role::Admin)?;
-    let title = app::jobs::parse_task_title(&title).map_err(|m| AppError::field("title", m))?;
-    let mut tx = TenantTx::begin(&state.pool, admin).await?;
-    lock_current(&mut tx, job_id, None).await?;
-    let company_id = tx.company_id();
-    let before = sqlx::query_scalar!(
-        "select title from job_tasks where company_id = $1 and job_id = $2 and id = $3 for update",
-        company_id,
-        job_id,
-        task_id
-    )
-    .fetch_optional(tx.conn())
-    .await?
-    .ok_or(AppError::NotFound)?;
-    sqlx::query!(
-        "update job_tasks set title = $4 where company_id = $1 and job_id = $2 and id = $3",
-        company_id,
-        job_id,
-        task_id,
-        title
-    )
-    .execute(tx.conn())
-    .await?;
-    tx.audit(
-        "job.task_edited",
-        "job",
-        Some(job_id),
-        Some(json!({ "task_id": task_id, "title": before })),
-        Some(json!({ "task_id": task_id, "title": title })),
-    )
-    .await?;
-    let job = load_detail(&mut tx, Viewer::Admin, job_id).await?;
-    tx.commit().await?;
-    Ok(job)
-}
-
-/// Deletes a task (admins only).
-pub async fn delete_task(state: &AppState, admin: &CurrentUser, job_id: Uuid, task_id: Uuid) -> Result<JobDetail> {
-    admin.require(Role::Admin)?;
-    let mut tx = TenantTx::begin(&state.pool, admin).await?;
-    lock_current(&mut tx, job_id, None).await?;
-    let company_id = tx.company_id();
-    let title = sqlx::query_scalar!(
-        "delete from job_tasks where company_id = $1 and job_id = $2 and id = $3 returning title",
-        company_id,
-        job_id,
-        task_id
-    )
-    .fetch_optional(tx.conn())
-    .await?
-    .ok_or(AppError::NotFound)?;
-    tx.audit("job.task_deleted", "job", Some(job_id), Some(json!({ "task_id": task_id, "title": title })), None)
-        .await?;
-    let job = load_detail(&mut tx, Viewer::Admin, job_id).await?;
-    tx.commit().await?;
-    Ok(job)
-}
-
-/// Puts the job's tasks in the given order (admins only). `task_ids` must name
-/// every task of the job exactly once.
-pub async fn reorder_tasks(
-    state: &AppState,
-    admin: &CurrentUser,
-    job_id: Uuid,
-    task_ids: Vec<Uuid>,
-) -> Result<JobDetail> {
-    admin.require(Role::Admin)?;
-    let mut tx = TenantTx::begin(&state.pool, admin).await?;
-    lock_current(&mut tx, job_id, None).await?;
-    let company_id = tx.company_id();
-    let mut current =
-        sqlx::query_scalar!("select id from job_tasks where company_id = $1 and job_id = $2", company_id, job_id)
-            .fetch_all(tx.conn())
-            .await?;
-    let mut given = task_ids.clone();
-    current.sort();
-    given.sort();
-    if current != given {
-        return Err(AppError::field("task_ids", "The task list changed meanwhile. Reload and try again.").into());
-    }
-    sqlx::query!(
-        "update job_tasks t set position = o.position::int
-         from unnest($3::uuid[]) with ordinality as o(id, position)
-         where t.company_id = $1 and t.job_id = $2 and t.id = o.id",
-        company_id,
-        job_id,
-        &task_ids,
-    )
-    .execute(tx.conn())
-    .await?;
-    tx.audit("job.tasks_reordered", "job", Some(job_id), None, Some(json!({ "task_ids": task_ids }))).await?;
-    let job = load_detail(&mut tx, Viewer::Admin, job_id).await?;
-    tx.commit().await?;
-    Ok(job)
 }
 
 /// Statuses (and, for admins, active workers) for a job page's pickers; customers pick nothing.
@@ -786,109 +631,6 @@ pub async fn mine(state: &AppState, user: &CurrentUser) -> Result<MyJobs> {
     done.sort_by_key(|(updated_at, _)| std::cmp::Reverse(*updated_at));
     mine.done = done.into_iter().take(50).map(|(_, job)| job).collect();
     Ok(mine)
-}
-
-#[async_trait]
-impl JobsBackend for AppState {
-    async fn job_choices(&self, rq: &RequestContext) -> AppResult<app::jobs::JobChoices> {
-        Ok(choices(self, &request_user(rq)?).await?)
-    }
-
-    async fn jobs_overview(&self, rq: &RequestContext) -> AppResult<app::jobs::JobsOverview> {
-        Ok(list::overview(self, &request_user(rq)?).await?)
-    }
-
-    async fn list_jobs(&self, rq: &RequestContext, query: JobListQuery) -> AppResult<JobPage> {
-        Ok(list::list(self, &request_user(rq)?, query).await?)
-    }
-
-    async fn job_form_options(&self, rq: &RequestContext) -> AppResult<JobFormOptions> {
-        Ok(form_options(self, &request_user(rq)?).await?)
-    }
-
-    async fn assign_job_worker(&self, rq: &RequestContext, id: Uuid, worker_id: Option<Uuid>) -> AppResult<JobDetail> {
-        Ok(assign_worker(self, &request_user(rq)?, id, worker_id).await?)
-    }
-
-    async fn edit_job_task(
-        &self,
-        rq: &RequestContext,
-        job_id: Uuid,
-        task_id: Uuid,
-        title: String,
-    ) -> AppResult<JobDetail> {
-        Ok(edit_task(self, &request_user(rq)?, job_id, task_id, title).await?)
-    }
-
-    async fn delete_job_task(&self, rq: &RequestContext, job_id: Uuid, task_id: Uuid) -> AppResult<JobDetail> {
-        Ok(delete_task(self, &request_user(rq)?, job_id, task_id).await?)
-    }
-
-    async fn reorder_job_tasks(&self, rq: &RequestContext, job_id: Uuid, task_ids: Vec<Uuid>) -> AppResult<JobDetail> {
-        Ok(reorder_tasks(self, &request_user(rq)?, job_id, task_ids).await?)
-    }
-
-    async fn job_history(&self, rq: &RequestContext, job_id: Uuid) -> AppResult<Vec<HistoryEntry>> {
-        Ok(history::history(self, &request_user(rq)?, job_id).await?)
-    }
-
-    async fn share_links(&self, rq: &RequestContext, job_id: Uuid) -> AppResult<Vec<ShareLink>> {
-        Ok(share::list(self, &request_user(rq)?, job_id).await?)
-    }
-
-    async fn create_share_link(&self, rq: &RequestContext, job_id: Uuid, days: String) -> AppResult<NewShareLink> {
-        Ok(share::create(self, &request_user(rq)?, job_id, days).await?)
-    }
-
-    async fn revoke_share_link(&self, rq: &RequestContext, job_id: Uuid, link_id: Uuid) -> AppResult<Vec<ShareLink>> {
-        Ok(share::revoke(self, &request_user(rq)?, job_id, link_id).await?)
-    }
-
-    async fn shared_job(&self, _rq: &RequestContext, token: String) -> AppResult<SharedJob> {
-        Ok(share::view(self, &token).await?)
-    }
-
-    async fn my_jobs(&self, rq: &RequestContext) -> AppResult<MyJobs> {
-        Ok(mine(self, &request_user(rq)?).await?)
-    }
-
-    async fn change_job_status(&self, rq: &RequestContext, id: Uuid, status_id: Uuid) -> AppResult<JobDetail> {
-        Ok(change_status(self, &request_user(rq)?, id, status_id).await?)
-    }
-
-    async fn add_job_task(&self, rq: &RequestContext, job_id: Uuid, title: String) -> AppResult<JobDetail> {
-        Ok(add_task(self, &request_user(rq)?, job_id, title).await?)
-    }
-
-    async fn set_task_completed(
-        &self,
-        rq: &RequestContext,
-        job_id: Uuid,
-        task_id: Uuid,
-        completed: bool,
-    ) -> AppResult<JobDetail> {
-        Ok(set_task_completed(self, &request_user(rq)?, job_id, task_id, completed).await?)
-    }
-
-    async fn add_job_note(&self, rq: &RequestContext, job_id: Uuid, form: NoteForm) -> AppResult<JobDetail> {
-        Ok(add_note(self, &request_user(rq)?, job_id, form).await?)
-    }
-
-    async fn get_job(&self, rq: &RequestContext, id: Uuid) -> AppResult<JobDetail> {
-        Ok(get(self, &request_user(rq)?, id).await?)
-    }
-
-    async fn create_job(&self, rq: &RequestContext, form: JobForm) -> AppResult<JobDetail> {
-        Ok(create(self, &request_user(rq)?, form).await?)
-    }
-
-    async fn update_job(&self, rq: &RequestContext, id: Uuid, form: JobForm) -> AppResult<JobDetail> {
-        Ok(update(self, &request_user(rq)?, id, form).await?)
-    }
-
-    async fn set_job_archived(&self, rq: &RequestContext, id: Uuid, archived: bool) -> AppResult<JobDetail> {
-        Ok(set_archived(self, &request_user(rq)?, id, archived).await?)
-    }
 }
 
 #[cfg(test)]
