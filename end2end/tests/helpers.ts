@@ -6,18 +6,41 @@ export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1280, height: 800 };
 const SHOTS = path.join(__dirname, "..", "screenshots");
 
+// Hydration panics leave a page that looks right but ignores clicks; every page a test
+// opens is watched for them, and the waits below fail the test when one happened.
+const hydrationErrors = new WeakMap<Page, string[]>();
+
+function watch(page: Page) {
+  if (hydrationErrors.has(page)) return;
+  const seen: string[] = [];
+  hydrationErrors.set(page, seen);
+  page.on("console", (message) => {
+    if (message.type() === "error" && /hydration error|panicked at/i.test(message.text())) seen.push(message.text());
+  });
+  page.on("pageerror", (error) => seen.push(error.message));
+}
+
+/** Fails if the page logged a hydration error or a WASM panic. */
+export function expectNoHydrationErrors(page: Page) {
+  expect(hydrationErrors.get(page) ?? [], "hydration errors or panics in the browser console").toEqual([]);
+}
+
 /** Opens `url` and waits until the WASM has hydrated the page, so clicks are handled. */
 export async function openHydrated(page: Page, url: string) {
+  watch(page);
   await page.goto(url);
   await waitHydrated(page);
 }
 
 export async function waitHydrated(page: Page) {
+  watch(page);
   await expect(page.locator("#root")).toHaveAttribute("data-hydrated", "true", { timeout: 20_000 });
+  expectNoHydrationErrors(page);
 }
 
 /** Screenshots the current page at phone and desktop size (screenshots/<name>-phone|desktop.png). */
 export async function screenshots(page: Page, name: string) {
+  expectNoHydrationErrors(page);
   fs.mkdirSync(SHOTS, { recursive: true });
   const original = page.viewportSize();
   for (const [label, size] of [["phone", PHONE], ["desktop", DESKTOP]] as const) {
@@ -35,4 +58,5 @@ export function uniqueSlug(prefix: string) {
 /** A job page hydrates its parts after the document: wait until they take clicks. */
 export async function waitJobReady(page: Page) {
   await expect(page.locator(".job-layout")).toHaveAttribute("data-ready", "true", { timeout: 20_000 });
+  expectNoHydrationErrors(page);
 }
