@@ -12,6 +12,10 @@ use crate::jobs::{
     SharedJob,
 };
 use crate::statuses::{JobStatus, StatusForm};
+use crate::time::{
+    Approvals, ContractForm, ContractsPage, LogDetail, LogForm, LogPage, LogQuery, MonthStatement, MonthlyReport, MyTime,
+    ReportQuery, RunningTimer, TimeOverview, TimeSettings, WorkLog,
+};
 use crate::users::{NewUserForm, UserListQuery, UserPage, UserSummary};
 use async_trait::async_trait;
 use leptos::prelude::*;
@@ -118,12 +122,43 @@ pub trait JobsBackend: Send + Sync {
     async fn shared_job(&self, rq: &RequestContext, token: String) -> AppResult<SharedJob>;
 }
 
+#[async_trait]
+pub trait TimeBackend: Send + Sync {
+    async fn my_time(&self, rq: &RequestContext) -> AppResult<MyTime>;
+    async fn current_timer(&self, rq: &RequestContext) -> AppResult<Option<RunningTimer>>;
+    async fn start_timer(&self, rq: &RequestContext, job_id: Uuid) -> AppResult<RunningTimer>;
+    async fn pause_timer(&self, rq: &RequestContext) -> AppResult<RunningTimer>;
+    async fn resume_timer(&self, rq: &RequestContext) -> AppResult<RunningTimer>;
+    async fn stop_timer(&self, rq: &RequestContext) -> AppResult<WorkLog>;
+    async fn create_log(&self, rq: &RequestContext, form: LogForm) -> AppResult<WorkLog>;
+    async fn update_log(&self, rq: &RequestContext, id: Uuid, form: LogForm) -> AppResult<WorkLog>;
+    async fn delete_log(&self, rq: &RequestContext, id: Uuid) -> AppResult<()>;
+    async fn submit_logs(&self, rq: &RequestContext, ids: Vec<Uuid>) -> AppResult<u32>;
+    async fn decide_logs(&self, rq: &RequestContext, ids: Vec<Uuid>, approve: bool, reason: String) -> AppResult<u32>;
+    async fn approvals(&self, rq: &RequestContext, customer: Option<Uuid>) -> AppResult<Approvals>;
+    async fn log_detail(&self, rq: &RequestContext, id: Uuid) -> AppResult<LogDetail>;
+    async fn list_logs(&self, rq: &RequestContext, query: LogQuery) -> AppResult<LogPage>;
+    async fn sign_off_month(&self, rq: &RequestContext, customer_id: Uuid, month: String) -> AppResult<MonthStatement>;
+    async fn reopen_month(&self, rq: &RequestContext, customer_id: Uuid, month: String) -> AppResult<MonthStatement>;
+    async fn contracts(&self, rq: &RequestContext) -> AppResult<ContractsPage>;
+    async fn create_contract(&self, rq: &RequestContext, form: ContractForm) -> AppResult<ContractsPage>;
+    async fn update_contract(&self, rq: &RequestContext, id: Uuid, form: ContractForm) -> AppResult<ContractsPage>;
+    async fn delete_contract(&self, rq: &RequestContext, id: Uuid) -> AppResult<ContractsPage>;
+    async fn monthly_report(&self, rq: &RequestContext, query: ReportQuery) -> AppResult<MonthlyReport>;
+    async fn time_overview(&self, rq: &RequestContext) -> AppResult<TimeOverview>;
+    async fn time_settings(&self, rq: &RequestContext) -> AppResult<TimeSettings>;
+    async fn save_time_settings(&self, rq: &RequestContext, settings: TimeSettings) -> AppResult<TimeSettings>;
+}
+
 /// Everything the server provides.
 pub trait Backend:
-    AuthBackend + UsersBackend + AccountBackend + StatusesBackend + CustomersBackend + JobsBackend
+    AuthBackend + UsersBackend + AccountBackend + StatusesBackend + CustomersBackend + JobsBackend + TimeBackend
 {
 }
-impl<T: AuthBackend + UsersBackend + AccountBackend + StatusesBackend + CustomersBackend + JobsBackend> Backend for T {}
+impl<T: AuthBackend + UsersBackend + AccountBackend + StatusesBackend + CustomersBackend + JobsBackend + TimeBackend>
+    Backend for T
+{
+}
 
 pub type SharedBackend = Arc<dyn Backend>;
 

@@ -14,6 +14,7 @@ pub mod error;
 pub mod jobs;
 pub mod pages;
 pub mod statuses;
+pub mod time;
 pub mod users;
 
 use components::{AppShell, NotFound, RequireRole};

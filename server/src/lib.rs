@@ -16,4 +16,5 @@ pub mod startup;
 pub mod state;
 pub mod statuses;
 pub mod telemetry;
+pub mod time;
 pub mod users;

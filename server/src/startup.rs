@@ -30,6 +30,7 @@ const MAX_REQUEST_BYTES: usize = 4 * 1024 * 1024;
 
 pub struct Application {
     listener: TcpListener,
+    pool: AppPool,
     router: Router,
     address: SocketAddr,
 }
@@ -52,13 +53,13 @@ impl Application {
         let address = listener.local_addr()?;
         let leptos_options = leptos_options(&settings, address);
         let state = AppState {
-            pool,
+            pool: pool.clone(),
             keys: Arc::new(JwtKeys::new(&settings.jwt_secret)),
             settings: Arc::new(settings),
             leptos_options,
         };
         let router = router(state);
-        Ok(Self { listener, router, address })
+        Ok(Self { listener, pool, router, address })
     }
 
     /// The state without a listener, for one-off tasks such as loading demo data.
@@ -83,6 +84,7 @@ impl Application {
     /// Serves until SIGINT/SIGTERM, then finishes in-flight requests.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         tracing::info!("Fieldbook listening on http://{}", self.address);
+        crate::time::approvals::spawn_auto_approval(self.pool.clone());
         axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown_signal())
             .await

@@ -30,6 +30,12 @@ impl TenantTx {
         Self::begin_inner(pool, company_id, None).await
     }
 
+    /// Begins a transaction for a company's background work (the auto-approval
+    /// sweep), with no actor: audit rows then name nobody.
+    pub(crate) async fn begin_system(pool: &AppPool, company_id: Uuid) -> Result<Self> {
+        Self::begin_inner(pool, company_id, None).await
+    }
+
     async fn begin_inner(pool: &AppPool, company_id: Uuid, actor_id: Option<Uuid>) -> Result<Self> {
         let mut tx = pool.untenanted().begin().await?;
         sqlx::query!("select set_config('app.company_id', $1, true)", company_id.to_string())

@@ -14,5 +14,5 @@ use crate::state::AppState;
 use axum::Router;
 
 pub fn router() -> Router<AppState> {
-    Router::new().merge(health::router()).merge(api_auth::router())
+    Router::new().merge(health::router()).merge(api_auth::router()).merge(crate::time::exports::router())
 }

@@ -1,0 +1,171 @@
+//! The worker's timer: start, pause, resume, stop. A running timer is a draft
+//! work log without an end; the database allows one per worker and keeps it from
+//! overlapping other entries. The server's clock is the only clock.
+
+use super::{ensure_month_open, load_log, log_json, lock_log, Who};
+use crate::auth::CurrentUser;
+use crate::db::TenantTx;
+use crate::error::{OnConstraint, Result};
+use crate::state::AppState;
+use app::auth::Role;
+use app::error::AppError;
+use app::time::{RunningTimer, WorkLog};
+use chrono::Utc;
+use uuid::Uuid;
+
+const ALREADY_RUNNING: &str = "Your timer is already running. Stop it before you start another one.";
+
+/// The worker's running timer, if any.
+pub async fn running(tx: &mut TenantTx, who: &Who) -> Result<Option<RunningTimer>> {
+    let company_id = tx.company_id();
+    let row = sqlx::query!(
+        r#"select l.id, l.job_id, j.title, c.name as customer_name, l.started_at, l.paused_at is not null as "paused!",
+                  work_log_seconds(l.started_at, l.ended_at, l.paused_at, l.break_seconds) as "seconds!"
+           from work_logs l
+           join jobs j on j.company_id = l.company_id and j.id = l.job_id
+           join customers c on c.company_id = l.company_id and c.id = l.customer_id
+           where l.company_id = $1 and l.worker_id = $2 and l.ended_at is null"#,
+        company_id,
+        who.user_id
+    )
+    .fetch_optional(tx.conn())
+    .await?;
+    Ok(row.map(|r| RunningTimer {
+        log_id: r.id,
+        job_id: r.job_id,
+        job_title: r.title,
+        customer_name: r.customer_name,
+        started_label: super::at_label(r.started_at, who.tz),
+        paused: r.paused,
+        elapsed_seconds: r.seconds,
+    }))
+}
+
+pub async fn current(state: &AppState, user: &CurrentUser) -> Result<Option<RunningTimer>> {
+    if user.role() != Role::Worker {
+        return Ok(None);
+    }
+    let mut tx = TenantTx::begin(&state.pool, user).await?;
+    let who = Who::load(&mut tx, user).await?;
+    let timer = running(&mut tx, &who).await?;
+    tx.commit().await?;
+    Ok(timer)
+}
+
+/// The timer as it is after a change, or an error if there is none.
+async fn running_or_missing(tx: &mut TenantTx, who: &Who) -> Result<RunningTimer> {
+    running(tx, who).await?.ok_or_else(|| AppError::conflict("No timer is running.").into())
+}
+
+pub async fn start(state: &AppState, user: &CurrentUser, job_id: Uuid) -> Result<RunningTimer> {
+    user.require(Role::Worker)?;
+    let mut tx = TenantTx::begin(&state.pool, user).await?;
+    let who = Who::load(&mut tx, user).await?;
+    let company_id = tx.company_id();
+    let job = sqlx::query!(
+        "select customer_id from jobs
+         where company_id = $1 and id = $2 and assigned_worker_id = $3 and deleted_at is null and not is_archived
+         for share",
+        company_id,
+        job_id,
+        who.user_id
+    )
+    .fetch_optional(tx.conn())
+    .await?
+    .ok_or_else(|| AppError::field("job_id", "Choose one of the jobs assigned to you."))?;
+    if running(&mut tx, &who).await?.is_some() {
+        return Err(AppError::conflict(ALREADY_RUNNING).into());
+    }
+    ensure_month_open(&mut tx, job.customer_id, Utc::now(), who.company_tz, None).await?;
+    let id = sqlx::query_scalar!(
+        "insert into work_logs (company_id, worker_id, job_id, customer_id, started_at)
+         values ($1, $2, $3, $4, now()) returning id",
+        company_id,
+        who.user_id,
+        job_id,
+        job.customer_id
+    )
+    .fetch_one(tx.conn())
+    .await
+    .on_constraint("work_logs_one_running_idx", || AppError::conflict(ALREADY_RUNNING))
+    .on_constraint("work_logs_no_overlap", || {
+        AppError::conflict("You already have time logged from now on. Check your entries for today.")
+    })?;
+    let log = load_log(&mut tx, &who, id).await?;
+    tx.audit("work_log.timer_started", "work_log", Some(id), None, Some(log_json(&log))).await?;
+    let timer = running_or_missing(&mut tx, &who).await?;
+    tx.commit().await?;
+    Ok(timer)
+}
+
+pub async fn pause(state: &AppState, user: &CurrentUser) -> Result<RunningTimer> {
+    user.require(Role::Worker)?;
+    let mut tx = TenantTx::begin(&state.pool, user).await?;
+    let who = Who::load(&mut tx, user).await?;
+    let company_id = tx.company_id();
+    let changed = sqlx::query_scalar!(
+        "update work_logs set paused_at = now()
+         where company_id = $1 and worker_id = $2 and ended_at is null and paused_at is null returning id",
+        company_id,
+        who.user_id
+    )
+    .fetch_optional(tx.conn())
+    .await?;
+    let timer = running_or_missing(&mut tx, &who).await?;
+    if let Some(id) = changed {
+        tx.audit("work_log.timer_paused", "work_log", Some(id), None, None).await?;
+    }
+    tx.commit().await?;
+    Ok(timer)
+}
+
+pub async fn resume(state: &AppState, user: &CurrentUser) -> Result<RunningTimer> {
+    user.require(Role::Worker)?;
+    let mut tx = TenantTx::begin(&state.pool, user).await?;
+    let who = Who::load(&mut tx, user).await?;
+    let company_id = tx.company_id();
+    // The pause joins the breaks; whole seconds, rounded down, so breaks never outgrow the span.
+    let changed = sqlx::query_scalar!(
+        "update work_logs
+         set break_seconds = break_seconds + floor(extract(epoch from now() - paused_at))::int, paused_at = null
+         where company_id = $1 and worker_id = $2 and ended_at is null and paused_at is not null returning id",
+        company_id,
+        who.user_id
+    )
+    .fetch_optional(tx.conn())
+    .await?;
+    let timer = running_or_missing(&mut tx, &who).await?;
+    if let Some(id) = changed {
+        tx.audit("work_log.timer_resumed", "work_log", Some(id), None, None).await?;
+    }
+    tx.commit().await?;
+    Ok(timer)
+}
+
+/// Stops the timer. A paused timer ends where it was paused; a timer forgotten for
+/// more than a day ends after 24 hours (the longest entry there is).
+pub async fn stop(state: &AppState, user: &CurrentUser) -> Result<WorkLog> {
+    user.require(Role::Worker)?;
+    let mut tx = TenantTx::begin(&state.pool, user).await?;
+    let who = Who::load(&mut tx, user).await?;
+    let company_id = tx.company_id();
+    let timer = running_or_missing(&mut tx, &who).await?;
+    lock_log(&mut tx, &who, timer.log_id).await?;
+    // Breaks longer than what remains (only possible after the 24-hour cap) shrink to fit.
+    sqlx::query!(
+        "update work_logs l
+         set ended_at = e.end_at, paused_at = null,
+             break_seconds = least(l.break_seconds, greatest(0, floor(extract(epoch from e.end_at - l.started_at))::int - 1))
+         from (select id, least(coalesce(paused_at, now()), started_at + interval '24 hours') as end_at
+               from work_logs where company_id = $1 and id = $2) e
+         where l.company_id = $1 and l.id = e.id",
+        company_id,
+        timer.log_id
+    )
+    .execute(tx.conn())
+    .await?;
+    let log = load_log(&mut tx, &who, timer.log_id).await?;
+    tx.audit("work_log.timer_stopped", "work_log", Some(log.id), None, Some(log_json(&log))).await?;
+    tx.commit().await?;
+    Ok(log)
+}
