@@ -73,6 +73,11 @@ ensure_chromium() {
   [ -x /usr/bin/chromium ] || apt_install chromium
 }
 
+# The PDF export's tests read the text back out with pdftotext.
+ensure_pdftotext() {
+  command -v pdftotext >/dev/null || apt_install poppler-utils
+}
+
 ensure_build_tools() {
   mkdir -p "$TOOLS_DIR"
   ensure_wasm_target

@@ -107,6 +107,23 @@ pub fn App() -> impl IntoView {
                             path=path!("portal")
                             view=|| view! { <RequireRole role=auth::Role::Customer><jobs::MyJobsPage /></RequireRole> }
                         />
+                        <Route
+                            path=path!("time")
+                            view=|| view! { <RequireRole role=auth::Role::Worker><time::MyTimePage /></RequireRole> }
+                        />
+                        // Every role: the server decides which entries exist for whom.
+                        <Route path=path!("time/:id") view=time::EntryPage />
+                        <Route
+                            path=path!("logs")
+                            view=|| view! { <RequireRole role=auth::Role::Admin><time::LogsPage /></RequireRole> }
+                        />
+                        <Route
+                            path=path!("contracts")
+                            view=|| view! { <RequireRole role=auth::Role::Admin><time::ContractsPage /></RequireRole> }
+                        />
+                        // Customers and admins; the server refuses workers.
+                        <Route path=path!("approvals") view=time::ApprovalsPage />
+                        <Route path=path!("reports") view=time::ReportsPage />
                         <Route path=path!("account") view=account::AccountPage />
                     </ParentRoute>
                 </Routes>

@@ -13,6 +13,11 @@ pub fn Icon(name: &'static str) -> impl IntoView {
         "check" => "M5 12l5 5 9-10",
         "clock" => "M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18m0-14v5l3 2",
         "calendar" => "M4 6h16v14H4zm0 4h16M8 3v4m8-4v4",
+        "chart" => "M4 20h16M7 16v-5m5 5V6m5 10v-8",
+        "approve" => "M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18m-4-9 3 3 5-6",
+        "play" => "M8 5v14l11-7z",
+        "pause" => "M8 5h3v14H8zm5 0h3v14h-3z",
+        "stop" => "M6 6h12v12H6z",
         "lock" => "M6 11h12v9H6zm2 0V8a4 4 0 0 1 8 0v3",
         _ => "M12 12h.01",
     };

@@ -44,11 +44,23 @@ fn nav_items(role: Role) -> Vec<NavItem> {
             item("/app/dashboard", "Dashboard", "dashboard"),
             item("/app/jobs", "Jobs", "jobs"),
             item("/app/customers", "Customers", "customers"),
+            item("/app/logs", "Time", "clock"),
+            item("/app/reports", "Reports", "chart"),
             item("/app/users", "Team", "users"),
             item("/app/account", "Account", "account"),
         ],
-        Role::Worker => vec![item("/app/my-jobs", "My jobs", "jobs"), item("/app/account", "Account", "account")],
-        Role::Customer => vec![item("/app/portal", "Our jobs", "jobs"), item("/app/account", "Account", "account")],
+        Role::Worker => vec![
+            item("/app/my-jobs", "My jobs", "jobs"),
+            item("/app/time", "Time", "clock"),
+            item("/app/reports", "Reports", "chart"),
+            item("/app/account", "Account", "account"),
+        ],
+        Role::Customer => vec![
+            item("/app/portal", "Our jobs", "jobs"),
+            item("/app/approvals", "Approvals", "approve"),
+            item("/app/reports", "Reports", "chart"),
+            item("/app/account", "Account", "account"),
+        ],
     }
 }
 
@@ -62,6 +74,8 @@ fn ShellLayout(user: SessionUser) -> impl IntoView {
             hard_navigate(&login_path);
         }
     });
+    // Workers see their running timer on every page.
+    let timer = (user.role == Role::Worker).then(crate::time::provide_timer_state);
     let initials: String = user.name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect();
 
     let links = move |class: &'static str| {
@@ -103,6 +117,7 @@ fn ShellLayout(user: SessionUser) -> impl IntoView {
             </header>
             <nav class="sidenav" aria-label="Main">{links("nav-link")}</nav>
             <main class="content" id="main">
+                {timer.map(|state| view! { <crate::time::TimerBar state /> })}
                 <Outlet />
             </main>
             <nav class="tabbar" aria-label="Main (mobile)">{links("tab-link")}</nav>

@@ -1,6 +1,8 @@
 use crate::components::{use_user, EmptyState};
 use crate::jobs::api::load_jobs_overview;
 use crate::jobs::{JobCard, JobListQuery, JobsOverview, StatusBadge};
+use crate::time::api::load_time_overview;
+use crate::time::{format_minutes, BudgetMeter, DayChart, RankChart, TimeOverview};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -17,6 +19,8 @@ pub fn Dashboard() -> impl IntoView {
     let user = use_user();
     let first_name = user.name.split_whitespace().next().unwrap_or_default().to_string();
     let overview = Resource::new(|| (), |_| load_jobs_overview());
+    // Beside the jobs overview, not inside it: one server function per resource.
+    let time = Resource::new(|| (), |_| load_time_overview());
     view! {
         <Title text="Dashboard" />
         <div class="page-head">
@@ -55,6 +59,38 @@ pub fn Dashboard() -> impl IntoView {
                 }
             })}
         </Transition>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match time.await {
+                    Ok(t) => view! { <TimeSummary overview=t /> }.into_any(),
+                    Err(error) => view! { <div class="banner banner-error">{error.to_string()}</div> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// Hours this month, approvals waiting, contracts near their budget, and charts.
+#[component]
+fn TimeSummary(overview: TimeOverview) -> impl IntoView {
+    let warnings = overview.contract_warnings;
+    view! {
+        <h2 class="section-title">{format!("Time in {}", overview.month_label)}</h2>
+        <dl class="totals" data-testid="time-summary">
+            <div><dt>"Hours logged"</dt><dd data-testid="month-hours">{format_minutes(overview.month_minutes)}</dd></div>
+            <div><dt>"Waiting for approval"</dt><dd><a href="/app/approvals">{overview.pending_count}</a></dd></div>
+            <div><dt>"Active contracts"</dt><dd><a href="/app/contracts">{overview.contract_count}</a></dd></div>
+        </dl>
+        {(!warnings.is_empty()).then(|| view! {
+            <section class="card" aria-labelledby="budget-warnings">
+                <h2 id="budget-warnings" class="card-title">"Contracts near their budget"</h2>
+                {warnings.into_iter().map(|usage| view! { <BudgetMeter usage show_parties=true /> }).collect_view()}
+            </section>
+        })}
+        <div class="charts">
+            <DayChart bars=overview.per_day title="Hours per day" />
+            <RankChart bars=overview.per_worker title="Hours per worker" />
+        </div>
     }
 }
 

@@ -141,9 +141,9 @@ pub struct Aggregates {
 pub async fn aggregates(tx: &mut TenantTx, spec: &ReportSpec) -> Result<Aggregates> {
     let company_id = tx.company_id();
     let mut qb = QueryBuilder::<Postgres>::new(
-        "select grouping(g.day, g.worker_id, g.customer_id) as grouping, g.day, w.name as worker_name,
+        "select g.grouping, g.day, w.name as worker_name,
                 c.name as customer_name, g.total, g.billable, g.approved, g.pending, g.declined, g.n
-         from (select day, worker_id, customer_id,
+         from (select grouping(day, worker_id, customer_id) as grouping, day, worker_id, customer_id,
                  coalesce(sum(s) filter (where status in ('APPROVED', 'PENDING')), 0)::bigint as total,
                  coalesce(sum(s) filter (where status in ('APPROVED', 'PENDING') and billable), 0)::bigint as billable,
                  coalesce(sum(s) filter (where status = 'APPROVED'), 0)::bigint as approved,

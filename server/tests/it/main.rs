@@ -12,4 +12,5 @@ mod jobs;
 mod ops;
 mod statuses;
 mod tenancy;
+mod time;
 mod users;
