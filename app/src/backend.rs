@@ -13,8 +13,8 @@ use crate::jobs::{
 };
 use crate::statuses::{JobStatus, StatusForm};
 use crate::time::{
-    Approvals, ContractForm, ContractsPage, LogDetail, LogForm, LogPage, LogQuery, MonthStatement, MonthlyReport, MyTime,
-    ReportQuery, RunningTimer, TimeOverview, TimeSettings, WorkLog,
+    Approvals, ContractForm, ContractsPage, LogDetail, LogForm, LogPage, LogQuery, MonthStatement, MonthlyReport,
+    MyTime, ReportQuery, RunningTimer, TimeOverview, TimeSettings, WorkLog,
 };
 use crate::users::{NewUserForm, UserListQuery, UserPage, UserSummary};
 use async_trait::async_trait;
@@ -155,8 +155,9 @@ pub trait Backend:
     AuthBackend + UsersBackend + AccountBackend + StatusesBackend + CustomersBackend + JobsBackend + TimeBackend
 {
 }
-impl<T: AuthBackend + UsersBackend + AccountBackend + StatusesBackend + CustomersBackend + JobsBackend + TimeBackend>
-    Backend for T
+impl<
+        T: AuthBackend + UsersBackend + AccountBackend + StatusesBackend + CustomersBackend + JobsBackend + TimeBackend,
+    > Backend for T
 {
 }
 

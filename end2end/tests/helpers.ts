@@ -60,3 +60,21 @@ export async function waitJobReady(page: Page) {
   await expect(page.locator(".job-layout")).toHaveAttribute("data-ready", "true", { timeout: 20_000 });
   expectNoHydrationErrors(page);
 }
+
+/** The password of every demo login (`./fieldbook demo`). */
+export const DEMO_PASSWORD = "demo-fieldbook-2026";
+
+/** Logs in through the workspace's login page and waits for the app. */
+export async function logIn(page: Page, slug: string, email: string, password = DEMO_PASSWORD) {
+  await openHydrated(page, `/${slug}/login`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page).toHaveURL(/\/app/);
+}
+
+/** A time page hydrates its parts after the document: wait until they take clicks. */
+export async function waitReady(page: Page, selector = "[data-ready]") {
+  await expect(page.locator(selector).first()).toHaveAttribute("data-ready", "true", { timeout: 20_000 });
+  expectNoHydrationErrors(page);
+}

@@ -367,6 +367,73 @@ async fn seed_company(state: &AppState, plan: &Company, logins: &mut Vec<DemoLog
             crate::jobs::set_archived(state, &admin, created.id, true).await?;
         }
     }
+    seed_time(state, &admin, &workers, today).await
+}
+
+const DEMO_WORK: [&str; 6] = [
+    "Replaced the worn seals and tested under pressure",
+    "Travel, then diagnosed the fault with the customer",
+    "Installed the new unit and cleaned up",
+    "Routine inspection; photos in the job notes",
+    "Waited for parts, then fitted them",
+    "Final check and handover to the customer",
+];
+
+/// A week of time for each worker with a job: approved, declined, waiting and draft
+/// entries, and a monthly contract for the first worker, all through the services.
+async fn seed_time(
+    state: &AppState,
+    admin: &CurrentUser,
+    workers: &[CurrentUser],
+    today: chrono::NaiveDate,
+) -> anyhow::Result<()> {
+    use app::time::{ContractForm, LogForm};
+    for (index, worker) in workers.iter().enumerate() {
+        let mine = crate::time::entries::mine(state, worker).await?;
+        let Some(job) = mine.jobs.first() else { continue };
+        if index == 0 {
+            let customer_id = crate::jobs::get(state, admin, job.id).await?.customer.id;
+            let start = (today - Duration::days(62)).format("%Y-%m-01").to_string();
+            let form = ContractForm {
+                title: "Monthly maintenance".into(),
+                worker_id: worker.user_id().to_string(),
+                customer_id: customer_id.to_string(),
+                budget_hours: "20".into(),
+                period: "MONTHLY".into(),
+                starts_on: start,
+                ends_on: String::new(),
+            };
+            crate::time::contracts::create(state, admin, form).await?;
+        }
+        let days: i64 = if index == 0 { 6 } else { 4 };
+        for day in (1..=days).rev() {
+            let form = LogForm {
+                job_id: job.id.to_string(),
+                date: (today - Duration::days(day)).format("%Y-%m-%d").to_string(),
+                start: if index == 0 { "08:00".into() } else { "08:30".into() },
+                end: "11:30".into(),
+                duration: String::new(),
+                break_minutes: "15".into(),
+                description: DEMO_WORK[(day as usize + index) % DEMO_WORK.len()].into(),
+                billable: day != 4,
+            };
+            let log = crate::time::entries::create(state, worker, form).await?;
+            if day == 1 {
+                continue; // Left as a draft.
+            }
+            crate::time::entries::submit(state, worker, vec![log.id]).await?;
+            match (index, day) {
+                (_, 2) => {} // Waiting for the customer.
+                (0, 3) => {
+                    let reason = "Please log the travel time as a separate entry.".to_string();
+                    crate::time::approvals::decide(state, admin, vec![log.id], false, reason).await?;
+                }
+                _ => {
+                    crate::time::approvals::decide(state, admin, vec![log.id], true, String::new()).await?;
+                }
+            }
+        }
+    }
     Ok(())
 }
 

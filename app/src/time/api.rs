@@ -2,8 +2,8 @@
 //! checks role and tenant on the server.
 
 use super::{
-    Approvals, ContractForm, ContractsPage, LogDetail, LogForm, LogPage, LogQuery, MonthStatement, MonthlyReport, MyTime,
-    ReportQuery, RunningTimer, TimeOverview, TimeSettings, WorkLog,
+    Approvals, ContractForm, ContractsPage, LogDetail, LogForm, LogPage, LogQuery, MonthStatement, MonthlyReport,
+    MyTime, ReportQuery, RunningTimer, TimeOverview, TimeSettings, WorkLog,
 };
 use crate::error::AppError;
 use leptos::prelude::*;

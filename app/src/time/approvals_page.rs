@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 #[component]
 pub fn ApprovalsPage() -> impl IntoView {
+    let role = use_user().role;
     let query = use_query_map();
     let reload = RwSignal::new(0u32);
     let data = Resource::new(
@@ -29,6 +30,7 @@ pub fn ApprovalsPage() -> impl IntoView {
                 <p class="muted">"Hours the team logged on your jobs. Approve them, or decline with a reason so they can be corrected."</p>
             </div>
         </div>
+        {(role == Role::Admin).then(|| view! { <super::logs_page::TimeSubnav current="/app/approvals" /> })}
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -224,15 +226,13 @@ fn Months(months: Vec<MonthStatement>, reload: RwSignal<u32>) -> impl IntoView {
     let sign = ServerAction::<SignOffMonth>::new();
     let reopen = ServerAction::<ReopenMonth>::new();
     let failure = RwSignal::new(None::<AppError>);
-    Effect::new(move |_| {
-        match sign.value().get().or_else(|| reopen.value().get()) {
-            Some(Ok(_)) => {
-                failure.set(None);
-                reload.update(|r| *r += 1);
-            }
-            Some(Err(e)) => failure.set(Some(e)),
-            None => {}
+    Effect::new(move |_| match sign.value().get().or_else(|| reopen.value().get()) {
+        Some(Ok(_)) => {
+            failure.set(None);
+            reload.update(|r| *r += 1);
         }
+        Some(Err(e)) => failure.set(Some(e)),
+        None => {}
     });
     view! {
         <section class="card" aria-labelledby="months-title" data-testid="months">

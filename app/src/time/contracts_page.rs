@@ -4,8 +4,8 @@
 use super::api::{load_contracts, CreateContract, DeleteContract, UpdateContract};
 use super::logs_page::TimeSubnav;
 use super::widgets::BudgetMeter;
-use super::{format_minutes, ContractForm};
 use super::ContractsPage as Page;
+use super::{format_minutes, ContractForm};
 use crate::components::{field_error, Banner, Field, SelectField, SubmitButton};
 use crate::error::AppError;
 use leptos::prelude::*;

@@ -81,8 +81,11 @@ fn LogsView(page: LogPage, query: LogQuery) -> impl IntoView {
             </div>
         }
     };
-    let prev = (query.page > 0).then(|| format!("/app/logs{}", LogQuery { page: query.page - 1, ..query.clone() }.to_query_string()));
-    let next = page.has_more.then(|| format!("/app/logs{}", LogQuery { page: query.page + 1, ..query.clone() }.to_query_string()));
+    let prev = (query.page > 0)
+        .then(|| format!("/app/logs{}", LogQuery { page: query.page - 1, ..query.clone() }.to_query_string()));
+    let next = page
+        .has_more
+        .then(|| format!("/app/logs{}", LogQuery { page: query.page + 1, ..query.clone() }.to_query_string()));
     view! {
         <form class="filters" on:submit=apply data-testid="log-filters">
             {select("Worker", "filter-worker", worker, page.workers.iter().map(|w| (w.id.to_string(), w.name.clone())).collect())}

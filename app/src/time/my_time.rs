@@ -15,10 +15,7 @@ use uuid::Uuid;
 pub fn MyTimePage() -> impl IntoView {
     let timer = use_timer_state();
     let reload = RwSignal::new(0u32);
-    let data = Resource::new(
-        move || (reload.get(), timer.map(|t| t.changes.get()).unwrap_or(0)),
-        |_| load_my_time(),
-    );
+    let data = Resource::new(move || (reload.get(), timer.map(|t| t.changes.get()).unwrap_or(0)), |_| load_my_time());
     view! {
         <Title text="Time" />
         <div class="page-head">
@@ -44,7 +41,8 @@ fn TimeView(mine: MyTime, reload: RwSignal<u32>) -> impl IntoView {
     // The page's own answer is the freshest word on the timer.
     let fresh = mine.timer.clone();
     Effect::new(move |_| {
-        if let Some(state) = timer {
+        // Only on news: every change wakes the views that show the timer.
+        if let Some(state) = timer.filter(|s| s.timer.get_untracked() != fresh) {
             state.set(fresh.clone());
         }
     });
@@ -88,7 +86,6 @@ fn TimeView(mine: MyTime, reload: RwSignal<u32>) -> impl IntoView {
 #[component]
 fn StartCard(jobs: Vec<LoggableJob>) -> impl IntoView {
     let timer = use_timer_state();
-    let running = Signal::derive(move || timer.and_then(|t| t.timer.get()));
     let job_id = RwSignal::new(jobs.first().map(|j| j.id.to_string()).unwrap_or_default());
     let start = ServerAction::<StartTimer>::new();
     let failure = RwSignal::new(None::<AppError>);
@@ -111,7 +108,8 @@ fn StartCard(jobs: Vec<LoggableJob>) -> impl IntoView {
     view! {
         <section class="card start-card" aria-labelledby="timer-title">
             <h2 id="timer-title" class="card-title"><Icon name="clock" />" Timer"</h2>
-            {move || match running.get() {
+            // Reads the shell's timer directly: this view may outlive its own signals by a tick.
+            {move || match timer.and_then(|t| t.timer.get()) {
                 Some(t) => view! {
                     <p data-testid="timer-running">{format!("Running on {} since {}. Pause or stop it in the bar above.", t.job_title, t.started_label)}</p>
                 }.into_any(),

@@ -256,7 +256,8 @@ pub fn parse_reason(raw: &str) -> Result<String, String> {
 impl LogForm {
     pub fn validate(&self) -> Result<ValidLog, Vec<FieldError>> {
         let mut checks = Checks::new();
-        let job_id = checks.check("job_id", self.job_id.trim().parse::<Uuid>().map_err(|_| "Choose a job.".to_string()));
+        let job_id =
+            checks.check("job_id", self.job_id.trim().parse::<Uuid>().map_err(|_| "Choose a job.".to_string()));
         let date = checks.check("date", parse_date(&self.date));
         let start = checks.check("start", parse_time(&self.start, "start"));
         let end = if self.end.trim().is_empty() {

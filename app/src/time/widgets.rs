@@ -1,9 +1,7 @@
 //! Pieces the time pages share: the status badge, a log's line, budget bars,
 //! the entry form, and SVG bar charts.
 
-use super::{
-    format_minutes, BudgetLevel, ChartBar, ContractUsage, LogForm, LogStatus, LoggableJob, WorkLog,
-};
+use super::{format_minutes, BudgetLevel, ChartBar, ContractUsage, LogForm, LogStatus, LoggableJob, WorkLog};
 use crate::components::{field_error, Field, SelectField, TextAreaField};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -16,7 +14,11 @@ pub fn LogStatusBadge(status: LogStatus) -> impl IntoView {
 
 /// One entry: when, what, how long, its state and the decision's reason.
 #[component]
-pub fn LogSummary(log: WorkLog, #[prop(optional)] show_worker: bool, #[prop(optional)] show_customer: bool) -> impl IntoView {
+pub fn LogSummary(
+    log: WorkLog,
+    #[prop(optional)] show_worker: bool,
+    #[prop(optional)] show_customer: bool,
+) -> impl IntoView {
     let href = format!("/app/time/{}", log.id);
     view! {
         <div class="log-summary">
@@ -128,7 +130,11 @@ impl EntryFields {
 }
 
 #[component]
-pub fn EntryFieldsView(fields: EntryFields, jobs: Vec<LoggableJob>, failure: RwSignal<Option<AppError>>) -> impl IntoView {
+pub fn EntryFieldsView(
+    fields: EntryFields,
+    jobs: Vec<LoggableJob>,
+    failure: RwSignal<Option<AppError>>,
+) -> impl IntoView {
     let mut options = vec![(String::new(), "Choose a job…".to_string())];
     options.extend(jobs.into_iter().map(|j| (j.id.to_string(), format!("{} · {}", j.title, j.customer_name))));
     view! {

@@ -11,7 +11,9 @@ use crate::error::{OnConstraint, Result};
 use crate::state::AppState;
 use app::auth::Role;
 use app::error::AppError;
-use app::time::{parse_auto_approve_days, parse_month, parse_reason, Approvals, LogStatus, MonthStatement, SignOff, TimeSettings};
+use app::time::{
+    parse_auto_approve_days, parse_month, parse_reason, Approvals, LogStatus, MonthStatement, SignOff, TimeSettings,
+};
 use chrono::{Datelike, NaiveDate, Utc};
 use serde_json::json;
 use uuid::Uuid;
@@ -26,7 +28,13 @@ fn customer_scope(who: &Who, requested: Option<Uuid>) -> Result<Option<Uuid>> {
     }
 }
 
-pub async fn decide(state: &AppState, user: &CurrentUser, ids: Vec<Uuid>, approve: bool, reason: String) -> Result<u32> {
+pub async fn decide(
+    state: &AppState,
+    user: &CurrentUser,
+    ids: Vec<Uuid>,
+    approve: bool,
+    reason: String,
+) -> Result<u32> {
     if user.role() == Role::Worker {
         return Err(AppError::Forbidden.into());
     }
@@ -176,7 +184,7 @@ async fn statement(
         label: month_label(month),
         approved_minutes: row.approved / 60,
         pending_count: row.pending,
-        can_sign: deciders && signed.is_none() && month < this_month && row.pending == 0,
+        can_sign: deciders && signed.is_none() && month < this_month && row.pending == 0 && row.approved > 0,
         can_reopen: who.role == Role::Admin && signed.is_some(),
         signed_off: signed.map(|s| SignOff { by_name: s.name, at_label: super::at_label(s.signed_at, who.tz) }),
     })
@@ -184,12 +192,18 @@ async fn statement(
 
 fn month_start(raw: &str) -> Result<NaiveDate> {
     let (year, month) = parse_month(raw).map_err(|m| AppError::field("month", m))?;
-    NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(|| AppError::field("month", "Choose a month like 2026-11.").into())
+    NaiveDate::from_ymd_opt(year, month, 1)
+        .ok_or_else(|| AppError::field("month", "Choose a month like 2026-11.").into())
 }
 
 /// Customers sign off their own record; admins any customer's. Only past months
 /// with no entries waiting for a decision can be signed off.
-pub async fn sign_off(state: &AppState, user: &CurrentUser, customer_id: Uuid, month: String) -> Result<MonthStatement> {
+pub async fn sign_off(
+    state: &AppState,
+    user: &CurrentUser,
+    customer_id: Uuid,
+    month: String,
+) -> Result<MonthStatement> {
     let month = month_start(&month)?;
     let mut tx = TenantTx::begin(&state.pool, user).await?;
     let who = Who::load(&mut tx, user).await?;
@@ -199,10 +213,14 @@ pub async fn sign_off(state: &AppState, user: &CurrentUser, customer_id: Uuid, m
     }
     let company_id = tx.company_id();
     // Lock the customer so entries cannot be submitted into the month while it is signed.
-    sqlx::query_scalar!("select id from customers where company_id = $1 and id = $2 for update", company_id, customer_id)
-        .fetch_optional(tx.conn())
-        .await?
-        .ok_or(AppError::NotFound)?;
+    sqlx::query_scalar!(
+        "select id from customers where company_id = $1 and id = $2 for update",
+        company_id,
+        customer_id
+    )
+    .fetch_optional(tx.conn())
+    .await?
+    .ok_or(AppError::NotFound)?;
     let this_month = super::month_of(Utc::now(), who.company_tz);
     let current = statement(&mut tx, &who, customer_id, month, this_month).await?;
     if current.signed_off.is_some() {
@@ -283,11 +301,14 @@ pub async fn settings(state: &AppState, admin: &CurrentUser) -> Result<TimeSetti
 
 pub async fn save_settings(state: &AppState, admin: &CurrentUser, settings: TimeSettings) -> Result<TimeSettings> {
     admin.require(Role::Admin)?;
-    let days = parse_auto_approve_days(&settings.auto_approve_days).map_err(|m| AppError::field("auto_approve_days", m))?;
+    let days =
+        parse_auto_approve_days(&settings.auto_approve_days).map_err(|m| AppError::field("auto_approve_days", m))?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
     let before = super::entries::auto_approve_days(&mut tx).await?;
     let company_id = tx.company_id();
-    sqlx::query!("update companies set auto_approve_days = $2 where id = $1", company_id, days).execute(tx.conn()).await?;
+    sqlx::query!("update companies set auto_approve_days = $2 where id = $1", company_id, days)
+        .execute(tx.conn())
+        .await?;
     // Entries already waiting get the new deadline, counted from their submission.
     sqlx::query!(
         "update work_logs set auto_approve_at = submitted_at + make_interval(days => $2)
@@ -312,9 +333,8 @@ pub async fn save_settings(state: &AppState, admin: &CurrentUser, settings: Time
 /// Approves every pending entry past its deadline, company by company, each in its
 /// own tenant transaction with an audit row per entry. Returns how many.
 pub async fn auto_approve_due(pool: &AppPool) -> Result<u64> {
-    let companies: Vec<Uuid> = sqlx::query_scalar!(r#"select companies_with_due_approvals() as "id!""#)
-        .fetch_all(pool.untenanted())
-        .await?;
+    let companies: Vec<Uuid> =
+        sqlx::query_scalar!(r#"select companies_with_due_approvals() as "id!""#).fetch_all(pool.untenanted()).await?;
     let mut approved = 0;
     for company_id in companies {
         let mut tx = TenantTx::begin_system(pool, company_id).await?;

@@ -6,8 +6,8 @@ use crate::state::AppState;
 use app::backend::{RequestContext, TimeBackend};
 use app::error::AppResult;
 use app::time::{
-    Approvals, ContractForm, ContractsPage, LogDetail, LogForm, LogPage, LogQuery, MonthStatement, MonthlyReport, MyTime,
-    ReportQuery, RunningTimer, TimeOverview, TimeSettings, WorkLog,
+    Approvals, ContractForm, ContractsPage, LogDetail, LogForm, LogPage, LogQuery, MonthStatement, MonthlyReport,
+    MyTime, ReportQuery, RunningTimer, TimeOverview, TimeSettings, WorkLog,
 };
 use async_trait::async_trait;
 use uuid::Uuid;

@@ -128,7 +128,11 @@ pub async fn usages_for_worker(tx: &mut TenantTx, who: &Who, worker_id: Uuid) ->
 }
 
 /// A customer's contracts (`None`: every contract of the company).
-pub async fn usages_for_customer(tx: &mut TenantTx, who: &Who, customer_id: Option<Uuid>) -> Result<Vec<ContractUsage>> {
+pub async fn usages_for_customer(
+    tx: &mut TenantTx,
+    who: &Who,
+    customer_id: Option<Uuid>,
+) -> Result<Vec<ContractUsage>> {
     usages(tx, who, "and ($2::uuid is null or k.customer_id = $2)", customer_id).await
 }
 

@@ -41,7 +41,7 @@ fn starts_like_formula(field: &str) -> bool {
 /// RFC 4180 needs quotes around separators, quotes and line breaks; leading or
 /// trailing whitespace is quoted too because some readers trim it otherwise.
 fn needs_quotes(field: &str) -> bool {
-    field.contains(|c: char| matches!(c, ',' | '"' | '\r' | '\n'))
+    field.contains([',', '"', '\r', '\n'])
         || field.starts_with(char::is_whitespace)
         || field.ends_with(char::is_whitespace)
 }

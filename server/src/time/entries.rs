@@ -178,8 +178,7 @@ pub async fn update(state: &AppState, user: &CurrentUser, id: Uuid, form: LogFor
     ensure_month_open(&mut tx, row.customer_id, row.started_at, who.company_tz, None).await?;
     let before = row.clone().view(&who);
     let span = span(&valid, &who);
-    let customer_id =
-        check_entry(&mut tx, &who, row.worker_id, &valid, span, Some(id), Some(row.job_id)).await?;
+    let customer_id = check_entry(&mut tx, &who, row.worker_id, &valid, span, Some(id), Some(row.job_id)).await?;
     // Changing approved hours reopens the question: a new revision, pending again.
     let revised = row.status() == LogStatus::Approved;
     let auto_days = auto_approve_days(&mut tx).await?;

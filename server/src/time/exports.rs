@@ -134,8 +134,12 @@ async fn pdf_report(
     let spec = resolve(&mut tx, &who, &query).await?;
     let totals = aggregates(&mut tx, &spec).await?.totals;
     let company_id = tx.company_id();
-    let rows: Vec<LogRow> =
-        spec.lines_query(company_id, None).build_query_as().fetch_all(tx.conn()).await.map_err(crate::error::Error::from)?;
+    let rows: Vec<LogRow> = spec
+        .lines_query(company_id, None)
+        .build_query_as()
+        .fetch_all(tx.conn())
+        .await
+        .map_err(crate::error::Error::from)?;
     tx.commit().await?;
     let hours = |m: i64| format!("{} h", format_minutes(m));
     let report = pdf::PdfReport {

@@ -185,7 +185,10 @@ impl LogRow {
             decline_reason: self.decline_reason,
             decided_by_name: self.decided_by_name,
             decided_label: self.decided_at.map(|at| at_label(at, who.tz)),
-            auto_approve_label: self.auto_approve_at.filter(|_| status == LogStatus::Pending).map(|at| at_label(at, who.tz)),
+            auto_approve_label: self
+                .auto_approve_at
+                .filter(|_| status == LogStatus::Pending)
+                .map(|at| at_label(at, who.tz)),
             locked: self.locked,
             can_edit,
             can_delete,
@@ -270,12 +273,9 @@ pub async fn lock_log(tx: &mut TenantTx, who: &Who, id: Uuid) -> Result<LogRow> 
 /// changes move the UTC offset of the two ends, never the calendar month.
 pub fn month_range(tz: Tz, year: i32, month: u32) -> (DateTime<Utc>, DateTime<Utc>) {
     let first = NaiveDate::from_ymd_opt(year, month, 1).unwrap_or_default();
-    let next = if month == 12 {
-        NaiveDate::from_ymd_opt(year + 1, 1, 1)
-    } else {
-        NaiveDate::from_ymd_opt(year, month + 1, 1)
-    }
-    .unwrap_or_default();
+    let next =
+        if month == 12 { NaiveDate::from_ymd_opt(year + 1, 1, 1) } else { NaiveDate::from_ymd_opt(year, month + 1, 1) }
+            .unwrap_or_default();
     (local_to_utc(tz, first, NaiveTime::MIN), local_to_utc(tz, next, NaiveTime::MIN))
 }
 

@@ -606,7 +606,7 @@ mod tests {
             description: "Replaced the gutter on the north side,\nchecked flashing and cleaned up \\ (all) \u{2713}"
                 .repeat(3),
             status: "Approved".into(),
-            billable: index % 3 != 0,
+            billable: !index.is_multiple_of(3),
             duration: "2:30".into(),
         }
     }

@@ -8,7 +8,9 @@ use crate::error::Result;
 use crate::state::AppState;
 use app::auth::Role;
 use app::error::AppError;
-use app::time::{parse_month, ChartBar, MonthlyReport, ReportLine, ReportQuery, ReportTotals, TimeOverview, REPORT_PAGE_LINES};
+use app::time::{
+    parse_month, ChartBar, MonthlyReport, ReportLine, ReportQuery, ReportTotals, TimeOverview, REPORT_PAGE_LINES,
+};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use sqlx::{Postgres, QueryBuilder};
@@ -84,7 +86,8 @@ pub async fn resolve(tx: &mut TenantTx, who: &Who, query: &ReportQuery) -> Resul
         month_of(Utc::now(), tz)
     } else {
         let (year, month) = parse_month(&query.month).map_err(|m| AppError::field("month", m))?;
-        NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(|| AppError::field("month", "Choose a month like 2026-11."))?
+        NaiveDate::from_ymd_opt(year, month, 1)
+            .ok_or_else(|| AppError::field("month", "Choose a month like 2026-11."))?
     };
     let (customer, worker) = match who.role {
         Role::Admin => (query.customer, query.worker),

@@ -2,7 +2,7 @@
 //! work log without an end; the database allows one per worker and keeps it from
 //! overlapping other entries. The server's clock is the only clock.
 
-use super::{ensure_month_open, load_log, log_json, lock_log, Who};
+use super::{ensure_month_open, load_log, lock_log, log_json, Who};
 use crate::auth::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::{OnConstraint, Result};

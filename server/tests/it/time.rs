@@ -212,10 +212,9 @@ async fn the_approval_state_machine(db: PgPool) {
     let a = s.log(&day, "08:00", "10:00").await;
     let b = s.log(&day, "10:00", "12:30").await;
     // Drafts cannot be decided; customers do not even see them.
-    let (status, _) = status_and_body(
-        s.app.rpc(&s.admin, "time/decide", json!({ "ids": [a], "approve": true, "reason": "" })).await,
-    )
-    .await;
+    let (status, _) =
+        status_and_body(s.app.rpc(&s.admin, "time/decide", json!({ "ids": [a], "approve": true, "reason": "" })).await)
+            .await;
     assert_eq!(status, 409);
     let (status, _) = status_and_body(s.app.rpc(&s.customer, "time/log", json!({ "id": a })).await).await;
     assert_eq!(status, 404);
@@ -224,7 +223,13 @@ async fn the_approval_state_machine(db: PgPool) {
     assert_eq!(s.status_of(&a).await, "PENDING");
     // Pending entries are not the worker's to change.
     let (status, _) = status_and_body(
-        s.app.rpc(&s.worker, "time/update", json!({ "id": a, "form": entry(&s.job, &day, "08:00", "09:00", "x")["form"] })).await,
+        s.app
+            .rpc(
+                &s.worker,
+                "time/update",
+                json!({ "id": a, "form": entry(&s.job, &day, "08:00", "09:00", "x")["form"] }),
+            )
+            .await,
     )
     .await;
     assert_eq!(status, 409);
@@ -253,13 +258,21 @@ async fn the_approval_state_machine(db: PgPool) {
     assert_eq!(s.status_of(&b).await, "DECLINED");
     // Only pending entries can be decided.
     let (status, _) = status_and_body(
-        s.app.rpc(&s.customer, "time/decide", json!({ "ids": [a], "approve": false, "reason": "changed my mind" })).await,
+        s.app
+            .rpc(&s.customer, "time/decide", json!({ "ids": [a], "approve": false, "reason": "changed my mind" }))
+            .await,
     )
     .await;
     assert_eq!(status, 409);
     // Approved is locked for the worker; declined shows the reason and can be corrected.
     let (status, _) = status_and_body(
-        s.app.rpc(&s.worker, "time/update", json!({ "id": a, "form": entry(&s.job, &day, "08:00", "09:00", "x")["form"] })).await,
+        s.app
+            .rpc(
+                &s.worker,
+                "time/update",
+                json!({ "id": a, "form": entry(&s.job, &day, "08:00", "09:00", "x")["form"] }),
+            )
+            .await,
     )
     .await;
     assert_eq!(status, 409);
@@ -267,7 +280,11 @@ async fn the_approval_state_machine(db: PgPool) {
     assert_eq!(declined["log"]["decline_reason"], "Lunch was not work");
     let corrected = s
         .app
-        .rpc_ok(&s.worker, "time/update", json!({ "id": b, "form": entry(&s.job, &day, "10:00", "12:00", "Pump, without lunch")["form"] }))
+        .rpc_ok(
+            &s.worker,
+            "time/update",
+            json!({ "id": b, "form": entry(&s.job, &day, "10:00", "12:00", "Pump, without lunch")["form"] }),
+        )
         .await;
     assert_eq!(corrected["status"], "DECLINED");
     s.submit(&b).await;
@@ -276,12 +293,17 @@ async fn the_approval_state_machine(db: PgPool) {
     // An admin's change to an approved entry is a new revision that needs approval again.
     let revised = s
         .app
-        .rpc_ok(&s.admin, "time/update", json!({ "id": a, "form": entry(&s.job, &day, "07:30", "10:00", "Work")["form"] }))
+        .rpc_ok(
+            &s.admin,
+            "time/update",
+            json!({ "id": a, "form": entry(&s.job, &day, "07:30", "10:00", "Work")["form"] }),
+        )
         .await;
     assert_eq!((revised["status"].clone(), revised["revision"].clone()), (json!("PENDING"), json!(2)));
     let detail = s.app.rpc_ok(&s.customer, "time/log", json!({ "id": a })).await;
     let history = detail["history"].as_array().unwrap();
-    let revision = history.iter().find(|e| e["summary"].as_str().unwrap().contains("revision 2")).expect("revision event");
+    let revision =
+        history.iter().find(|e| e["summary"].as_str().unwrap().contains("revision 2")).expect("revision event");
     assert_eq!(revision["actor_name"], "Ada Admin");
     assert!(revision["changes"].as_array().unwrap().iter().any(|c| c == "Duration: 2:00 → 2:30"), "{revision}");
     assert!(history.iter().any(|e| e["summary"] == "Approved" && e["actor_name"] == "Cora"));
@@ -400,7 +422,11 @@ async fn a_signed_off_month_is_locked_until_an_admin_reopens_it(db: PgPool) {
     // The current month cannot be signed off yet.
     let (status, body) = status_and_body(
         s.app
-            .rpc(&s.customer, "time/sign_month", json!({ "customer_id": s.customer_id, "month": this_month.format("%Y-%m").to_string() }))
+            .rpc(
+                &s.customer,
+                "time/sign_month",
+                json!({ "customer_id": s.customer_id, "month": this_month.format("%Y-%m").to_string() }),
+            )
             .await,
     )
     .await;
@@ -411,7 +437,8 @@ async fn a_signed_off_month_is_locked_until_an_admin_reopens_it(db: PgPool) {
     assert_eq!(signed["approved_minutes"], 180);
     // Locked: the admin cannot change it, the worker cannot add time to that month.
     let form = entry(&s.job, &day, "09:00", "11:00", "x")["form"].clone();
-    let (status, _) = status_and_body(s.app.rpc(&s.admin, "time/update", json!({ "id": id, "form": form })).await).await;
+    let (status, _) =
+        status_and_body(s.app.rpc(&s.admin, "time/update", json!({ "id": id, "form": form })).await).await;
     assert_eq!(status, 409);
     let (status, body) =
         status_and_body(s.app.rpc(&s.worker, "time/create", entry(&s.job, &day, "13:00", "14:00", "")).await).await;
@@ -487,7 +514,10 @@ async fn monthly_reports_follow_the_company_calendar_across_daylight_saving(db: 
     assert_eq!(november["per_day"][0]["minutes"], 90);
 
     // New York: a company there counts the same instants by its own calendar.
-    sqlx::query("update companies set timezone = 'America/New_York' where slug = 'acme'").execute(&s.app.db).await.unwrap();
+    sqlx::query("update companies set timezone = 'America/New_York' where slug = 'acme'")
+        .execute(&s.app.db)
+        .await
+        .unwrap();
     // 2026-11-01T03:30Z is 31 Oct 23:30 in New York (EDT, before the change on 1 Nov).
     insert_log(&s.app.db, &s.job, "2026-11-01T03:30:00Z", 30, "NY October").await;
     // 2026-12-01T04:30Z is 30 Nov 23:30 in New York (EST).
@@ -509,7 +539,14 @@ async fn monthly_reports_follow_the_company_calendar_across_daylight_saving(db: 
 #[sqlx::test(migrations = "../migrations")]
 async fn csv_and_pdf_exports_carry_the_hours(db: PgPool) {
     let s = setup(db).await;
-    insert_log(&s.app.db, &s.job, "2026-10-05T08:00:00Z", 150, "=HYPERLINK(\"http://evil\"), then \"quotes\"\nand a line").await;
+    insert_log(
+        &s.app.db,
+        &s.job,
+        "2026-10-05T08:00:00Z",
+        150,
+        "=HYPERLINK(\"http://evil\"), then \"quotes\"\nand a line",
+    )
+    .await;
     insert_log(&s.app.db, &s.job, "2026-10-06T08:00:00Z", 60, "@SUM(A1), -1+2, +3").await;
     let csv = s.admin.get(s.app.url("/exports/time-report.csv?month=2026-10")).send().await.unwrap();
     assert_eq!(csv.status(), StatusCode::OK);
