@@ -144,10 +144,13 @@ measure_memory() {
   before_rss=$(rss_kb); before_hwm=$(hwm_kb)
   size=$(curl -sS -o "$OUT/month.csv" -w '%{size_download}' -H "Authorization: Bearer $token" \
     "$BASE/exports/time-report.csv?month=$MONTH")
+  local pids=()
   for _ in 1 2 3 4; do
     curl -sS -o /dev/null -H "Authorization: Bearer $token" "$BASE/exports/time-report.csv?month=$MONTH" &
+    pids+=($!)
   done
-  wait
+  # Not a bare `wait`: the server is a background job of this shell too.
+  wait "${pids[@]}"
   after_hwm=$(hwm_kb)
   MEMORY_LINE="whole-company CSV: $((size / 1024)) KB per file; server RSS before $((before_rss / 1024)) MB, peak before $((before_hwm / 1024)) MB, peak after 1 + 4 parallel downloads $((after_hwm / 1024)) MB"
 }

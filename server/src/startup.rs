@@ -10,6 +10,7 @@ use app::backend::SharedBackend;
 use app::{shell, App};
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::middleware;
+use axum::serve::ListenerExt;
 use axum::Router;
 use http::header::CONTENT_SECURITY_POLICY;
 use leptos::config::{Env, LeptosOptions};
@@ -85,7 +86,14 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         tracing::info!("Fieldbook listening on http://{}", self.address);
         crate::time::approvals::spawn_auto_approval(self.pool.clone());
-        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+        // No Nagle delay: streamed bodies (the CSV export) otherwise wait ~40 ms for
+        // delayed acknowledgements on their last chunk.
+        let listener = self.listener.tap_io(|stream| {
+            if let Err(error) = stream.set_nodelay(true) {
+                tracing::warn!(error = %error, "could not set TCP_NODELAY");
+            }
+        });
+        axum::serve(listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown_signal())
             .await
     }
