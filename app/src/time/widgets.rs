@@ -207,17 +207,17 @@ pub fn RankChart(bars: Vec<ChartBar>, title: &'static str) -> impl IntoView {
                 view! { <p class="muted">"No hours yet."</p> }.into_any()
             } else {
                 view! {
-                    <svg viewBox=format!("0 0 600 {height}") role="img" aria-label=title class="chart-svg">
+                    <svg viewBox=format!("0 0 420 {height}") role="img" aria-label=title class="chart-svg chart-rank">
                         {bars.into_iter().enumerate().map(|(i, bar)| {
                             let y = i as f64 * row;
-                            let w = bar.minutes as f64 / max as f64 * 330.0;
+                            let w = bar.minutes as f64 / max as f64 * 190.0;
                             view! {
                                 <g>
-                                    <text class="chart-label chart-label-left" x="0" y=y + 17.0>{bar.label.clone()}</text>
-                                    <rect class="chart-bar" x="190" y=y + 4.0 width=w.max(1.0) height=row - 8.0>
+                                    <text class="chart-label chart-label-left" x="0" y=y + 17.0>{short_label(&bar.label)}</text>
+                                    <rect class="chart-bar" x="150" y=y + 4.0 width=w.max(1.0) height=row - 8.0>
                                         <title>{format!("{}: {} h", bar.label, format_minutes(bar.minutes))}</title>
                                     </rect>
-                                    <text class="chart-label" x=196.0 + w y=y + 17.0>{format!("{} h", format_minutes(bar.minutes))}</text>
+                                    <text class="chart-label" x=156.0 + w y=y + 17.0>{format!("{} h", format_minutes(bar.minutes))}</text>
                                 </g>
                             }
                         }).collect_view()}
@@ -225,5 +225,14 @@ pub fn RankChart(bars: Vec<ChartBar>, title: &'static str) -> impl IntoView {
                 }.into_any()
             }}
         </figure>
+    }
+}
+
+/// A chart label that fits its column; the bar's tooltip has the full name.
+fn short_label(label: &str) -> String {
+    if label.chars().count() > 20 {
+        format!("{}…", label.chars().take(19).collect::<String>())
+    } else {
+        label.to_string()
     }
 }
