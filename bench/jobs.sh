@@ -151,32 +151,24 @@ declare -a RESULTS=()
 LIST_TARGET_MET=yes
 
 measure() {
-  local name=$1 url=$2 label=$3 expected=$4 token conns threads file p50 p99 rps bad verdict
+  local name=$1 url=$2 label=$3 expected=$4 token conns file verdict
   token=$(access_token)
   check_page "$name" "$url" "$token" "$expected"
   local headers=(-H "Authorization: Bearer $token")
   [ -z "$ACCEPT_ENCODING" ] || headers+=(-H "Accept-Encoding: $ACCEPT_ENCODING")
   for conns in $CONNECTIONS; do
-    threads=$((conns < 2 ? conns : 2))
     file="$OUT/wrk-$name-c$conns.txt"
     log "wrk: $label, $conns connection(s), $WARMUP warm-up + $DURATION"
-    wrk -t"$threads" -c"$conns" -d"$WARMUP" "${headers[@]}" "$url" >/dev/null
-    wrk -t"$threads" -c"$conns" -d"$DURATION" --latency "${headers[@]}" "$url" >"$file"
-    p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$file")")
-    p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$file")")
-    rps=$(awk '$1 == "Requests/sec:" { printf "%.0f", $2 }' "$file")
-    bad=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$file")
-    bad=${bad:-0}
-    if grep -q 'Socket errors' "$file"; then bad="$bad+socket errors"; fi
+    wrk_measure "$url" "$conns" "$file" "${headers[@]}"
     verdict=
-    if [ "$bad" != 0 ]; then
+    if [ "$BAD" != 0 ]; then
       verdict="INVALID: failed requests"; ERRORS=yes
     elif [[ $name == list-* ]]; then
-      if awk -v m="$p50" -v t="$TARGET_MS" 'BEGIN { exit !(m < t) }'; then verdict="< ${TARGET_MS} ms"; else
+      if awk -v m="$P50" -v t="$TARGET_MS" 'BEGIN { exit !(m < t) }'; then verdict="< ${TARGET_MS} ms"; else
         verdict="OVER ${TARGET_MS} ms"; LIST_TARGET_MET=no; fi
     fi
-    RESULTS+=("$(printf '%-40s %5s %9s %9s %8s %7s  %s' "$label" "$conns" "$p50 ms" "$p99 ms" "$rps" "$bad" "$verdict")")
-    printf '| %s | %s | %s ms | %s ms | %s | %s |\n' "$label" "$conns" "$p50" "$p99" "$rps" "$bad" >>"$OUT/results.md"
+    RESULTS+=("$(printf '%-40s %5s %9s %9s %8s %7s  %s' "$label" "$conns" "$P50 ms" "$P99 ms" "$RPS" "$BAD" "$verdict")")
+    printf '| %s | %s | %s ms | %s ms | %s | %s |\n' "$label" "$conns" "$P50" "$P99" "$RPS" "$BAD" >>"$OUT/results.md"
   done
 }
 

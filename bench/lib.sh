@@ -74,6 +74,23 @@ access_token() {
   sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p' "$OUT/login.json"
 }
 
+# Runs wrk on URL $1 with $2 connections: a warm-up, then a measured run whose output
+# goes to file $3. Further arguments (headers) go to wrk. Sets P50 and P99 (ms), RPS, and
+# BAD (non-2xx answers, "+socket errors" if any).
+wrk_measure() {
+  local url=$1 conns=$2 file=$3
+  shift 3
+  local threads=$((conns < 2 ? conns : 2))
+  wrk -t"$threads" -c"$conns" -d"$WARMUP" "$@" "$url" >/dev/null
+  wrk -t"$threads" -c"$conns" -d"$DURATION" --timeout 10s --latency "$@" "$url" >"$file"
+  P50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$file")")
+  P99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$file")")
+  RPS=$(awk '$1 == "Requests/sec:" { printf "%.1f", $2 }' "$file")
+  BAD=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$file")
+  BAD=${BAD:-0}
+  if grep -q 'Socket errors' "$file"; then BAD="$BAD+socket errors"; fi
+}
+
 ensure_wrk() {
   command -v wrk >/dev/null 2>&1 || apt_install wrk
 }

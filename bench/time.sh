@@ -106,30 +106,21 @@ declare -a RESULTS=()
 PAGE_TARGET_MET=yes
 
 measure() {
-  local name=$1 url=$2 label=$3 expected=$4 token conns threads file p50 p99 rps bad verdict
+  local name=$1 url=$2 label=$3 expected=$4 token conns file verdict
   token=$(access_token)
   check_target "$name" "$url" "$token" "$expected"
   for conns in $CONNECTIONS; do
-    threads=$((conns < 2 ? conns : 2))
     file="$OUT/wrk-$name-c$conns.txt"
     log "wrk: $label, $conns connection(s), $WARMUP warm-up + $DURATION"
-    wrk -t"$threads" -c"$conns" -d"$WARMUP" -H "Authorization: Bearer $token" -H "Accept-Encoding: gzip" "$url" >/dev/null
-    wrk -t"$threads" -c"$conns" -d"$DURATION" --timeout 10s --latency -H "Authorization: Bearer $token" \
-      -H "Accept-Encoding: gzip" "$url" >"$file"
-    p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$file")")
-    p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$file")")
-    rps=$(awk '$1 == "Requests/sec:" { printf "%.1f", $2 }' "$file")
-    bad=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$file")
-    bad=${bad:-0}
-    if grep -q 'Socket errors' "$file"; then bad="$bad+socket errors"; fi
+    wrk_measure "$url" "$conns" "$file" -H "Authorization: Bearer $token" -H "Accept-Encoding: gzip"
     verdict=
-    if [ "$bad" != 0 ]; then
+    if [ "$BAD" != 0 ]; then
       verdict="INVALID: failed requests"; ERRORS=yes
     elif [[ $name == page-* ]]; then
-      if awk -v m="$p50" -v t="$PAGE_TARGET_MS" 'BEGIN { exit !(m < t) }'; then verdict="< ${PAGE_TARGET_MS} ms"; else
+      if awk -v m="$P50" -v t="$PAGE_TARGET_MS" 'BEGIN { exit !(m < t) }'; then verdict="< ${PAGE_TARGET_MS} ms"; else
         verdict="OVER ${PAGE_TARGET_MS} ms"; PAGE_TARGET_MET=no; fi
     fi
-    RESULTS+=("$(printf '%-46s %5s %9s %9s %7s %7s  %s' "$label" "$conns" "$p50 ms" "$p99 ms" "$rps" "$bad" "$verdict")")
+    RESULTS+=("$(printf '%-46s %5s %9s %9s %7s %7s  %s' "$label" "$conns" "$P50 ms" "$P99 ms" "$RPS" "$BAD" "$verdict")")
   done
 }
 

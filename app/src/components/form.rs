@@ -1,6 +1,25 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 
+/// Runs `on_ok` with each successful answer of a server action; a failure goes to
+/// `failure` (shown by [`Banner`] and next to the fields it names) and a success clears it.
+pub fn on_action_ok<T>(
+    value: MappedSignal<Option<Result<T, AppError>>>,
+    failure: RwSignal<Option<AppError>>,
+    on_ok: impl Fn(T) + 'static,
+) where
+    T: Clone + Send + Sync + 'static,
+{
+    Effect::new(move |_| match value.get() {
+        Some(Ok(answer)) => {
+            failure.set(None);
+            on_ok(answer);
+        }
+        Some(Err(error)) => failure.set(Some(error)),
+        None => {}
+    });
+}
+
 /// The message for `field` from the last failure, if it names that field.
 pub fn field_error(failure: RwSignal<Option<AppError>>, field: &'static str) -> Signal<Option<String>> {
     Signal::derive(move || failure.with(|f| f.as_ref().and_then(|e| e.field_message(field))))

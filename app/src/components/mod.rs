@@ -5,7 +5,7 @@ mod icons;
 mod shell;
 mod states;
 
-pub use form::{field_error, Banner, Field, SelectField, SubmitButton, TextAreaField};
+pub use form::{field_error, on_action_ok, Banner, Field, SelectField, SubmitButton, TextAreaField};
 pub use icons::Icon;
 pub use shell::{use_user, AppShell, RequireRole};
 pub use states::{EmptyState, ErrorPage, Forbidden, NotFound};

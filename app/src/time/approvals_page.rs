@@ -5,7 +5,7 @@ use super::api::{load_approvals, DecideLogs, ReopenMonth, SaveTimeSettings, Sign
 use super::widgets::{BudgetMeter, LogSummary};
 use super::{format_minutes, Approvals, MonthStatement, TimeSettings, WorkLog};
 use crate::auth::Role;
-use crate::components::{field_error, use_user, Banner, EmptyState, Field, SubmitButton, TextAreaField};
+use crate::components::{field_error, on_action_ok, use_user, Banner, EmptyState, Field, SubmitButton, TextAreaField};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -119,16 +119,11 @@ fn PendingList(pending: Vec<WorkLog>, reload: RwSignal<u32>) -> impl IntoView {
     // The log being declined (None: the selection, in bulk) and the reason typed.
     let declining = RwSignal::new(None::<Option<Uuid>>);
     let reason = RwSignal::new(String::new());
-    Effect::new(move |_| match decide.value().get() {
-        Some(Ok(_)) => {
-            failure.set(None);
-            declining.set(None);
-            reason.set(String::new());
-            selected.set(BTreeSet::new());
-            reload.update(|r| *r += 1);
-        }
-        Some(Err(e)) => failure.set(Some(e)),
-        None => {}
+    on_action_ok(decide.value(), failure, move |_| {
+        declining.set(None);
+        reason.set(String::new());
+        selected.set(BTreeSet::new());
+        reload.update(|r| *r += 1);
     });
     let total: i64 = pending.iter().map(|l| l.minutes).sum();
     let count = pending.len();
@@ -226,14 +221,8 @@ fn Months(months: Vec<MonthStatement>, reload: RwSignal<u32>) -> impl IntoView {
     let sign = ServerAction::<SignOffMonth>::new();
     let reopen = ServerAction::<ReopenMonth>::new();
     let failure = RwSignal::new(None::<AppError>);
-    Effect::new(move |_| match sign.value().get().or_else(|| reopen.value().get()) {
-        Some(Ok(_)) => {
-            failure.set(None);
-            reload.update(|r| *r += 1);
-        }
-        Some(Err(e)) => failure.set(Some(e)),
-        None => {}
-    });
+    on_action_ok(sign.value(), failure, move |_| reload.update(|r| *r += 1));
+    on_action_ok(reopen.value(), failure, move |_| reload.update(|r| *r += 1));
     view! {
         <section class="card" aria-labelledby="months-title" data-testid="months">
             <h2 id="months-title" class="card-title">"Monthly statements"</h2>
@@ -276,14 +265,9 @@ fn AutoApproveSetting(days: Option<i32>, reload: RwSignal<u32>) -> impl IntoView
     let save = ServerAction::<SaveTimeSettings>::new();
     let failure = RwSignal::new(None::<AppError>);
     let saved = RwSignal::new(false);
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(_)) => {
-            failure.set(None);
-            saved.set(true);
-            reload.update(|r| *r += 1);
-        }
-        Some(Err(e)) => failure.set(Some(e)),
-        None => {}
+    on_action_ok(save.value(), failure, move |_| {
+        saved.set(true);
+        reload.update(|r| *r += 1);
     });
     view! {
         <section class="card" aria-labelledby="auto-title">

@@ -6,7 +6,7 @@ use super::logs_page::TimeSubnav;
 use super::widgets::BudgetMeter;
 use super::ContractsPage as Page;
 use super::{format_minutes, ContractForm};
-use crate::components::{field_error, Banner, Field, SelectField, SubmitButton};
+use crate::components::{field_error, on_action_ok, Banner, Field, SelectField, SubmitButton};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -54,14 +54,9 @@ fn ContractsView(page: Page) -> impl IntoView {
     let update = ServerAction::<UpdateContract>::new();
     let delete = ServerAction::<DeleteContract>::new();
     for value in [create.value(), update.value(), delete.value()] {
-        Effect::new(move |_| match value.get() {
-            Some(Ok(p)) => {
-                failure.set(None);
-                page.set(p);
-                clear();
-            }
-            Some(Err(e)) => failure.set(Some(e)),
-            None => {}
+        on_action_ok(value, failure, move |p| {
+            page.set(p);
+            clear();
         });
     }
     let form = move || ContractForm {

@@ -5,7 +5,9 @@ use super::api::{load_log, DecideLogs, DeleteLog, SubmitLogs, UpdateLog};
 use super::widgets::{EntryFields, EntryFieldsView, LogSummary};
 use super::{LogDetail, LogStatus};
 use crate::auth::Role;
-use crate::components::{field_error, hard_navigate, use_user, Banner, NotFound, SubmitButton, TextAreaField};
+use crate::components::{
+    field_error, hard_navigate, on_action_ok, use_user, Banner, NotFound, SubmitButton, TextAreaField,
+};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -54,23 +56,12 @@ fn EntryView(detail: LogDetail, reload: RwSignal<u32>) -> impl IntoView {
     let submit = ServerAction::<SubmitLogs>::new();
     let delete = ServerAction::<DeleteLog>::new();
     let decide = ServerAction::<DecideLogs>::new();
-    let done = move |result: Option<Result<(), AppError>>| match result {
-        Some(Ok(())) => {
-            failure.set(None);
-            reload.update(|r| *r += 1);
-        }
-        Some(Err(e)) => failure.set(Some(e)),
-        None => {}
-    };
-    Effect::new(move |_| done(update.value().get().map(|r| r.map(|_| ()))));
-    Effect::new(move |_| done(submit.value().get().map(|r| r.map(|_| ()))));
-    Effect::new(move |_| done(decide.value().get().map(|r| r.map(|_| ()))));
+    let reload_page = move || reload.update(|r| *r += 1);
+    on_action_ok(update.value(), failure, move |_| reload_page());
+    on_action_ok(submit.value(), failure, move |_| reload_page());
+    on_action_ok(decide.value(), failure, move |_| reload_page());
     let back_href = back.0;
-    Effect::new(move |_| match delete.value().get() {
-        Some(Ok(())) => hard_navigate(back_href),
-        Some(Err(e)) => failure.set(Some(e)),
-        None => {}
-    });
+    on_action_ok(delete.value(), failure, move |()| hard_navigate(back_href));
     let fields = EntryFields::new(log.form.clone());
     let reason = RwSignal::new(String::new());
     let declining = RwSignal::new(false);

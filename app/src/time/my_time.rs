@@ -5,7 +5,7 @@ use super::api::{load_my_time, CreateLog, DeleteLog, StartTimer, SubmitLogs};
 use super::timer_bar::use_timer_state;
 use super::widgets::{BudgetMeter, EntryFields, EntryFieldsView, LogSummary};
 use super::{LogForm, LogStatus, LoggableJob, MyTime, WorkLog};
-use crate::components::{Banner, Icon, SubmitButton};
+use crate::components::{on_action_ok, Banner, Icon, SubmitButton};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -89,15 +89,10 @@ fn StartCard(jobs: Vec<LoggableJob>) -> impl IntoView {
     let job_id = RwSignal::new(jobs.first().map(|j| j.id.to_string()).unwrap_or_default());
     let start = ServerAction::<StartTimer>::new();
     let failure = RwSignal::new(None::<AppError>);
-    Effect::new(move |_| match start.value().get() {
-        Some(Ok(t)) => {
-            failure.set(None);
-            if let Some(state) = timer {
-                state.set(Some(t));
-            }
+    on_action_ok(start.value(), failure, move |t| {
+        if let Some(state) = timer {
+            state.set(Some(t));
         }
-        Some(Err(e)) => failure.set(Some(e)),
-        None => {}
     });
     let jobs_for_budget = jobs.clone();
     let budget = Signal::derive(move || {
@@ -160,14 +155,9 @@ fn ManualEntry(jobs: Vec<LoggableJob>, today: String, reload: RwSignal<u32>) -> 
     let create = ServerAction::<CreateLog>::new();
     let failure = RwSignal::new(None::<AppError>);
     let open = RwSignal::new(false);
-    Effect::new(move |_| match create.value().get() {
-        Some(Ok(_)) => {
-            failure.set(None);
-            open.set(false);
-            reload.update(|r| *r += 1);
-        }
-        Some(Err(e)) => failure.set(Some(e)),
-        None => {}
+    on_action_ok(create.value(), failure, move |_| {
+        open.set(false);
+        reload.update(|r| *r += 1);
     });
     view! {
         <section class="card" aria-labelledby="manual-title">
@@ -208,17 +198,8 @@ fn EntryGroup(
     let submit = ServerAction::<SubmitLogs>::new();
     let delete = ServerAction::<DeleteLog>::new();
     let failure = RwSignal::new(None::<AppError>);
-    Effect::new(move |_| {
-        let outcome = submit.value().get().map(|r| r.map(|_| ())).or_else(|| delete.value().get());
-        match outcome {
-            Some(Ok(())) => {
-                failure.set(None);
-                reload.update(|r| *r += 1);
-            }
-            Some(Err(e)) => failure.set(Some(e)),
-            None => {}
-        }
-    });
+    on_action_ok(submit.value(), failure, move |_| reload.update(|r| *r += 1));
+    on_action_ok(delete.value(), failure, move |_| reload.update(|r| *r += 1));
     let count = logs.len();
     let busy = move || submit.pending().get() || delete.pending().get();
     view! {

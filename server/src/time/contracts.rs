@@ -178,6 +178,7 @@ async fn check_parties(tx: &mut TenantTx, valid: &ValidContract) -> Result<()> {
     }
 }
 
+/// What the audit trail keeps of a contract (before and after a change).
 fn contract_json(c: &ValidContract) -> serde_json::Value {
     json!({
         "title": c.title,
@@ -190,16 +191,17 @@ fn contract_json(c: &ValidContract) -> serde_json::Value {
     })
 }
 
-fn contract_snapshot(c: &Contract) -> serde_json::Value {
-    json!({
-        "title": c.title,
-        "worker_id": c.worker_id,
-        "customer_id": c.customer_id,
-        "budget_minutes": c.budget_minutes,
-        "period": c.period.as_str(),
-        "starts_on": c.starts_on,
-        "ends_on": c.ends_on,
-    })
+/// A stored contract in the shape of the form's values, for its audit snapshot.
+fn as_valid(c: &Contract) -> ValidContract {
+    ValidContract {
+        title: c.title.clone(),
+        worker_id: c.worker_id,
+        customer_id: c.customer_id,
+        budget_minutes: c.budget_minutes,
+        period: c.period,
+        starts_on: c.starts_on,
+        ends_on: c.ends_on,
+    }
 }
 
 pub async fn create(state: &AppState, admin: &CurrentUser, form: ContractForm) -> Result<ContractsPage> {
@@ -267,8 +269,14 @@ pub async fn update(state: &AppState, admin: &CurrentUser, id: Uuid, form: Contr
     )
     .execute(tx.conn())
     .await?;
-    tx.audit("contract.updated", "contract", Some(id), Some(contract_snapshot(&before)), Some(contract_json(&valid)))
-        .await?;
+    tx.audit(
+        "contract.updated",
+        "contract",
+        Some(id),
+        Some(contract_json(&as_valid(&before))),
+        Some(contract_json(&valid)),
+    )
+    .await?;
     let page = page(&mut tx, &who).await?;
     tx.commit().await?;
     Ok(page)
@@ -281,7 +289,7 @@ pub async fn delete(state: &AppState, admin: &CurrentUser, id: Uuid) -> Result<C
     let before = lock_contract(&mut tx, id).await?;
     let company_id = tx.company_id();
     sqlx::query!("delete from contracts where company_id = $1 and id = $2", company_id, id).execute(tx.conn()).await?;
-    tx.audit("contract.deleted", "contract", Some(id), Some(contract_snapshot(&before)), None).await?;
+    tx.audit("contract.deleted", "contract", Some(id), Some(contract_json(&as_valid(&before))), None).await?;
     let page = page(&mut tx, &who).await?;
     tx.commit().await?;
     Ok(page)

@@ -12,8 +12,8 @@ use crate::state::AppState;
 use app::auth::Role;
 use app::error::AppError;
 use app::time::{
-    parse_date, EntryEnd, LogDetail, LogForm, LogPage, LogQuery, LogStatus, LoggableJob, MyTime, ValidLog, WorkLog,
-    LOG_PAGE_SIZE,
+    parse_date, ContractUsage, EntryEnd, LogDetail, LogForm, LogPage, LogQuery, LogStatus, LoggableJob, MyTime,
+    ValidLog, WorkLog, LOG_PAGE_SIZE,
 };
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use sqlx::{Postgres, QueryBuilder};
@@ -34,7 +34,7 @@ fn span(valid: &ValidLog, who: &Who) -> (DateTime<Utc>, DateTime<Utc>) {
 }
 
 /// The jobs a worker may log time on: assigned to them, not archived.
-async fn loggable_jobs(tx: &mut TenantTx, who: &Who, worker_id: Uuid) -> Result<Vec<LoggableJob>> {
+async fn loggable_jobs(tx: &mut TenantTx, worker_id: Uuid, usages: &[ContractUsage]) -> Result<Vec<LoggableJob>> {
     let company_id = tx.company_id();
     let rows = sqlx::query!(
         r#"select j.id, j.title, j.customer_id, c.name as customer_name
@@ -46,7 +46,6 @@ async fn loggable_jobs(tx: &mut TenantTx, who: &Who, worker_id: Uuid) -> Result<
     )
     .fetch_all(tx.conn())
     .await?;
-    let usages = usages_for_worker(tx, who, worker_id).await?;
     Ok(rows
         .into_iter()
         .map(|r| LoggableJob {
@@ -309,8 +308,8 @@ pub async fn mine(state: &AppState, user: &CurrentUser) -> Result<MyTime> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
     let who = Who::load(&mut tx, user).await?;
     let timer = super::timer::running(&mut tx, &who).await?;
-    let jobs = loggable_jobs(&mut tx, &who, who.user_id).await?;
     let contracts = usages_for_worker(&mut tx, &who, who.user_id).await?;
+    let jobs = loggable_jobs(&mut tx, who.user_id, &contracts).await?;
     let company_id = tx.company_id();
     // Open work first (drafts, declined, pending), then the last 60 days of decided entries.
     let sql = format!(
@@ -339,7 +338,12 @@ pub async fn detail(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<Lo
     let worker_id = row.worker_id;
     let log = row.view(&who);
     let history = super::history::events(&mut tx, &who, id).await?;
-    let jobs = if log.can_edit { loggable_jobs(&mut tx, &who, worker_id).await? } else { Vec::new() };
+    let jobs = if log.can_edit {
+        let usages = usages_for_worker(&mut tx, &who, worker_id).await?;
+        loggable_jobs(&mut tx, worker_id, &usages).await?
+    } else {
+        Vec::new()
+    };
     tx.commit().await?;
     Ok(LogDetail { log, history, jobs })
 }

@@ -99,44 +99,38 @@ pub async fn start(state: &AppState, user: &CurrentUser, job_id: Uuid) -> Result
 }
 
 pub async fn pause(state: &AppState, user: &CurrentUser) -> Result<RunningTimer> {
-    user.require(Role::Worker)?;
-    let mut tx = TenantTx::begin(&state.pool, user).await?;
-    let who = Who::load(&mut tx, user).await?;
-    let company_id = tx.company_id();
-    let changed = sqlx::query_scalar!(
-        "update work_logs set paused_at = now()
-         where company_id = $1 and worker_id = $2 and ended_at is null and paused_at is null returning id",
-        company_id,
-        who.user_id
-    )
-    .fetch_optional(tx.conn())
-    .await?;
-    let timer = running_or_missing(&mut tx, &who).await?;
-    if let Some(id) = changed {
-        tx.audit("work_log.timer_paused", "work_log", Some(id), None, None).await?;
-    }
-    tx.commit().await?;
-    Ok(timer)
+    set_paused(state, user, true).await
 }
 
 pub async fn resume(state: &AppState, user: &CurrentUser) -> Result<RunningTimer> {
+    set_paused(state, user, false).await
+}
+
+/// Pauses or resumes the running timer; doing what is already done changes nothing.
+/// On resume the pause joins the breaks, in whole seconds rounded down, so breaks
+/// never outgrow the span.
+async fn set_paused(state: &AppState, user: &CurrentUser, paused: bool) -> Result<RunningTimer> {
     user.require(Role::Worker)?;
     let mut tx = TenantTx::begin(&state.pool, user).await?;
     let who = Who::load(&mut tx, user).await?;
     let company_id = tx.company_id();
-    // The pause joins the breaks; whole seconds, rounded down, so breaks never outgrow the span.
     let changed = sqlx::query_scalar!(
         "update work_logs
-         set break_seconds = break_seconds + floor(extract(epoch from now() - paused_at))::int, paused_at = null
-         where company_id = $1 and worker_id = $2 and ended_at is null and paused_at is not null returning id",
+         set break_seconds = case when $3 then break_seconds
+                                  else break_seconds + floor(extract(epoch from now() - paused_at))::int end,
+             paused_at = case when $3 then now() end
+         where company_id = $1 and worker_id = $2 and ended_at is null and (paused_at is null) = $3
+         returning id",
         company_id,
-        who.user_id
+        who.user_id,
+        paused
     )
     .fetch_optional(tx.conn())
     .await?;
     let timer = running_or_missing(&mut tx, &who).await?;
     if let Some(id) = changed {
-        tx.audit("work_log.timer_resumed", "work_log", Some(id), None, None).await?;
+        let action = if paused { "work_log.timer_paused" } else { "work_log.timer_resumed" };
+        tx.audit(action, "work_log", Some(id), None, None).await?;
     }
     tx.commit().await?;
     Ok(timer)
