@@ -13,12 +13,28 @@ as_pg_user() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# As root the cluster runs as `postgres`, which must be able to reach the data directory:
+# a clone inside a private directory (e.g. `mktemp -d`, mode 700) would hide it. Grants
+# search permission only (o+x, no listing) on each ancestor that lacks it.
+open_path_for_pg_user() {
+  [ "$(id -u)" = 0 ] || return 0
+  local dir=$ROOT
+  while [ "$dir" != / ]; do
+    if ! runuser -u postgres -- test -x "$dir"; then
+      log "letting the postgres user pass through $dir (chmod o+x)"
+      chmod o+x "$dir"
+    fi
+    dir=$(dirname "$dir")
+  done
+}
+
 pg_running() { as_pg_user "$(pg_bin)/pg_ctl" -D "$PG_DIR" status >/dev/null 2>&1; }
 
 start_local_postgres() {
   ensure_postgres
   local bin; bin=$(pg_bin)
   mkdir -p "$ROOT/.fieldbook"
+  open_path_for_pg_user
   if [ ! -f "$PG_DIR/PG_VERSION" ]; then
     log "creating a local PostgreSQL cluster in .fieldbook/pg (port $PG_PORT)"
     mkdir -p "$PG_DIR"
