@@ -7,6 +7,10 @@ set -euo pipefail
 CARGO_LEPTOS_VERSION=0.3.11
 WASM_BINDGEN_VERSION=0.2.130   # must equal the `wasm-bindgen = "=…"` pin in Cargo.toml
 BINARYEN_VERSION=132.0.0       # Debian's binaryen 108 builds a WASM that never hydrates
+MAILDEV_VERSION=3.0.0          # the local mail sink (scripts/mailsink.sh)
+# maildev's newest mailparser (3.14.2) pins @zone-eu/mailsplit 5.4.30, which this
+# machine's npm registry lacks; 3.9.31 (within maildev's ^3.9.14) pins 5.4.19.
+MAILDEV_MAILPARSER_VERSION=3.9.31
 TOOLS_DIR=${FIELDBOOK_TOOLS_DIR:-$HOME/.cache/fieldbook/tools}
 
 log() { printf '\033[1;34m[fieldbook]\033[0m %s\n' "$*" >&2; }
@@ -61,6 +65,18 @@ ensure_wasm_opt() {
   mkdir -p "$dir"
   (cd "$dir" && { [ -f package.json ] || npm init -y >/dev/null; } \
     && npm install --no-audit --no-fund --save-exact "binaryen@$BINARYEN_VERSION" >/dev/null)
+}
+
+# The development mail sink: maildev from npm, in its own folder of the tools cache.
+ensure_maildev() {
+  local dir="$TOOLS_DIR/maildev-$MAILDEV_VERSION"
+  if [ "$("$dir/node_modules/.bin/maildev" --version 2>/dev/null)" = "$MAILDEV_VERSION" ]; then return; fi
+  log "installing maildev $MAILDEV_VERSION (local mail sink) from npm"
+  mkdir -p "$dir"
+  # A package.json of our own: npm applies `overrides` only from the top-level one.
+  printf '{\n  "name": "fieldbook-maildev",\n  "private": true,\n  "overrides": { "mailparser": "%s" }\n}\n' \
+    "$MAILDEV_MAILPARSER_VERSION" >"$dir/package.json"
+  (cd "$dir" && npm install --no-audit --no-fund --loglevel=error --save-exact "maildev@$MAILDEV_VERSION" >/dev/null)
 }
 
 ensure_postgres() {

@@ -7,6 +7,10 @@ use crate::account::{DeviceSession, PasswordChangeForm, ProfileForm};
 use crate::auth::{LoginForm, SessionUser, SignUpForm, WorkspaceInfo};
 use crate::customers::{CustomerForm, CustomerListQuery, CustomerOption, CustomerPage, CustomerSummary};
 use crate::error::{AppError, AppResult};
+use crate::notifications::{
+    AcceptInvitationForm, EmailPreferences, Invitation, InvitationForm, InvitationInfo, NotificationPage, OutboxPage,
+    PasswordResetForm, PasswordResetRequest, SignInHint, Unsubscribed,
+};
 use crate::jobs::{
     HistoryEntry, JobDetail, JobForm, JobFormOptions, JobListQuery, JobPage, MyJobs, NewShareLink, NoteForm, ShareLink,
     SharedJob,
@@ -151,12 +155,56 @@ pub trait TimeBackend: Send + Sync {
 }
 
 /// Everything the server provides.
+#[async_trait]
+pub trait NotifyBackend: Send + Sync {
+    async fn list_notifications(&self, rq: &RequestContext, before: Option<i64>) -> AppResult<NotificationPage>;
+    async fn unread_notifications(&self, rq: &RequestContext) -> AppResult<i64>;
+    async fn mark_notification_read(&self, rq: &RequestContext, id: i64) -> AppResult<i64>;
+    async fn mark_all_notifications_read(&self, rq: &RequestContext) -> AppResult<i64>;
+    async fn email_preferences(&self, rq: &RequestContext) -> AppResult<EmailPreferences>;
+    async fn save_email_preferences(&self, rq: &RequestContext, preferences: EmailPreferences)
+        -> AppResult<EmailPreferences>;
+    async fn unsubscribe(&self, rq: &RequestContext, token: String) -> AppResult<Unsubscribed>;
+    async fn list_outbox(&self, rq: &RequestContext, status: String) -> AppResult<OutboxPage>;
+    async fn retry_outbox(&self, rq: &RequestContext, id: Uuid) -> AppResult<()>;
+}
+
+#[async_trait]
+pub trait AccountEmailsBackend: Send + Sync {
+    async fn list_invitations(&self, rq: &RequestContext) -> AppResult<Vec<Invitation>>;
+    async fn invite(&self, rq: &RequestContext, form: InvitationForm) -> AppResult<Invitation>;
+    async fn resend_invitation(&self, rq: &RequestContext, id: Uuid) -> AppResult<Invitation>;
+    async fn revoke_invitation(&self, rq: &RequestContext, id: Uuid) -> AppResult<()>;
+    async fn invitation_info(&self, rq: &RequestContext, token: String) -> AppResult<InvitationInfo>;
+    async fn accept_invitation(&self, rq: &RequestContext, form: AcceptInvitationForm) -> AppResult<SignInHint>;
+    async fn resend_verification(&self, rq: &RequestContext) -> AppResult<()>;
+    async fn verify_email(&self, rq: &RequestContext, token: String) -> AppResult<SignInHint>;
+    async fn request_password_reset(&self, rq: &RequestContext, form: PasswordResetRequest) -> AppResult<()>;
+    async fn reset_password(&self, rq: &RequestContext, form: PasswordResetForm) -> AppResult<SignInHint>;
+}
+
 pub trait Backend:
-    AuthBackend + UsersBackend + AccountBackend + StatusesBackend + CustomersBackend + JobsBackend + TimeBackend
+    AuthBackend
+    + UsersBackend
+    + AccountBackend
+    + StatusesBackend
+    + CustomersBackend
+    + JobsBackend
+    + TimeBackend
+    + NotifyBackend
+    + AccountEmailsBackend
 {
 }
 impl<
-        T: AuthBackend + UsersBackend + AccountBackend + StatusesBackend + CustomersBackend + JobsBackend + TimeBackend,
+        T: AuthBackend
+            + UsersBackend
+            + AccountBackend
+            + StatusesBackend
+            + CustomersBackend
+            + JobsBackend
+            + TimeBackend
+            + NotifyBackend
+            + AccountEmailsBackend,
     > Backend for T
 {
 }

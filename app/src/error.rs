@@ -28,6 +28,9 @@ pub enum AppError {
     InvalidCredentials,
     #[error("You don't have access to this.")]
     Forbidden,
+    /// An admin who signed up has not followed the verification link yet.
+    #[error("Confirm your email address first: follow the link we emailed you.")]
+    EmailUnverified,
     #[error("We couldn't find that.")]
     NotFound,
     #[error("{}", summary(errors))]
@@ -74,7 +77,7 @@ impl AppError {
     pub fn status_code(&self) -> u16 {
         match self {
             Self::Unauthorized | Self::InvalidCredentials => 401,
-            Self::Forbidden => 403,
+            Self::Forbidden | Self::EmailUnverified => 403,
             Self::NotFound => 404,
             Self::Validation { .. } => 422,
             Self::Conflict { .. } => 409,

@@ -12,6 +12,7 @@ pub mod customers;
 pub mod domain;
 pub mod error;
 pub mod jobs;
+pub mod notifications;
 pub mod pages;
 pub mod statuses;
 pub mod time;

@@ -5,6 +5,7 @@ use secrecy::{ExposeSecret, SecretString};
 use sqlx::postgres::PgConnectOptions;
 use std::net::SocketAddr;
 use std::str::FromStr;
+use std::time::Duration;
 
 /// Used only when `APP_ENV=development` and `JWT_SECRET` is unset.
 const DEVELOPMENT_JWT_SECRET: &str = "fieldbook-development-secret-do-not-use-in-production";
@@ -42,7 +43,46 @@ pub struct Settings {
     pub listen_addr: SocketAddr,
     pub max_sessions_per_user: i64,
     pub run_migrations: bool,
+    pub mail: MailSettings,
 }
+
+/// Outgoing mail: where to send it and how the outbox retries.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    /// `smtp://host:port` (plain, or STARTTLS with `?tls=required`) or `smtps://` (TLS),
+    /// with optional `user:password@`. None: messages wait in the outbox, unsent.
+    pub smtp_url: Option<SecretString>,
+    /// The sender, e.g. `Fieldbook <no-reply@example.com>`.
+    pub from: String,
+    /// Whether this process runs delivery loops (tests switch them off to drive them).
+    pub deliver: bool,
+    pub delivery: DeliverySettings,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct DeliverySettings {
+    /// The first retry waits this long; each further one twice as long as the last.
+    pub retry_base: Duration,
+    /// After this many failed attempts a message is dead (admins can retry it).
+    pub max_attempts: i32,
+    /// One SMTP conversation may take this long.
+    pub send_timeout: Duration,
+    /// Even without a wake-up the loop looks for due mail this often.
+    pub poll_interval: Duration,
+}
+
+impl Default for DeliverySettings {
+    fn default() -> Self {
+        Self {
+            retry_base: Duration::from_secs(30),
+            max_attempts: 8,
+            send_timeout: Duration::from_secs(30),
+            poll_interval: Duration::from_secs(30),
+        }
+    }
+}
+
+pub const DEFAULT_MAIL_FROM: &str = "Fieldbook <no-reply@fieldbook.localhost>";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -116,6 +156,7 @@ impl Settings {
             None => 10,
         };
         let run_migrations = var("RUN_MIGRATIONS").map(|v| v != "false" && v != "0").unwrap_or(true);
+        let mail = mail_settings(environment)?;
 
         Ok(Self {
             environment,
@@ -127,6 +168,7 @@ impl Settings {
             listen_addr,
             max_sessions_per_user,
             run_migrations,
+            mail,
         })
     }
 
@@ -148,8 +190,41 @@ impl Settings {
             listen_addr: "127.0.0.1:0".parse().expect("valid address"),
             max_sessions_per_user: 10,
             run_migrations: false,
+            // Tests that read mail point this at the local sink themselves.
+            mail: MailSettings {
+                smtp_url: None,
+                from: DEFAULT_MAIL_FROM.into(),
+                deliver: false,
+                delivery: DeliverySettings::default(),
+            },
         }
     }
+}
+
+fn mail_settings(environment: Environment) -> Result<MailSettings, ConfigError> {
+    let smtp_url = var("SMTP_URL");
+    if let Some(url) = &smtp_url {
+        crate::notify::mailer::check_url(url).map_err(|reason| ConfigError::Invalid { name: "SMTP_URL", reason })?;
+    } else if environment == Environment::Production {
+        return Err(ConfigError::Missing("SMTP_URL"));
+    }
+    let from = var("MAIL_FROM").unwrap_or_else(|| DEFAULT_MAIL_FROM.into());
+    crate::notify::mailer::check_from(&from).map_err(|reason| ConfigError::Invalid { name: "MAIL_FROM", reason })?;
+    let mut delivery = DeliverySettings::default();
+    if let Some(v) = var("OUTBOX_MAX_ATTEMPTS") {
+        delivery.max_attempts = v.parse().ok().filter(|n| (1..=50).contains(n)).ok_or(ConfigError::Invalid {
+            name: "OUTBOX_MAX_ATTEMPTS",
+            reason: "must be a number from 1 to 50".into(),
+        })?;
+    }
+    if let Some(v) = var("OUTBOX_RETRY_SECONDS") {
+        let seconds: f64 = v.parse().ok().filter(|n: &f64| *n > 0.0 && *n <= 3600.0).ok_or(ConfigError::Invalid {
+            name: "OUTBOX_RETRY_SECONDS",
+            reason: "must be a number of seconds above 0 and at most 3600".into(),
+        })?;
+        delivery.retry_base = Duration::from_secs_f64(seconds);
+    }
+    Ok(MailSettings { deliver: smtp_url.is_some(), smtp_url: smtp_url.map(SecretString::from), from, delivery })
 }
 
 /// The owner's connection with the user switched to `fieldbook_app`.

@@ -282,6 +282,7 @@ async fn seed_company(state: &AppState, plan: &Company, logins: &mut Vec<DemoLog
     .await?;
     login(Role::Admin, plan.admin.0, plan.admin.1);
     let company_id = admin_session.company.id;
+    crate::account_emails::verification::trust_address(&state.pool, company_id, admin_session.user_id).await?;
     let admin = CurrentUser::trusted(admin_session.user_id, company_id, Role::Admin);
 
     let mut workers = Vec::new();

@@ -4,6 +4,7 @@
 #![recursion_limit = "256"]
 
 pub mod account;
+pub mod account_emails;
 pub mod auth;
 pub mod config;
 pub mod customers;
@@ -12,6 +13,7 @@ pub mod demo;
 pub mod error;
 pub mod http;
 pub mod jobs;
+pub mod notify;
 pub mod startup;
 pub mod state;
 pub mod statuses;

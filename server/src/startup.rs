@@ -4,6 +4,7 @@
 use crate::auth::tokens::JwtKeys;
 use crate::config::{Environment, Settings};
 use crate::db::{self, AppPool};
+use crate::notify::live::LiveHub;
 use crate::state::AppState;
 use anyhow::Context;
 use app::backend::SharedBackend;
@@ -31,7 +32,7 @@ const MAX_REQUEST_BYTES: usize = 4 * 1024 * 1024;
 
 pub struct Application {
     listener: TcpListener,
-    pool: AppPool,
+    state: AppState,
     router: Router,
     address: SocketAddr,
 }
@@ -58,9 +59,10 @@ impl Application {
             keys: Arc::new(JwtKeys::new(&settings.jwt_secret)),
             settings: Arc::new(settings),
             leptos_options,
+            live: LiveHub::new(),
         };
-        let router = router(state);
-        Ok(Self { listener, pool, router, address })
+        let router = router(state.clone());
+        Ok(Self { listener, state, router, address })
     }
 
     /// The state without a listener, for one-off tasks such as loading demo data.
@@ -75,6 +77,7 @@ impl Application {
             keys: Arc::new(JwtKeys::new(&settings.jwt_secret)),
             settings: Arc::new(settings),
             leptos_options,
+            live: LiveHub::new(),
         })
     }
 
@@ -82,10 +85,14 @@ impl Application {
         self.address
     }
 
-    /// Serves until SIGINT/SIGTERM, then finishes in-flight requests.
+    /// Serves until SIGINT/SIGTERM, then ends live streams, finishes in-flight
+    /// requests and the email being sent, and returns.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         tracing::info!("Fieldbook listening on http://{}", self.address);
-        crate::time::approvals::spawn_auto_approval(self.pool.clone());
+        let state = self.state;
+        crate::time::approvals::spawn_auto_approval(state.pool.clone());
+        let listener_task = state.live.spawn_listener(&state.pool);
+        let delivery = spawn_delivery(&state);
         // No Nagle delay: streamed bodies (the CSV export) otherwise wait ~40 ms for
         // delayed acknowledgements on their last chunk.
         let listener = self.listener.tap_io(|stream| {
@@ -93,9 +100,42 @@ impl Application {
                 tracing::warn!(error = %error, "could not set TCP_NODELAY");
             }
         });
-        axum::serve(listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown_signal())
-            .await
+        let live = state.live.clone();
+        let served = axum::serve(listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(async move {
+                shutdown_signal().await;
+                // Open event streams would otherwise hold graceful shutdown forever.
+                live.shut_down();
+            })
+            .await;
+        state.live.shut_down();
+        if let Some(delivery) = delivery {
+            if tokio::time::timeout(Duration::from_secs(35), delivery).await.is_err() {
+                tracing::warn!("outbox delivery did not stop in time");
+            }
+        }
+        listener_task.abort();
+        served
+    }
+}
+
+/// Starts this process's outbox delivery loop, if it is configured to send mail.
+fn spawn_delivery(state: &AppState) -> Option<tokio::task::JoinHandle<()>> {
+    let mail = &state.settings.mail;
+    if !mail.deliver {
+        tracing::warn!("no SMTP_URL: emails wait in the outbox unsent");
+        return None;
+    }
+    match crate::notify::mailer::Mailer::from_settings(mail) {
+        Ok(Some(mailer)) => {
+            let delivery = crate::notify::outbox::Delivery::new(state.pool.clone(), Arc::new(mailer), mail.delivery);
+            Some(tokio::spawn(delivery.run(state.live.outbox_wake.clone(), state.live.stopped())))
+        }
+        Ok(None) => None,
+        Err(error) => {
+            tracing::error!(error = %error, "cannot send email");
+            None
+        }
     }
 }
 

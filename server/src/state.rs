@@ -1,6 +1,7 @@
 use crate::auth::tokens::JwtKeys;
 use crate::config::Settings;
 use crate::db::AppPool;
+use crate::notify::live::LiveHub;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
@@ -12,6 +13,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub keys: Arc<JwtKeys>,
     pub leptos_options: LeptosOptions,
+    /// Live notifications and the outbox wake-up of this process.
+    pub live: LiveHub,
 }
 
 impl FromRef<AppState> for LeptosOptions {

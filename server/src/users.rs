@@ -102,7 +102,9 @@ pub async fn create(state: &AppState, admin: &CurrentUser, form: NewUserForm) ->
         ensure_customer(&mut tx, customer_id).await?;
     }
     let user_id = sqlx::query_scalar!(
-        "insert into users (company_id, email, name, role, password_hash, customer_id) values ($1, $2, $3, $4, $5, $6)
+        // The admin who creates a login vouches for its address.
+        "insert into users (company_id, email, name, role, password_hash, customer_id, email_verified_at)
+         values ($1, $2, $3, $4, $5, $6, now())
          returning id",
         company_id,
         valid.email.as_str(),

@@ -69,6 +69,16 @@ pub struct SessionUser {
     /// The user's own timezone, falling back to the company's.
     pub timezone: String,
     pub company: CompanyInfo,
+    /// False until the user follows the link mailed at sign-up; an unverified
+    /// admin sees only the "check your email" page.
+    pub email_verified: bool,
+}
+
+impl SessionUser {
+    /// Whether the app is closed to this user until they verify their address.
+    pub fn must_verify_email(&self) -> bool {
+        self.role == Role::Admin && !self.email_verified
+    }
 }
 
 /// What the public `/{slug}/login` page shows about a workspace.

@@ -95,6 +95,7 @@ pub async fn sign_up(state: &AppState, form: SignUpForm, client: &ClientInfo) ->
     )
     .await?;
     crate::statuses::seed_defaults(&mut tx).await?;
+    crate::account_emails::verification::send_link(&mut tx, state.links(), user_id).await?;
     let tokens = start_session(state, &mut tx, user_id, Role::Admin, client).await?;
     tx.commit().await?;
 
@@ -104,6 +105,7 @@ pub async fn sign_up(state: &AppState, form: SignUpForm, client: &ClientInfo) ->
         email: valid.email.as_str().to_string(),
         role: Role::Admin,
         timezone: company.timezone.clone(),
+        email_verified: false,
         company,
     };
     Ok((user, tokens))
@@ -119,7 +121,8 @@ pub async fn log_in(state: &AppState, form: LoginForm, client: &ClientInfo) -> R
     if let Some(company) = company_by_slug(&state.pool, &form.workspace.trim().to_lowercase()).await? {
         let mut tx = TenantTx::begin_unauthenticated(&state.pool, company.id).await?;
         let account = sqlx::query!(
-            r#"select id, name, email, role as "role: Role", password_hash, timezone, deactivated_at
+            r#"select id, name, email, role as "role: Role", password_hash, timezone, deactivated_at,
+                      email_verified_at is not null as "email_verified!"
                from users where company_id = $1 and email = $2"#,
             company.id,
             email,
@@ -152,6 +155,7 @@ pub async fn log_in(state: &AppState, form: LoginForm, client: &ClientInfo) -> R
         email: account.email,
         role: account.role,
         timezone: account.timezone.unwrap_or_else(|| company.timezone.clone()),
+        email_verified: account.email_verified,
         company,
     };
     Ok((user, tokens))
@@ -237,7 +241,7 @@ pub async fn refresh(
     let mut tx = TenantTx::begin_unauthenticated(&state.pool, company_id).await?;
     let row = sqlx::query!(
         r#"select s.id, s.user_id, s.family_id, s.rotated_at, s.revoked_at, s.expires_at,
-                  u.role as "role: Role", u.deactivated_at
+                  u.role as "role: Role", u.deactivated_at, u.email_verified_at is not null as "verified!"
            from sessions s join users u on u.company_id = s.company_id and u.id = s.user_id
            where s.company_id = $1 and s.refresh_token_hash = $2
            for update of s"#,
@@ -251,7 +255,7 @@ pub async fn refresh(
     if row.revoked_at.is_some() || row.expires_at <= Utc::now() || row.deactivated_at.is_some() {
         return Err(AppError::Unauthorized.into());
     }
-    let user = CurrentUser::new(row.user_id, company_id, row.family_id, row.role);
+    let user = CurrentUser::new(row.user_id, company_id, row.family_id, row.role, row.verified);
     if let Some(rotated_at) = row.rotated_at {
         let family_live = sqlx::query_scalar!(
             r#"select exists(select 1 from sessions where company_id = $1 and family_id = $2
@@ -331,8 +335,8 @@ pub async fn revoke_user_sessions(
 /// fresh, so role changes apply at once.
 pub async fn live_identity(state: &AppState, claims: &AccessClaims) -> Result<Option<CurrentUser>> {
     let mut tx = TenantTx::begin_unauthenticated(&state.pool, claims.cid).await?;
-    let role = sqlx::query_scalar!(
-        r#"select u.role as "role: Role"
+    let found = sqlx::query!(
+        r#"select u.role as "role: Role", u.email_verified_at is not null as "verified!"
            from sessions s join users u on u.company_id = s.company_id and u.id = s.user_id
            where s.company_id = $1 and s.family_id = $2 and s.user_id = $3
              and s.revoked_at is null and s.rotated_at is null and s.expires_at > now()
@@ -345,7 +349,7 @@ pub async fn live_identity(state: &AppState, claims: &AccessClaims) -> Result<Op
     .fetch_optional(tx.conn())
     .await?;
     tx.commit().await?;
-    Ok(role.map(|role| CurrentUser::new(claims.sub, claims.cid, claims.sid, role)))
+    Ok(found.map(|row| CurrentUser::new(claims.sub, claims.cid, claims.sid, row.role, row.verified)))
 }
 
 pub async fn log_out(state: &AppState, user: &CurrentUser) -> Result<()> {
@@ -374,6 +378,7 @@ pub async fn load_session_user(tx: &mut TenantTx, user_id: Uuid) -> Result<Sessi
     let company_id = tx.company_id();
     let row = sqlx::query!(
         r#"select u.id, u.name, u.email, u.role as "role: Role", coalesce(u.timezone, c.timezone) as "timezone!",
+                  u.email_verified_at is not null as "email_verified!",
                   c.id as company_id, c.name as company_name, c.slug, c.timezone as company_timezone
            from users u join companies c on c.id = u.company_id
            where u.company_id = $1 and u.id = $2"#,
@@ -389,6 +394,7 @@ pub async fn load_session_user(tx: &mut TenantTx, user_id: Uuid) -> Result<Sessi
         email: row.email,
         role: row.role,
         timezone: row.timezone,
+        email_verified: row.email_verified,
         company: CompanyInfo {
             id: row.company_id,
             name: row.company_name,

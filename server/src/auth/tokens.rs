@@ -29,10 +29,25 @@ pub struct AccessClaims {
     pub iss: String,
 }
 
+/// An unsubscribe link's claims: which user turns off which kind of email. No
+/// expiry (old emails keep working); the audience keeps it from passing as an
+/// access token, which also requires `exp`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct UnsubscribeClaims {
+    pub sub: Uuid,
+    pub cid: Uuid,
+    pub topic: String,
+    pub aud: String,
+    pub iss: String,
+}
+
+const UNSUBSCRIBE_AUDIENCE: &str = "unsubscribe";
+
 pub struct JwtKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
+    unsubscribe_validation: Validation,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -49,7 +64,35 @@ impl JwtKeys {
         validation.set_issuer(&[ISSUER]);
         validation.set_required_spec_claims(&["exp", "iss", "sub"]);
         validation.leeway = 5;
-        Self { encoding: EncodingKey::from_secret(bytes), decoding: DecodingKey::from_secret(bytes), validation }
+        let mut unsubscribe_validation = Validation::new(Algorithm::HS256);
+        unsubscribe_validation.set_issuer(&[ISSUER]);
+        unsubscribe_validation.set_audience(&[UNSUBSCRIBE_AUDIENCE]);
+        unsubscribe_validation.set_required_spec_claims(&["iss", "sub", "aud"]);
+        unsubscribe_validation.validate_exp = false;
+        Self {
+            encoding: EncodingKey::from_secret(bytes),
+            decoding: DecodingKey::from_secret(bytes),
+            validation,
+            unsubscribe_validation,
+        }
+    }
+
+    pub fn unsubscribe_token(&self, user_id: Uuid, company_id: Uuid, topic: &str) -> String {
+        let claims = UnsubscribeClaims {
+            sub: user_id,
+            cid: company_id,
+            topic: topic.to_string(),
+            aud: UNSUBSCRIBE_AUDIENCE.into(),
+            iss: ISSUER.into(),
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .expect("HS256 encoding cannot fail")
+    }
+
+    pub fn decode_unsubscribe(&self, token: &str) -> Option<UnsubscribeClaims> {
+        jsonwebtoken::decode::<UnsubscribeClaims>(token.trim(), &self.decoding, &self.unsubscribe_validation)
+            .ok()
+            .map(|data| data.claims)
     }
 
     pub fn issue(&self, user_id: Uuid, company_id: Uuid, family_id: Uuid, role: Role) -> (String, DateTime<Utc>) {
@@ -133,6 +176,17 @@ mod tests {
         let payload = token.split('.').nth(1).unwrap();
         let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
         assert_eq!(keys().decode(&format!("{header}.{payload}.")), Err(AccessError::Invalid));
+    }
+
+    #[test]
+    fn unsubscribe_tokens_round_trip_and_are_not_access_tokens() {
+        let (user, company) = (Uuid::new_v4(), Uuid::new_v4());
+        let token = keys().unsubscribe_token(user, company, "decided");
+        let claims = keys().decode_unsubscribe(&token).unwrap();
+        assert_eq!((claims.sub, claims.cid, claims.topic.as_str()), (user, company, "decided"));
+        assert!(keys().decode(&token).is_err());
+        let (access, _) = keys().issue(user, company, Uuid::new_v4(), Role::Admin);
+        assert!(keys().decode_unsubscribe(&access).is_none());
     }
 
     #[test]

@@ -15,4 +15,5 @@ use axum::Router;
 
 pub fn router() -> Router<AppState> {
     Router::new().merge(health::router()).merge(api_auth::router()).merge(crate::time::exports::router())
+        .merge(crate::notify::live::router())
 }

@@ -278,6 +278,9 @@ pub async fn create(state: &AppState, admin: &CurrentUser, form: JobForm) -> Res
     let mut after = job_json(&job);
     after["tasks"] = json!(valid.tasks);
     tx.audit("job.created", "job", Some(id), None, Some(after)).await?;
+    if let Some(worker_id) = valid.worker_id {
+        crate::notify::events::job_assigned(&mut tx, state.links(), id, worker_id).await?;
+    }
     tx.commit().await?;
     Ok(job)
 }
@@ -331,6 +334,9 @@ pub async fn update(state: &AppState, admin: &CurrentUser, id: Uuid, form: JobFo
     .await?;
     let after = load_detail(&mut tx, Viewer::of(admin), id).await?;
     tx.audit("job.updated", "job", Some(id), Some(job_json(&before)), Some(job_json(&after))).await?;
+    if let Some(worker_id) = valid.worker_id.filter(|w| before.worker_id != Some(*w)) {
+        crate::notify::events::job_assigned(&mut tx, state.links(), id, worker_id).await?;
+    }
     tx.commit().await?;
     Ok(after)
 }
@@ -491,6 +497,9 @@ pub async fn assign_worker(
         Some(json!({ "worker_id": after.worker_id, "worker": after.worker_name })),
     )
     .await?;
+    if let Some(worker_id) = worker_id {
+        crate::notify::events::job_assigned(&mut tx, state.links(), id, worker_id).await?;
+    }
     tx.commit().await?;
     Ok(after)
 }

@@ -282,6 +282,7 @@ pub async fn submit(state: &AppState, user: &CurrentUser, ids: Vec<Uuid>) -> Res
         let after = load_log(&mut tx, &who, id).await?;
         tx.audit("work_log.submitted", "work_log", Some(id), Some(log_json(&before)), Some(log_json(&after))).await?;
     }
+    crate::notify::events::work_logs_submitted(&mut tx, state.links(), user.user_id(), &ids).await?;
     tx.commit().await?;
     Ok(ids.len() as u32)
 }

@@ -76,6 +76,7 @@ async fn csv_report(
     Query(query): Query<ReportQuery>,
 ) -> Result<Response, Problem> {
     let Extension(user) = user.ok_or(app::error::AppError::Unauthorized)?;
+    user.ensure_verified()?;
     let spec = spec_for(&state, &user, &query).await?;
     let file_name = format!("{}.csv", spec.file_stem());
     // A small channel: the query only reads ahead as fast as the client downloads.
@@ -129,6 +130,7 @@ async fn pdf_report(
     Query(query): Query<ReportQuery>,
 ) -> Result<Response, Problem> {
     let Extension(user) = user.ok_or(app::error::AppError::Unauthorized)?;
+    user.ensure_verified()?;
     let mut tx = TenantTx::begin(&state.pool, &user).await?;
     let who = Who::load(&mut tx, &user).await?;
     let spec = resolve(&mut tx, &who, &query).await?;
