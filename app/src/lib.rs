@@ -64,6 +64,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("login") view=auth::LoginPage ssr=SsrMode::Async />
                     <Route path=path!(":slug/login") view=auth::WorkspaceLoginPage ssr=SsrMode::Async />
                     <Route path=path!("share/:token") view=jobs::SharePage ssr=SsrMode::Async />
+                    <Route path=path!("verify-email") view=notifications::VerifyEmailPage />
+                    <Route path=path!("forgot-password") view=notifications::ForgotPasswordPage />
+                    <Route path=path!("reset-password") view=notifications::ResetPasswordPage />
+                    <Route path=path!("invitation") view=notifications::AcceptInvitationPage ssr=SsrMode::Async />
+                    <Route path=path!("unsubscribe") view=notifications::UnsubscribePage />
                     <ParentRoute path=path!("app") view=AppShell ssr=SsrMode::Async>
                         <Route path=path!("") view=pages::RoleHome />
                         <Route
@@ -126,6 +131,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("approvals") view=time::ApprovalsPage />
                         <Route path=path!("reports") view=time::ReportsPage />
                         <Route path=path!("account") view=account::AccountPage />
+                        <Route path=path!("notifications") view=notifications::NotificationsPage />
+                        <Route
+                            path=path!("outbox")
+                            view=|| view! { <RequireRole role=auth::Role::Admin><notifications::OutboxPage /></RequireRole> }
+                        />
                     </ParentRoute>
                 </Routes>
             </Router>

@@ -19,6 +19,7 @@ pub fn AccountPage() -> impl IntoView {
         </div>
         <div class="stack">
             <ProfileSection />
+            <crate::notifications::EmailSettingsSection />
             <PasswordSection />
             <SessionsSection />
         </div>

@@ -4,5 +4,5 @@ pub mod api;
 mod pages;
 mod types;
 
-pub use pages::{LoginPage, SignUpPage, WorkspaceLoginPage};
+pub use pages::{AuthCard, LoginPage, SignUpPage, WorkspaceLoginPage};
 pub use types::*;

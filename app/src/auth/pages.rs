@@ -41,7 +41,7 @@ fn next_path(fallback: &str) -> String {
 }
 
 #[component]
-fn AuthCard(title: String, subtitle: String, children: Children) -> impl IntoView {
+pub fn AuthCard(title: String, subtitle: String, children: Children) -> impl IntoView {
     view! {
         <div class="auth-page">
             <a class="brand auth-brand" href="/">
@@ -168,10 +168,15 @@ pub fn SignUpPage() -> impl IntoView {
 #[component]
 fn LoginFormView(fixed_workspace: Option<String>) -> impl IntoView {
     let workspace = RwSignal::new(fixed_workspace.clone().unwrap_or_default());
-    let email = RwSignal::new(String::new());
+    // Links from account emails name the address (`?email=`).
+    let email = RwSignal::new(use_query_map().with_untracked(|q| q.get("email").unwrap_or_default()));
     let password = RwSignal::new(String::new());
     let failure = RwSignal::new(None::<AppError>);
     let action = ServerAction::<LogIn>::new();
+    let forgot_href = move || {
+        let ws = workspace.get();
+        if ws.is_empty() { "/forgot-password".to_string() } else { format!("/forgot-password?workspace={ws}") }
+    };
     let ask_workspace = fixed_workspace.is_none();
 
     if ask_workspace {
@@ -220,6 +225,7 @@ fn LoginFormView(fixed_workspace: Option<String>) -> impl IntoView {
             <Field label="Password" name="password" kind="password" value=password error=field_error(failure, "password")
                 autocomplete="current-password" />
             <SubmitButton label="Log in" busy_label="Logging in…" pending=action.pending() class="btn btn-primary btn-block" />
+            <p class="form-foot"><a href=forgot_href data-testid="forgot-password">"Forgot your password?"</a></p>
         </form>
     }
 }

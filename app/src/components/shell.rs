@@ -67,6 +67,10 @@ fn nav_items(role: Role) -> Vec<NavItem> {
 #[component]
 fn ShellLayout(user: SessionUser) -> impl IntoView {
     provide_context(user.clone());
+    if user.must_verify_email() {
+        return view! { <crate::notifications::CheckEmailPage user /> }.into_any();
+    }
+    let live = crate::notifications::provide_live_notifications();
     let log_out = ServerAction::<LogOut>::new();
     let login_path = format!("/{}/login", user.company.slug);
     Effect::new(move |_| {
@@ -101,6 +105,7 @@ fn ShellLayout(user: SessionUser) -> impl IntoView {
                 </a>
                 <span class="company-name" data-testid="company-name">{user.company.name.clone()}</span>
                 <div class="topbar-user">
+                    <crate::notifications::NotificationBell live />
                     <span class="avatar" aria-hidden="true">{initials}</span>
                     <span class="user-name" data-testid="user-name">{user.name.clone()}</span>
                     <span class="role-badge">{user.role.label()}</span>
@@ -121,8 +126,10 @@ fn ShellLayout(user: SessionUser) -> impl IntoView {
                 <Outlet />
             </main>
             <nav class="tabbar" aria-label="Main (mobile)">{links("tab-link")}</nav>
+            <crate::notifications::NotificationToast live />
         </div>
     }
+    .into_any()
 }
 
 /// Shows `children` only to `role`; anyone else gets a 403 page. Convenience

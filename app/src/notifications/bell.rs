@@ -31,6 +31,7 @@ impl LiveNotifications {
         });
     }
 
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     fn arrived(self, notification: Notification) {
         if !notification.read {
             self.unread.update(|n| *n += 1);
@@ -39,6 +40,7 @@ impl LiveNotifications {
         self.changes.update(|n| *n += 1);
     }
 
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     fn resync(self) {
         self.refresh();
         self.changes.update(|n| *n += 1);

@@ -15,6 +15,8 @@ pub struct Notification {
     /// A path inside the app: what the notification is about.
     pub link: String,
     pub created_at: DateTime<Utc>,
+    /// When, in the reader's timezone ("Mon 3 Nov, 14:05").
+    pub when: String,
     pub read: bool,
 }
 

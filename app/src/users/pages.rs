@@ -36,9 +36,12 @@ pub fn UsersPage() -> impl IntoView {
                 <h1>"Team"</h1>
                 <p class="muted">"Admins, field workers and customer logins of your company."</p>
             </div>
-            <button class="btn btn-primary" on:click=move |_| show_form.update(|s| *s = !*s)>
-                {move || if show_form.get() { "Close" } else { "Add person" }}
-            </button>
+            <div class="row-actions">
+                <a class="btn" href="/app/outbox">"Email delivery"</a>
+                <button class="btn btn-primary" on:click=move |_| show_form.update(|s| *s = !*s)>
+                    {move || if show_form.get() { "Close" } else { "Add person" }}
+                </button>
+            </div>
         </div>
         {move || notice.get().map(|text| view! { <div class="banner banner-success" role="status">{text}</div> })}
         <Show when=move || show_form.get()>
@@ -75,6 +78,7 @@ pub fn UsersPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        <crate::notifications::InvitationsSection customers=Signal::derive(customer_list) />
     }
 }
 

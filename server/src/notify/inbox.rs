@@ -4,6 +4,7 @@
 use crate::auth::CurrentUser;
 use crate::db::{AppPool, TenantTx};
 use crate::error::Result;
+use crate::jobs::viewer_timezone;
 use crate::state::AppState;
 use app::auth::Role;
 use app::error::AppError;
@@ -24,16 +25,17 @@ struct Row {
     read_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-impl From<Row> for Notification {
-    fn from(row: Row) -> Self {
+impl Row {
+    fn into_notification(self, tz: chrono_tz::Tz) -> Notification {
         Notification {
-            id: row.id,
-            kind: row.kind,
-            title: row.title,
-            body: row.body,
-            link: row.link,
-            created_at: row.created_at,
-            read: row.read_at.is_some(),
+            id: self.id,
+            kind: self.kind,
+            title: self.title,
+            body: self.body,
+            link: self.link,
+            when: self.created_at.with_timezone(&tz).format("%a %-d %b, %H:%M").to_string(),
+            created_at: self.created_at,
+            read: self.read_at.is_some(),
         }
     }
 }
@@ -51,6 +53,7 @@ async fn unread(tx: &mut TenantTx, user_id: Uuid) -> Result<i64> {
 
 pub async fn list(state: &AppState, user: &CurrentUser, before: Option<i64>) -> Result<NotificationPage> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
+    let tz = viewer_timezone(&mut tx, user.user_id()).await?;
     let company_id = tx.company_id();
     let mut items: Vec<Notification> = sqlx::query_as!(
         Row,
@@ -65,7 +68,7 @@ pub async fn list(state: &AppState, user: &CurrentUser, before: Option<i64>) -> 
     .fetch_all(tx.conn())
     .await?
     .into_iter()
-    .map(Notification::from)
+    .map(|row| row.into_notification(tz))
     .collect();
     let next_before = if items.len() as i64 > NOTIFICATIONS_PER_PAGE {
         items.truncate(NOTIFICATIONS_PER_PAGE as usize);
@@ -87,6 +90,7 @@ pub async fn unread_count(state: &AppState, user: &CurrentUser) -> Result<i64> {
 
 /// One of the user's notifications (the live stream loads each one it announces).
 pub async fn one(tx: &mut TenantTx, user_id: Uuid, id: i64) -> Result<Option<Notification>> {
+    let tz = viewer_timezone(tx, user_id).await?;
     let company_id = tx.company_id();
     Ok(sqlx::query_as!(
         Row,
@@ -98,12 +102,13 @@ pub async fn one(tx: &mut TenantTx, user_id: Uuid, id: i64) -> Result<Option<Not
     )
     .fetch_optional(tx.conn())
     .await?
-    .map(Notification::from))
+    .map(|row| row.into_notification(tz)))
 }
 
 /// The user's notifications after `after`, oldest first (a reconnecting stream's backlog).
 pub async fn newer_than(pool: &AppPool, user: &CurrentUser, after: i64) -> Result<Vec<Notification>> {
     let mut tx = TenantTx::begin(pool, user).await?;
+    let tz = viewer_timezone(&mut tx, user.user_id()).await?;
     let company_id = tx.company_id();
     let items = sqlx::query_as!(
         Row,
@@ -117,7 +122,7 @@ pub async fn newer_than(pool: &AppPool, user: &CurrentUser, after: i64) -> Resul
     .fetch_all(tx.conn())
     .await?
     .into_iter()
-    .map(Notification::from)
+    .map(|row| row.into_notification(tz))
     .collect();
     tx.commit().await?;
     Ok(items)
