@@ -7,13 +7,13 @@ use crate::account::{DeviceSession, PasswordChangeForm, ProfileForm};
 use crate::auth::{LoginForm, SessionUser, SignUpForm, WorkspaceInfo};
 use crate::customers::{CustomerForm, CustomerListQuery, CustomerOption, CustomerPage, CustomerSummary};
 use crate::error::{AppError, AppResult};
-use crate::notifications::{
-    AcceptInvitationForm, EmailPreferences, Invitation, InvitationForm, InvitationInfo, NotificationPage, OutboxPage,
-    PasswordResetForm, PasswordResetRequest, SignInHint, Unsubscribed,
-};
 use crate::jobs::{
     HistoryEntry, JobDetail, JobForm, JobFormOptions, JobListQuery, JobPage, MyJobs, NewShareLink, NoteForm, ShareLink,
     SharedJob,
+};
+use crate::notifications::{
+    AcceptInvitationForm, EmailPreferences, Invitation, InvitationForm, InvitationInfo, NotificationPage, OutboxPage,
+    PasswordResetForm, PasswordResetRequest, SignInHint, Unsubscribed,
 };
 use crate::statuses::{JobStatus, StatusForm};
 use crate::time::{
@@ -162,8 +162,11 @@ pub trait NotifyBackend: Send + Sync {
     async fn mark_notification_read(&self, rq: &RequestContext, id: i64) -> AppResult<i64>;
     async fn mark_all_notifications_read(&self, rq: &RequestContext) -> AppResult<i64>;
     async fn email_preferences(&self, rq: &RequestContext) -> AppResult<EmailPreferences>;
-    async fn save_email_preferences(&self, rq: &RequestContext, preferences: EmailPreferences)
-        -> AppResult<EmailPreferences>;
+    async fn save_email_preferences(
+        &self,
+        rq: &RequestContext,
+        preferences: EmailPreferences,
+    ) -> AppResult<EmailPreferences>;
     async fn unsubscribe(&self, rq: &RequestContext, token: String) -> AppResult<Unsubscribed>;
     async fn list_outbox(&self, rq: &RequestContext, status: String) -> AppResult<OutboxPage>;
     async fn retry_outbox(&self, rq: &RequestContext, id: Uuid) -> AppResult<()>;

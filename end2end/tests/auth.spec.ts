@@ -1,5 +1,5 @@
 import { test, expect, type Browser } from "@playwright/test";
-import { DESKTOP, PHONE, openHydrated, screenshots, uniqueSlug, waitHydrated } from "./helpers";
+import { DESKTOP, PHONE, confirmEmailFromMail, openHydrated, screenshots, uniqueSlug, waitHydrated } from "./helpers";
 
 // One company's story, in order: sign-up, log out, log in, team, each role's shell.
 test.describe.configure({ mode: "serial" });
@@ -22,7 +22,7 @@ async function logIn(browser: Browser, who: { email: string; password: string },
   return { context, page };
 }
 
-test("a visitor signs up a company and lands on the admin dashboard", async ({ page }) => {
+test("a visitor signs up, confirms the email from the mail, and lands on the admin dashboard", async ({ page }) => {
   await openHydrated(page, "/");
   await screenshots(page, "01-landing");
   await page.getByRole("link", { name: "Create your workspace" }).click();
@@ -43,7 +43,17 @@ test("a visitor signs up a company and lands on the admin dashboard", async ({ p
   await page.getByLabel("Password").fill(admin.password);
   await page.getByRole("button", { name: "Create workspace" }).click();
 
+  // Until the address is confirmed, the app is closed: only "check your email".
   await expect(page).toHaveURL(/\/app\/dashboard$/);
+  await waitHydrated(page);
+  await expect(page.getByTestId("check-email")).toContainText(admin.email);
+  await screenshots(page, "03a-check-your-email");
+  await page.getByRole("button", { name: "Send me a new link" }).click();
+  await expect(page.getByRole("alert")).toContainText("Too many attempts");
+
+  await confirmEmailFromMail(page, admin.email);
+  await screenshots(page, "03b-email-confirmed");
+  await page.goto("/app/dashboard");
   await waitHydrated(page);
   await expect(page.getByRole("heading", { name: "Welcome, Ada" })).toBeVisible();
   await expect(page.getByTestId("company-name")).toHaveText("Acme Plumbing");

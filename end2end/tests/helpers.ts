@@ -78,3 +78,20 @@ export async function waitReady(page: Page, selector = "[data-ready]") {
   await expect(page.locator(selector).first()).toHaveAttribute("data-ready", "true", { timeout: 20_000 });
   expectNoHydrationErrors(page);
 }
+
+/**
+ * Follows the verification link mailed to `email` (read from the mail sink) in `page`,
+ * confirms, and continues into the app.
+ */
+export async function confirmEmailFromMail(page: Page, email: string) {
+  const { waitForMail, mailLinks } = await import("../mail");
+  const mail = await waitForMail(email, { subject: /Confirm your email/ });
+  const [link] = mailLinks(mail, "/verify-email");
+  expect(link, "a verification link in the mail").toBeTruthy();
+  await openHydrated(page, link);
+  await page.getByTestId("confirm-email").click();
+  await expect(page.getByTestId("verified")).toBeVisible();
+  await page.getByRole("link", { name: "Continue to Fieldbook" }).click();
+  await expect(page).toHaveURL(/\/app\//);
+  await waitHydrated(page);
+}

@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { DESKTOP, openHydrated, screenshots, uniqueSlug, waitHydrated } from "./helpers";
+import { DESKTOP, confirmEmailFromMail, openHydrated, screenshots, uniqueSlug, waitHydrated } from "./helpers";
 
 // Issue 3, first steps of the admin's story: statuses, customers, a linked customer login.
 test.describe.configure({ mode: "serial" });
@@ -19,6 +19,7 @@ test("the admin signs up, defines a custom status and adds a customer", async ({
   await page.getByLabel("Password").fill(admin.password);
   await page.getByRole("button", { name: "Create workspace" }).click();
   await page.waitForURL(/\/app\/dashboard$/);
+  await confirmEmailFromMail(page, admin.email);
 
   // Statuses: the defaults are there; add "Waiting for parts".
   await openHydrated(page, "/app/statuses");

@@ -175,7 +175,11 @@ fn LoginFormView(fixed_workspace: Option<String>) -> impl IntoView {
     let action = ServerAction::<LogIn>::new();
     let forgot_href = move || {
         let ws = workspace.get();
-        if ws.is_empty() { "/forgot-password".to_string() } else { format!("/forgot-password?workspace={ws}") }
+        if ws.is_empty() {
+            "/forgot-password".to_string()
+        } else {
+            format!("/forgot-password?workspace={ws}")
+        }
     };
     let ask_workspace = fixed_workspace.is_none();
 

@@ -33,6 +33,16 @@ fn query_escape(value: &str) -> String {
         .collect()
 }
 
+/// The error about the link itself (its token has no field on the page to sit by).
+#[component]
+pub(crate) fn LinkError(failure: RwSignal<Option<AppError>>) -> impl IntoView {
+    move || {
+        failure.with(|f| f.as_ref().and_then(|e| e.field_message("token"))).map(|message| {
+            view! { <div class="banner banner-error" role="alert" data-testid="link-error">{message}</div> }
+        })
+    }
+}
+
 /// Shown instead of the app to an admin who has not verified their address.
 #[component]
 pub fn CheckEmailPage(user: SessionUser) -> impl IntoView {
@@ -81,6 +91,7 @@ pub fn VerifyEmailPage() -> impl IntoView {
         <Title text="Confirm your email" />
         <AuthCard title="Confirm your email".into() subtitle="One click and your address is confirmed.".into()>
             <Banner failure />
+            <LinkError failure />
             {move || match done.get() {
                 Some(hint) => view! {
                     <div class="banner banner-success" role="status" data-testid="verified">
@@ -179,6 +190,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                 None => view! {
                     <form class="form" on:submit=on_submit novalidate>
                         <Banner failure />
+                        <LinkError failure />
                         <Field label="New password" name="password" kind="password" value=password
                             error=field_error(failure, "password") autocomplete="new-password" hint="At least 10 characters." />
                         <SubmitButton label="Set new password" busy_label="Saving…" pending=action.pending() class="btn btn-primary btn-block" />
@@ -237,6 +249,7 @@ fn AcceptForm(token: String) -> impl IntoView {
     view! {
         <form class="form" on:submit=on_submit novalidate>
             <Banner failure />
+            <LinkError failure />
             <Field label="Your name" name="name" value=name error=field_error(failure, "name") autocomplete="name" maxlength=120 />
             <Field label="Password" name="password" kind="password" value=password error=field_error(failure, "password")
                 autocomplete="new-password" hint="At least 10 characters." />

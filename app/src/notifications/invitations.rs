@@ -3,8 +3,8 @@
 
 use super::api::{list_invitations, Invite, ResendInvitation, RevokeInvitation};
 use super::InvitationForm;
-use crate::customers::CustomerOption;
 use crate::components::{field_error, on_action_ok, Banner, Field, SelectField, SubmitButton};
+use crate::customers::CustomerOption;
 use crate::error::AppError;
 use leptos::prelude::*;
 

@@ -10,7 +10,9 @@ mod pages;
 mod types;
 
 pub use account_pages::{AcceptInvitationPage, CheckEmailPage, ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage};
-pub use bell::{provide_live_notifications, use_live_notifications, LiveNotifications, NotificationBell, NotificationToast};
+pub use bell::{
+    provide_live_notifications, use_live_notifications, LiveNotifications, NotificationBell, NotificationToast,
+};
 pub use invitations::InvitationsSection;
 pub use outbox_page::OutboxPage;
 pub use pages::{EmailSettingsSection, NotificationsPage, UnsubscribePage};

@@ -2,8 +2,8 @@
 //! the unsubscribe page of non-essential emails.
 
 use super::api::{
-    list_notifications, load_email_preferences, mark_notification_read, MarkAllNotificationsRead,
-    SaveEmailPreferences, Unsubscribe,
+    list_notifications, load_email_preferences, mark_notification_read, MarkAllNotificationsRead, SaveEmailPreferences,
+    Unsubscribe,
 };
 use super::bell::use_live_notifications;
 use super::{EmailPreferences, EmailTopic, Notification};
@@ -168,6 +168,7 @@ pub fn UnsubscribePage() -> impl IntoView {
         <Title text="Unsubscribe" />
         <crate::auth::AuthCard title="Unsubscribe".into() subtitle="Stop one kind of email from Fieldbook.".into()>
             <Banner failure />
+            <super::account_pages::LinkError failure />
             {move || match done.get() {
                 Some(answer) => view! {
                     <div class="banner banner-success" role="status">

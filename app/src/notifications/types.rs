@@ -250,7 +250,8 @@ mod tests {
         let form = InvitationForm { email: "nope".into(), role: "BOSS".into(), customer_id: String::new() };
         let fields: Vec<String> = form.validate().unwrap_err().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["email", "role"]);
-        let customer = InvitationForm { email: "c@x.example".into(), role: "CUSTOMER".into(), customer_id: String::new() };
+        let customer =
+            InvitationForm { email: "c@x.example".into(), role: "CUSTOMER".into(), customer_id: String::new() };
         let fields: Vec<String> = customer.validate().unwrap_err().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["customer_id"]);
     }

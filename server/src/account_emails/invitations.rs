@@ -76,7 +76,9 @@ async fn send(tx: &mut TenantTx, links: Links<'_>, id: Uuid, token: &str) -> Res
     let role = match invitation.role {
         Role::Admin => "an admin".to_string(),
         Role::Worker => "a field worker".to_string(),
-        Role::Customer => format!("a customer user for {}", invitation.customer_name.as_deref().unwrap_or("a customer")),
+        Role::Customer => {
+            format!("a customer user for {}", invitation.customer_name.as_deref().unwrap_or("a customer"))
+        }
     };
     let content = EmailContent {
         subject: format!("{} invited you to {} on Fieldbook", invitation.invited_by, company.name),
@@ -222,7 +224,9 @@ async fn open(tx: &mut TenantTx, token: &str) -> Result<OpenInvitation> {
         return Err(AppError::field("token", "This invitation was already accepted. Sign in instead.").into());
     }
     if row.revoked_at.is_some() {
-        return Err(AppError::field("token", "This invitation was withdrawn. Ask your admin if that's a mistake.").into());
+        return Err(
+            AppError::field("token", "This invitation was withdrawn. Ask your admin if that's a mistake.").into()
+        );
     }
     if row.expires_at <= chrono::Utc::now() {
         return Err(AppError::field("token", "This invitation has expired. Ask your admin to send it again.").into());
@@ -241,7 +245,12 @@ pub async fn info(state: &AppState, token: &str) -> Result<InvitationInfo> {
     let mut tx = begin_for_token(&state.pool, token, INVALID).await?;
     let found = open(&mut tx, token).await?;
     tx.commit().await?;
-    Ok(InvitationInfo { company_name: found.company_name, company_slug: found.slug, email: found.email, role: found.role })
+    Ok(InvitationInfo {
+        company_name: found.company_name,
+        company_slug: found.slug,
+        email: found.email,
+        role: found.role,
+    })
 }
 
 pub async fn accept(state: &AppState, form: AcceptInvitationForm) -> Result<SignInHint> {

@@ -7,9 +7,9 @@ use crate::auth::service::{company_by_slug, revoke_user_sessions};
 use crate::auth::{password, tokens::hash_token};
 use crate::db::TenantTx;
 use crate::error::Result;
+use crate::notify::company_context;
 use crate::notify::outbox::{enqueue, Recipient};
 use crate::notify::templates::EmailContent;
-use crate::notify::company_context;
 use crate::state::AppState;
 use app::error::AppError;
 use app::notifications::{PasswordResetForm, PasswordResetRequest, SignInHint};
@@ -130,7 +130,10 @@ pub async fn reset(state: &AppState, form: PasswordResetForm) -> Result<SignInHi
         company: company.name.clone(),
         greeting: format!("Hello {},", row.name),
         paragraphs: vec![
-            format!("The password of {} at {} was just reset, and every device was signed out.", row.email, company.name),
+            format!(
+                "The password of {} at {} was just reset, and every device was signed out.",
+                row.email, company.name
+            ),
             "If this wasn't you, reset your password again at once and tell your admin.".into(),
         ],
         items: Vec::new(),

@@ -49,7 +49,10 @@ pub async fn send_link(tx: &mut TenantTx, links: Links<'_>, user_id: Uuid) -> Re
         company: company.name.clone(),
         greeting: format!("Hello {},", user.name),
         paragraphs: vec![
-            format!("Welcome to Fieldbook. Confirm that {} is your address to start using {}.", user.email, company.name),
+            format!(
+                "Welcome to Fieldbook. Confirm that {} is your address to start using {}.",
+                user.email, company.name
+            ),
             "The link works once and for 48 hours. If you did not sign up, ignore this email.".into(),
         ],
         items: Vec::new(),

@@ -38,6 +38,11 @@ impl AppPool {
         Self(pool)
     }
 
+    /// Closes every connection (waits for those in use to come back).
+    pub async fn close(&self) {
+        self.0.close().await;
+    }
+
     /// Refuses to run as a role that would make row-level security moot.
     async fn check_role(&self) -> anyhow::Result<()> {
         let row = sqlx::query!(

@@ -32,7 +32,7 @@ impl TenantTx {
 
     /// Begins a transaction for a company's background work (the auto-approval
     /// sweep), with no actor: audit rows then name nobody.
-    pub(crate) async fn begin_system(pool: &AppPool, company_id: Uuid) -> Result<Self> {
+    pub async fn begin_system(pool: &AppPool, company_id: Uuid) -> Result<Self> {
         Self::begin_inner(pool, company_id, None).await
     }
 

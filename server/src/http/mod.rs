@@ -14,6 +14,9 @@ use crate::state::AppState;
 use axum::Router;
 
 pub fn router() -> Router<AppState> {
-    Router::new().merge(health::router()).merge(api_auth::router()).merge(crate::time::exports::router())
+    Router::new()
+        .merge(health::router())
+        .merge(api_auth::router())
+        .merge(crate::time::exports::router())
         .merge(crate::notify::live::router())
 }

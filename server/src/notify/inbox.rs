@@ -196,12 +196,15 @@ async fn store_preferences(tx: &mut TenantTx, user_id: Uuid, prefs: EmailPrefere
     )
     .execute(tx.conn())
     .await?;
-    tx.audit("user.email_preferences_changed", "user", Some(user_id), Some(json!(before)), Some(json!(prefs)))
-        .await?;
+    tx.audit("user.email_preferences_changed", "user", Some(user_id), Some(json!(before)), Some(json!(prefs))).await?;
     Ok(())
 }
 
-pub async fn save_preferences(state: &AppState, user: &CurrentUser, prefs: EmailPreferences) -> Result<EmailPreferences> {
+pub async fn save_preferences(
+    state: &AppState,
+    user: &CurrentUser,
+    prefs: EmailPreferences,
+) -> Result<EmailPreferences> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
     store_preferences(&mut tx, user.user_id(), prefs).await?;
     tx.commit().await?;
@@ -218,9 +221,10 @@ pub async fn unsubscribe(state: &AppState, token: &str) -> Result<Unsubscribed> 
     tx.set_actor(claims.sub);
     let mut prefs = load_preferences(&mut tx, claims.sub).await?;
     let company_id = tx.company_id();
-    let email = sqlx::query_scalar!("select email from users where company_id = $1 and id = $2", company_id, claims.sub)
-        .fetch_one(tx.conn())
-        .await?;
+    let email =
+        sqlx::query_scalar!("select email from users where company_id = $1 and id = $2", company_id, claims.sub)
+            .fetch_one(tx.conn())
+            .await?;
     if prefs.get(topic) {
         prefs.set(topic, false);
         store_preferences(&mut tx, claims.sub, prefs).await?;

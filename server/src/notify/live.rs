@@ -186,7 +186,9 @@ async fn stream(
             };
             let event = match signal {
                 Ok(Signal::Created(created))
-                    if created.user_id == user.user_id() && created.company_id == user.company_id() && created.id > newest =>
+                    if created.user_id == user.user_id()
+                        && created.company_id == user.company_id()
+                        && created.id > newest =>
                 {
                     match load(&state.pool, &user, created.id).await {
                         Some(notification) => {

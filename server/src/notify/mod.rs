@@ -53,7 +53,8 @@ pub struct CompanyContext {
 
 pub async fn company_context(tx: &mut TenantTx) -> Result<CompanyContext> {
     let company_id = tx.company_id();
-    let row = sqlx::query!("select name, timezone from companies where id = $1", company_id).fetch_one(tx.conn()).await?;
+    let row =
+        sqlx::query!("select name, timezone from companies where id = $1", company_id).fetch_one(tx.conn()).await?;
     Ok(CompanyContext { name: row.name, tz: row.timezone.parse().unwrap_or(chrono_tz::UTC) })
 }
 

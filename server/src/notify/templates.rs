@@ -64,7 +64,10 @@ impl EmailContent {
         }
         let mut footer = format!("{} on Fieldbook<br>{}", escape(&self.company), escape(&self.reason));
         if let Some(url) = &self.unsubscribe_url {
-            footer.push_str(&format!(r#"<br><a href="{}" style="color:#555">Unsubscribe from these emails</a>"#, escape(url)));
+            footer.push_str(&format!(
+                r#"<br><a href="{}" style="color:#555">Unsubscribe from these emails</a>"#,
+                escape(url)
+            ));
         }
         format!(
             r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>{title}</title></head><body style="margin:0;background:#f4f5f7;font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1f2933"><div style="max-width:560px;margin:0 auto;padding:24px"><p style="font-weight:700;font-size:18px;margin:0 0 16px">{company}</p><div style="background:#ffffff;border-radius:8px;padding:24px;line-height:1.5">{body}</div><p style="font-size:12px;color:#6b7280;margin-top:16px;line-height:1.5">{footer}</p></div></body></html>"#,
@@ -109,7 +112,14 @@ mod tests {
     #[test]
     fn text_has_every_part_and_the_links() {
         let text = sample().text();
-        for part in ["Hello Carla,", "Walter submitted", "  - Mon 3 Nov", "Review: https://app.example/app/approvals?x=1&y=2", "Northwind <Services> on Fieldbook", "Unsubscribe from these emails: https://app.example/unsubscribe?token=abc"] {
+        for part in [
+            "Hello Carla,",
+            "Walter submitted",
+            "  - Mon 3 Nov",
+            "Review: https://app.example/app/approvals?x=1&y=2",
+            "Northwind <Services> on Fieldbook",
+            "Unsubscribe from these emails: https://app.example/unsubscribe?token=abc",
+        ] {
             assert!(text.contains(part), "{part} missing from {text}");
         }
     }

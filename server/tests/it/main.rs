@@ -9,6 +9,7 @@ mod customers;
 mod job_matrix;
 mod job_pages;
 mod jobs;
+mod notifications;
 mod ops;
 mod statuses;
 mod tenancy;

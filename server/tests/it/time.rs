@@ -10,21 +10,21 @@ use server::db::AppPool;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
 
-struct Setup {
-    app: TestApp,
-    admin: Client,
-    worker: Client,
-    other_worker: Client,
-    customer: Client,
-    other_admin: Client,
-    job: String,
-    other_job: String,
-    customer_id: String,
+pub(crate) struct Setup {
+    pub(crate) app: TestApp,
+    pub(crate) admin: Client,
+    pub(crate) worker: Client,
+    pub(crate) other_worker: Client,
+    pub(crate) customer: Client,
+    pub(crate) other_admin: Client,
+    pub(crate) job: String,
+    pub(crate) other_job: String,
+    pub(crate) customer_id: String,
 }
 
 /// A Berlin company with a worker on a job for Harbour Café (whose login is the customer),
 /// a second worker, and another company.
-async fn setup(db: PgPool) -> Setup {
+pub(crate) async fn setup(db: PgPool) -> Setup {
     let app = spawn_app(db).await;
     let acme = app.sign_up("acme", "admin@acme.test").await;
     let bobs = app.sign_up("bobs", "admin@bobs.test").await;
@@ -70,12 +70,12 @@ async fn setup(db: PgPool) -> Setup {
 }
 
 /// A day some days ago in Berlin, as YYYY-MM-DD.
-fn days_ago(days: i64) -> String {
+pub(crate) fn days_ago(days: i64) -> String {
     let tz: chrono_tz::Tz = "Europe/Berlin".parse().unwrap();
     (Utc::now().with_timezone(&tz).date_naive() - Duration::days(days)).format("%Y-%m-%d").to_string()
 }
 
-fn entry(job: &str, date: &str, start: &str, end: &str, description: &str) -> Value {
+pub(crate) fn entry(job: &str, date: &str, start: &str, end: &str, description: &str) -> Value {
     json!({ "form": { "job_id": job, "date": date, "start": start, "end": end, "duration": "", "break_minutes": "",
                       "description": description, "billable": true } })
 }

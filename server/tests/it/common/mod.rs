@@ -73,10 +73,33 @@ impl TestApp {
         body
     }
 
+    /// Signs a company up and marks the admin's address verified (as following the
+    /// mailed link would; the link itself is tested in `notifications`).
     pub async fn sign_up(&self, slug: &str, email: &str) -> Signed {
+        let signed = self.sign_up_unverified(slug, email).await;
+        sqlx::query("update users set email_verified_at = now() where email = $1")
+            .bind(email)
+            .execute(&self.db)
+            .await
+            .expect("verify the admin");
+        signed
+    }
+
+    pub async fn sign_up_unverified(&self, slug: &str, email: &str) -> Signed {
         let client = browser();
         let user = self.rpc_ok(&client, "auth/sign_up", json!({ "form": signup_form(slug, email) })).await;
         Signed { client, user }
+    }
+
+    /// A pool connected as `fieldbook_app`, like a second server process's.
+    pub async fn app_pool(&self) -> AppPool {
+        let owner = self.db.connect_options().as_ref().clone();
+        let pool = PgPoolOptions::new()
+            .max_connections(3)
+            .connect_with(app_role_options(&owner, None))
+            .await
+            .expect("connect as fieldbook_app");
+        AppPool::from_pool(pool)
     }
 
     pub async fn log_in(&self, slug: &str, email: &str, password: &str) -> Response {
@@ -145,4 +168,58 @@ pub fn error_fields(body: &Value) -> Vec<String> {
         .as_array()
         .map(|errors| errors.iter().filter_map(|e| e["field"].as_str().map(String::from)).collect())
         .unwrap_or_default()
+}
+
+/// The local mail sink `./fieldbook test` starts (maildev): its SMTP address.
+pub fn mail_sink_smtp() -> String {
+    std::env::var("MAIL_SINK_SMTP").expect(
+        "MAIL_SINK_SMTP is not set: run the tests with ./fieldbook test, or start the sink with ./fieldbook mail start",
+    )
+}
+
+/// The sink's REST API.
+pub fn mail_sink_api() -> String {
+    std::env::var("MAIL_SINK_API").unwrap_or_else(|_| "http://127.0.0.1:54380".into())
+}
+
+/// Every message in the sink addressed to `to` (case-insensitive), oldest first.
+pub async fn mail_to(to: &str) -> Vec<Value> {
+    let all: Vec<Value> = reqwest::get(format!("{}/api/email", mail_sink_api()))
+        .await
+        .expect("reach the mail sink")
+        .json()
+        .await
+        .expect("mail sink JSON");
+    all.into_iter()
+        .filter(|m| {
+            m["to"].as_array().is_some_and(|list| {
+                list.iter().any(|a| a["address"].as_str().is_some_and(|addr| addr.eq_ignore_ascii_case(to)))
+            })
+        })
+        .collect()
+}
+
+/// Waits (up to 20 s) until the sink holds `count` messages for `to`.
+pub async fn wait_for_mail(to: &str, count: usize) -> Vec<Value> {
+    for _ in 0..200 {
+        let found = mail_to(to).await;
+        if found.len() >= count {
+            return found;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("no {count} message(s) for {to} arrived in the mail sink");
+}
+
+/// The first link in `text` whose path starts with `path`.
+pub fn link_in(text: &str, path: &str) -> Option<String> {
+    text.split_whitespace()
+        .map(|w| w.trim_matches(|c: char| c == '<' || c == '>' || c == '"' || c == '\''))
+        .find(|w| w.starts_with("http") && w.contains(path))
+        .map(str::to_string)
+}
+
+/// The `token` query value of a link.
+pub fn token_of(link: &str) -> String {
+    link.split("token=").nth(1).expect("a token in the link").split('&').next().unwrap().to_string()
 }
