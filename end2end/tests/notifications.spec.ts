@@ -13,7 +13,7 @@ const invitee = { name: "Nina Newcomer", email: `nina-${stamp}@northwind.example
 const newPassword = "a fresh start in spring 2";
 
 async function newPage(browser: Browser, viewport = DESKTOP, baseURL?: string) {
-  const context = await browser.newContext({ viewport, baseURL });
+  const context = await browser.newContext({ viewport, baseURL: baseURL ?? process.env.BASE_URL ?? "http://127.0.0.1:3100" });
   return { context, page: await context.newPage() };
 }
 

@@ -25,6 +25,8 @@ pub fn UsersPage() -> impl IntoView {
     );
     let show_form = RwSignal::new(false);
     let notice = RwSignal::new(None::<String>);
+    let mounted = RwSignal::new(false);
+    Effect::new(move |_| mounted.set(true));
     // Customer records to link customer logins to.
     let customers = Resource::new(|| (), |_| customer_options());
     provide_context(customers);
@@ -78,7 +80,9 @@ pub fn UsersPage() -> impl IntoView {
                 }
             })}
         </Transition>
-        <crate::notifications::InvitationsSection customers=Signal::derive(customer_list) />
+        // Browser only, once the page has hydrated: a second suspense beside the list
+        // hydrated unreliably when the page loaded right after another.
+        {move || mounted.get().then(|| view! { <crate::notifications::InvitationsSection customers=Signal::derive(customer_list) /> })}
     }
 }
 

@@ -21,6 +21,7 @@ struct LogLine {
     job_title: String,
     started_at: DateTime<Utc>,
     seconds: i64,
+    description: String,
 }
 
 async fn log_lines(tx: &mut TenantTx, ids: &[Uuid]) -> Result<Vec<LogLine>> {
@@ -28,7 +29,8 @@ async fn log_lines(tx: &mut TenantTx, ids: &[Uuid]) -> Result<Vec<LogLine>> {
     Ok(sqlx::query_as!(
         LogLine,
         r#"select l.id, l.worker_id, l.customer_id, c.name as customer_name, j.title as job_title, l.started_at,
-                  work_log_seconds(l.started_at, l.ended_at, l.paused_at, l.break_seconds) as "seconds!"
+                  work_log_seconds(l.started_at, l.ended_at, l.paused_at, l.break_seconds) as "seconds!",
+                  l.description
            from work_logs l
            join jobs j on j.company_id = l.company_id and j.id = l.job_id
            join customers c on c.company_id = l.company_id and c.id = l.customer_id
@@ -73,13 +75,17 @@ fn line_items(lines: &[&LogLine], tz: chrono_tz::Tz) -> Vec<String> {
     lines
         .iter()
         .map(|l| {
-            format!(
+            let mut line = format!(
                 "{}: {} on {} ({})",
                 crate::time::date_label(l.started_at, tz),
                 format_minutes(l.seconds / 60),
                 l.job_title,
                 l.customer_name
-            )
+            );
+            if !l.description.trim().is_empty() {
+                line.push_str(&format!(" — {}", l.description.trim()));
+            }
+            line
         })
         .collect()
 }
