@@ -44,6 +44,8 @@ sign_up() {
   log "signing up the benchmark company '$SLUG' through the app"
   post_json /rpc/auth/sign_up "$(printf '{"form":{"company_name":"Time Benchmark Services","slug":"%s","timezone":"Europe/Berlin","admin_name":"Bench Admin","email":"%s","password":"%s"}}' \
     "$SLUG" "$ADMIN_EMAIL" "$PASSWORD")" "$OUT/sign-up.json"
+  # The benchmark vouches for its admin's address (no verification mail to follow).
+  bench_psql -c "update users set email_verified_at = now() where email = '$ADMIN_EMAIL'" > /dev/null
 }
 
 seeded() {

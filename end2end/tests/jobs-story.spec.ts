@@ -1,7 +1,7 @@
 import { test, expect, type Browser } from "@playwright/test";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DESKTOP, PHONE, openHydrated, screenshots, uniqueSlug, waitHydrated, waitJobReady } from "./helpers";
+import { DESKTOP, PHONE, confirmEmailFromMail, openHydrated, screenshots, uniqueSlug, waitHydrated, waitJobReady } from "./helpers";
 
 // Issue 3's acceptance stories, in order, for one company; a second company tries
 // the job's URL. What they leave behind is checked again after a server restart
@@ -43,6 +43,7 @@ test("1. the admin defines a status, adds a customer, and creates a job with tas
   await page.getByLabel("Password").fill(admin.password);
   await page.getByRole("button", { name: "Create workspace" }).click();
   await page.waitForURL(/\/app\/dashboard$/);
+  await confirmEmailFromMail(page, admin.email);
 
   // A custom "done" status.
   await openHydrated(page, "/app/statuses");

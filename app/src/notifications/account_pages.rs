@@ -43,6 +43,16 @@ pub(crate) fn LinkError(failure: RwSignal<Option<AppError>>) -> impl IntoView {
     }
 }
 
+/// "an admin", "a field worker", "a customer".
+fn with_article(label: &str) -> String {
+    let label = label.to_lowercase();
+    if label.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        format!("an {label}")
+    } else {
+        format!("a {label}")
+    }
+}
+
 /// Shown instead of the app to an admin who has not verified their address.
 #[component]
 pub fn CheckEmailPage(user: SessionUser) -> impl IntoView {
@@ -213,7 +223,7 @@ pub fn AcceptInvitationPage() -> impl IntoView {
                 match invitation.await {
                     Ok(info) => view! {
                         <AuthCard title=format!("Join {}", info.company_name)
-                            subtitle=format!("You were invited as {} with {}.", info.role.label().to_lowercase(), info.email)>
+                            subtitle=format!("You were invited as {}. You'll sign in as {}.", with_article(info.role.label()), info.email)>
                             <AcceptForm token=token() />
                         </AuthCard>
                     }.into_any(),

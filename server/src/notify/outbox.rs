@@ -176,11 +176,20 @@ impl Delivery {
             if *stop.borrow() {
                 break;
             }
-            if let Err(error) = self.deliver_due().await {
-                tracing::error!(error = %error, "outbox delivery failed");
-                tokio::time::sleep(Duration::from_secs(1)).await;
-            }
-            let idle = self.idle_time().await;
+            let attempted = match self.deliver_due().await {
+                Ok(n) => n,
+                Err(error) => {
+                    tracing::error!(error = %error, "outbox delivery failed");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    0
+                }
+            };
+            // Due mail this loop could not claim is being sent by another: look again
+            // in a second rather than spinning.
+            let idle = match self.idle_time().await {
+                idle if attempted == 0 => idle.max(Duration::from_secs(1)),
+                idle => idle,
+            };
             tokio::select! {
                 _ = wake.notified() => {}
                 _ = tokio::time::sleep(idle) => {}
