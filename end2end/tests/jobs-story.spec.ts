@@ -240,6 +240,7 @@ test("5. a user of another company opening the job's URL gets a not-found page",
   await page.getByLabel("Password").fill("another long secret");
   await page.getByRole("button", { name: "Create workspace" }).click();
   await page.waitForURL(/\/app\/dashboard$/);
+  await confirmEmailFromMail(page, `rita@${otherSlug}.test`);
   const response = await page.goto(jobUrl);
   expect(response?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "We couldn't find that page" })).toBeVisible();
