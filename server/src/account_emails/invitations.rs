@@ -22,52 +22,51 @@ use uuid::Uuid;
 pub const INVITATION_TTL: chrono::Duration = chrono::Duration::days(7);
 const INVALID: &str = "This invitation link is not valid. Ask your admin to send it again.";
 
-async fn find(tx: &mut TenantTx, id: Uuid) -> Result<Invitation> {
+/// Open invitations (not accepted, not revoked), newest first; `only` picks one.
+async fn open_invitations(tx: &mut TenantTx, only: Option<Uuid>) -> Result<Vec<Invitation>> {
     let company_id = tx.company_id();
-    let row = sqlx::query!(
+    let rows = sqlx::query!(
         r#"select i.id, i.email, i.role as "role: Role", c.name as "customer_name?", u.name as invited_by,
                   i.expires_at, i.sent_count
            from invitations i
            join users u on u.company_id = i.company_id and u.id = i.invited_by
            left join customers c on c.company_id = i.company_id and c.id = i.customer_id
-           where i.company_id = $1 and i.id = $2 and i.accepted_at is null and i.revoked_at is null"#,
+           where i.company_id = $1 and ($2::uuid is null or i.id = $2)
+             and i.accepted_at is null and i.revoked_at is null
+           order by i.created_at desc
+           limit 200"#,
         company_id,
-        id
-    )
-    .fetch_optional(tx.conn())
-    .await?
-    .ok_or(AppError::NotFound)?;
-    Ok(Invitation {
-        id: row.id,
-        email: row.email,
-        role: row.role,
-        customer_name: row.customer_name,
-        invited_by: row.invited_by,
-        expired: row.expires_at <= chrono::Utc::now(),
-        expires_at: row.expires_at,
-        sent_count: row.sent_count,
-    })
-}
-
-/// Open invitations (not accepted, not revoked), newest first; expired ones included
-/// so they can be sent again.
-pub async fn list(state: &AppState, admin: &CurrentUser) -> Result<Vec<Invitation>> {
-    admin.require(Role::Admin)?;
-    let mut tx = TenantTx::begin(&state.pool, admin).await?;
-    let company_id = tx.company_id();
-    let ids = sqlx::query_scalar!(
-        "select id from invitations where company_id = $1 and accepted_at is null and revoked_at is null
-         order by created_at desc limit 200",
-        company_id
+        only
     )
     .fetch_all(tx.conn())
     .await?;
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        out.push(find(&mut tx, id).await?);
-    }
+    let now = chrono::Utc::now();
+    Ok(rows
+        .into_iter()
+        .map(|row| Invitation {
+            id: row.id,
+            email: row.email,
+            role: row.role,
+            customer_name: row.customer_name,
+            invited_by: row.invited_by,
+            expired: row.expires_at <= now,
+            expires_at: row.expires_at,
+            sent_count: row.sent_count,
+        })
+        .collect())
+}
+
+async fn find(tx: &mut TenantTx, id: Uuid) -> Result<Invitation> {
+    Ok(open_invitations(tx, Some(id)).await?.pop().ok_or(AppError::NotFound)?)
+}
+
+/// Open invitations, newest first; expired ones included so they can be sent again.
+pub async fn list(state: &AppState, admin: &CurrentUser) -> Result<Vec<Invitation>> {
+    admin.require(Role::Admin)?;
+    let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    let invitations = open_invitations(&mut tx, None).await?;
     tx.commit().await?;
-    Ok(out)
+    Ok(invitations)
 }
 
 async fn send(tx: &mut TenantTx, links: Links<'_>, id: Uuid, token: &str) -> Result<()> {

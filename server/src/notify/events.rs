@@ -51,6 +51,24 @@ struct Person {
     wants: bool,
 }
 
+/// An active user and whether they want email about `topic`.
+async fn active_person(tx: &mut TenantTx, user_id: Uuid, topic: EmailTopic) -> Result<Option<Person>> {
+    let company_id = tx.company_id();
+    Ok(sqlx::query_as!(
+        Person,
+        r#"select id, name, email, customer_id,
+                  case $3 when 'decided' then email_on_decided
+                          when 'assigned' then email_on_assigned
+                          else email_on_submitted end as "wants!"
+           from users where company_id = $1 and id = $2 and deactivated_at is null"#,
+        company_id,
+        user_id,
+        topic.key()
+    )
+    .fetch_optional(tx.conn())
+    .await?)
+}
+
 async fn user_name(tx: &mut TenantTx, user_id: Uuid) -> Result<String> {
     let company_id = tx.company_id();
     Ok(sqlx::query_scalar!("select name from users where company_id = $1 and id = $2", company_id, user_id)
@@ -165,16 +183,7 @@ pub async fn work_logs_decided(
     }
     let verb = if approved { "approved" } else { "declined" };
     for (worker_id, mine) in by_worker {
-        let person = sqlx::query_as!(
-            Person,
-            r#"select id, name, email, customer_id, email_on_decided as wants from users
-               where company_id = $1 and id = $2 and deactivated_at is null"#,
-            company_id,
-            worker_id
-        )
-        .fetch_optional(tx.conn())
-        .await?;
-        let Some(person) = person else { continue };
+        let Some(person) = active_person(tx, worker_id, EmailTopic::Decided).await? else { continue };
         let link = match mine.as_slice() {
             [one] => format!("/app/time/{}", one.id),
             _ => "/app/time".to_string(),
@@ -222,16 +231,7 @@ pub async fn job_assigned(tx: &mut TenantTx, links: Links<'_>, job_id: Uuid, wor
     )
     .fetch_one(tx.conn())
     .await?;
-    let person = sqlx::query_as!(
-        Person,
-        r#"select id, name, email, customer_id, email_on_assigned as wants from users
-           where company_id = $1 and id = $2 and deactivated_at is null"#,
-        company_id,
-        worker_id
-    )
-    .fetch_optional(tx.conn())
-    .await?;
-    let Some(person) = person else { return Ok(()) };
+    let Some(person) = active_person(tx, worker_id, EmailTopic::Assigned).await? else { return Ok(()) };
     let link = format!("/app/jobs/{job_id}");
     let when = job
         .scheduled_at

@@ -182,9 +182,13 @@ async fn load_preferences(tx: &mut TenantTx, user_id: Uuid) -> Result<EmailPrefe
     })
 }
 
-async fn store_preferences(tx: &mut TenantTx, user_id: Uuid, prefs: EmailPreferences) -> Result<()> {
+async fn store_preferences(
+    tx: &mut TenantTx,
+    user_id: Uuid,
+    before: EmailPreferences,
+    prefs: EmailPreferences,
+) -> Result<()> {
     let company_id = tx.company_id();
-    let before = load_preferences(tx, user_id).await?;
     sqlx::query!(
         "update users set email_on_submitted = $3, email_on_decided = $4, email_on_assigned = $5
          where company_id = $1 and id = $2",
@@ -206,7 +210,8 @@ pub async fn save_preferences(
     prefs: EmailPreferences,
 ) -> Result<EmailPreferences> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
-    store_preferences(&mut tx, user.user_id(), prefs).await?;
+    let before = load_preferences(&mut tx, user.user_id()).await?;
+    store_preferences(&mut tx, user.user_id(), before, prefs).await?;
     tx.commit().await?;
     Ok(prefs)
 }
@@ -219,15 +224,16 @@ pub async fn unsubscribe(state: &AppState, token: &str) -> Result<Unsubscribed> 
     let topic = EmailTopic::parse(&claims.topic).ok_or_else(|| AppError::field("token", "Unknown kind of email."))?;
     let mut tx = TenantTx::begin_system(&state.pool, claims.cid).await?;
     tx.set_actor(claims.sub);
-    let mut prefs = load_preferences(&mut tx, claims.sub).await?;
+    let before = load_preferences(&mut tx, claims.sub).await?;
     let company_id = tx.company_id();
     let email =
         sqlx::query_scalar!("select email from users where company_id = $1 and id = $2", company_id, claims.sub)
             .fetch_one(tx.conn())
             .await?;
-    if prefs.get(topic) {
-        prefs.set(topic, false);
-        store_preferences(&mut tx, claims.sub, prefs).await?;
+    if before.get(topic) {
+        let mut after = before;
+        after.set(topic, false);
+        store_preferences(&mut tx, claims.sub, before, after).await?;
     }
     tx.commit().await?;
     Ok(Unsubscribed { email, topic: topic.label().to_string() })

@@ -518,6 +518,15 @@ async fn invitations_create_accounts_once_and_refuse_addresses_already_in_the_co
     assert!(app.rpc_ok(&bobs.client, "users/invitations", json!({})).await.as_array().unwrap().is_empty());
     let worker_tries = app.rpc(&worker, "users/invite", invite("x@acme.test", "ADMIN", "")).await;
     assert_eq!(worker_tries.status(), StatusCode::FORBIDDEN);
+    for (endpoint, args) in [
+        ("users/invitations", json!({})),
+        ("users/resend_invitation", json!({ "id": other["id"] })),
+        ("users/revoke_invitation", json!({ "id": other["id"] })),
+        ("outbox/list", json!({ "status": "all" })),
+        ("outbox/retry", json!({ "id": Uuid::new_v4() })),
+    ] {
+        assert_eq!(app.rpc(&worker, endpoint, args).await.status(), StatusCode::FORBIDDEN, "{endpoint}");
+    }
     app.rpc_ok(&admin.client, "users/revoke_invitation", json!({ "id": other["id"] })).await;
     let revoked = app.rpc(&browser(), "auth/invitation", json!({ "token": olga })).await;
     assert!(revoked.text().await.unwrap().contains("withdrawn"));
