@@ -9,10 +9,6 @@ use leptos_meta::Title;
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let user = use_user();
-    // The email settings load in the browser once the page has hydrated (one suspense
-    // per page hydrates reliably; the sessions list has it).
-    let mounted = RwSignal::new(false);
-    Effect::new(move |_| mounted.set(true));
     view! {
         <Title text="Account" />
         <div class="page-head">
@@ -23,7 +19,7 @@ pub fn AccountPage() -> impl IntoView {
         </div>
         <div class="stack">
             <ProfileSection />
-            {move || mounted.get().then(|| view! { <crate::notifications::EmailSettingsSection /> })}
+            <crate::notifications::EmailSettingsSection />
             <PasswordSection />
             <SessionsSection />
         </div>

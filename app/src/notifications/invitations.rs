@@ -11,7 +11,13 @@ use leptos::prelude::*;
 #[component]
 pub fn InvitationsSection(customers: Signal<Vec<CustomerOption>>) -> impl IntoView {
     let version = RwSignal::new(0u32);
-    let invitations = Resource::new(move || version.get(), |_| list_invitations());
+    // Loaded by the browser after hydration, not as a second suspense beside the team
+    // list's (see docs/ARCHITECTURE.md, pages and hydration).
+    let invitations = RwSignal::new(None::<Result<Vec<super::Invitation>, AppError>>);
+    Effect::new(move |_| {
+        version.track();
+        leptos::task::spawn_local(async move { invitations.set(Some(list_invitations().await)) });
+    });
     let email = RwSignal::new(String::new());
     let role = RwSignal::new("WORKER".to_string());
     let customer_id = RwSignal::new(String::new());
@@ -75,11 +81,11 @@ pub fn InvitationsSection(customers: Signal<Vec<CustomerOption>>) -> impl IntoVi
                 </Show>
                 <div class="form-actions"><SubmitButton label="Send invitation" busy_label="Sending…" pending=invite.pending() /></div>
             </form>
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match invitations.await {
-                        Ok(list) if list.is_empty() => view! { <p class="muted">"No open invitations."</p> }.into_any(),
-                        Ok(list) => view! {
+            {move || {
+                    match invitations.get() {
+                        None => ().into_any(),
+                        Some(Ok(list)) if list.is_empty() => view! { <p class="muted">"No open invitations."</p> }.into_any(),
+                        Some(Ok(list)) => view! {
                             <h3>"Open invitations"</h3>
                             <ul class="invitation-list" data-testid="invitation-list">
                                 {list.into_iter().map(|i| {
@@ -103,10 +109,9 @@ pub fn InvitationsSection(customers: Signal<Vec<CustomerOption>>) -> impl IntoVi
                                 }).collect_view()}
                             </ul>
                         }.into_any(),
-                        Err(error) => view! { <div class="banner banner-error">{error.to_string()}</div> }.into_any(),
+                        Some(Err(error)) => view! { <div class="banner banner-error">{error.to_string()}</div> }.into_any(),
                     }
-                })}
-            </Transition>
+            }}
         </section>
     }
 }

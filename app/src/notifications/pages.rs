@@ -108,7 +108,12 @@ fn NotificationRow(notification: Notification) -> impl IntoView {
 pub fn EmailSettingsSection() -> impl IntoView {
     let user = use_user();
     let topics = EmailTopic::for_role(user.role);
-    let prefs = Resource::new(|| (), |_| load_email_preferences());
+    // Loaded by the browser after hydration (one suspense per page hydrates reliably;
+    // the account page's sessions list has it).
+    let loaded = RwSignal::new(None::<Result<EmailPreferences, AppError>>);
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move { loaded.set(Some(load_email_preferences().await)) });
+    });
     let failure = RwSignal::new(None::<AppError>);
     let saved = RwSignal::new(false);
     let save = ServerAction::<SaveEmailPreferences>::new();
@@ -119,10 +124,10 @@ pub fn EmailSettingsSection() -> impl IntoView {
             <p class="muted">"Account emails (verification, password reset, invitations) always reach you. Choose the others:"</p>
             <Banner failure />
             {move || saved.get().then(|| view! { <div class="banner banner-success" role="status">"Email settings saved."</div> })}
-            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match prefs.await {
-                        Ok(current) => {
+            {move || {
+                    match loaded.get() {
+                        None => view! { <p class="muted">"Loading…"</p> }.into_any(),
+                        Some(Ok(current)) => {
                             let state = RwSignal::new(current);
                             view! {
                                 <form class="form" on:submit=move |ev: leptos::ev::SubmitEvent| {
@@ -147,10 +152,9 @@ pub fn EmailSettingsSection() -> impl IntoView {
                                 </form>
                             }.into_any()
                         }
-                        Err(error) => view! { <div class="banner banner-error">{error.to_string()}</div> }.into_any(),
+                        Some(Err(error)) => view! { <div class="banner banner-error">{error.to_string()}</div> }.into_any(),
                     }
-                })}
-            </Transition>
+            }}
         </section>
     }
 }

@@ -25,8 +25,6 @@ pub fn UsersPage() -> impl IntoView {
     );
     let show_form = RwSignal::new(false);
     let notice = RwSignal::new(None::<String>);
-    let mounted = RwSignal::new(false);
-    Effect::new(move |_| mounted.set(true));
     // Customer records to link customer logins to.
     let customers = Resource::new(|| (), |_| customer_options());
     provide_context(customers);
@@ -67,6 +65,9 @@ pub fn UsersPage() -> impl IntoView {
         </div>
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
+                // The rows' customer pickers read the customer list: have it before they
+                // render, in the browser as on the server, or hydration finds other markup.
+                let _ = customers.await;
                 match users.await {
                     Ok(page) if page.users.is_empty() => view! { <p class="muted empty-inline">"Nobody matches."</p> }.into_any(),
                     Ok(page) => view! {
@@ -80,9 +81,7 @@ pub fn UsersPage() -> impl IntoView {
                 }
             })}
         </Transition>
-        // Browser only, once the page has hydrated: a second suspense beside the list
-        // hydrated unreliably when the page loaded right after another.
-        {move || mounted.get().then(|| view! { <crate::notifications::InvitationsSection customers=Signal::derive(customer_list) /> })}
+        <crate::notifications::InvitationsSection customers=Signal::derive(customer_list) />
     }
 }
 
