@@ -44,6 +44,34 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The document title for a page's `<Title text>`. leptos_meta writes the server's
+/// `<title>` into the HTML as it is, so on the server the text is escaped here; in the
+/// browser it goes to `document.title`, which is plain text already.
+fn page_title(title: String) -> String {
+    let title = if title.is_empty() { "Fieldbook".to_string() } else { format!("{title} · Fieldbook") };
+    if cfg!(feature = "ssr") {
+        escape_html(&title)
+    } else {
+        title
+    }
+}
+
+/// `&`, `<`, `>`, `"` and `'` as character references.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -53,9 +81,7 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Stylesheet id="leptos" href="/pkg/fieldbook.css" />
-        <Title formatter=|title: String| {
-            if title.is_empty() { "Fieldbook".to_string() } else { format!("{title} · Fieldbook") }
-        } />
+        <Title formatter=page_title />
         <div id="root" data-hydrated=move || hydrated.get().to_string()>
             <Router>
                 <Routes fallback=|| view! { <NotFound /> }>

@@ -55,27 +55,38 @@ pub async fn update_profile(state: &AppState, user: &CurrentUser, form: ProfileF
 
 pub async fn change_password(state: &AppState, user: &CurrentUser, form: PasswordChangeForm) -> Result<()> {
     let new_password = form.validate()?;
+    let user_key = user.user_id().to_string();
+    let attempt = [(state.settings.limits.password_change_per_user, user_key.as_str())];
+    crate::limits::hit(&state.pool, &attempt).await?;
+    // Read, then check and hash with no transaction open: hashing queues for a core.
     let mut tx = TenantTx::begin(&state.pool, user).await?;
     let company_id = tx.company_id();
     let stored = sqlx::query_scalar!(
-        "select password_hash from users where company_id = $1 and id = $2 for update",
+        "select password_hash from users where company_id = $1 and id = $2",
         company_id,
         user.user_id()
     )
     .fetch_one(tx.conn())
     .await?;
-    if !password::verify(SecretString::from(form.current_password.clone()), Some(stored)).await? {
+    tx.commit().await?;
+    if !password::verify(SecretString::from(form.current_password.clone()), Some(stored.clone())).await? {
         return Err(AppError::field("current_password", "That isn't your current password.").into());
     }
     let hash = password::hash(SecretString::from(new_password.expose().to_string())).await?;
-    sqlx::query!(
-        "update users set password_hash = $3 where company_id = $1 and id = $2",
+    let mut tx = TenantTx::begin(&state.pool, user).await?;
+    // Only over the hash that was checked: a change in between must be checked afresh.
+    let updated = sqlx::query!(
+        "update users set password_hash = $3 where company_id = $1 and id = $2 and password_hash = $4",
         company_id,
         user.user_id(),
-        hash
+        hash,
+        stored,
     )
     .execute(tx.conn())
     .await?;
+    if updated.rows_affected() == 0 {
+        return Err(AppError::conflict("Your password was changed meanwhile. Sign in again and retry.").into());
+    }
     let ended = revoke_user_sessions(&mut tx, user.user_id(), Some(user.session_id()), "password_changed").await?;
     tx.audit(
         "user.password_changed",

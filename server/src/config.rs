@@ -3,6 +3,7 @@
 
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::postgres::PgConnectOptions;
+use crate::http::client_ip::{parse_ranges, IpRange};
 use std::net::SocketAddr;
 use std::str::FromStr;
 use std::time::Duration;
@@ -44,6 +45,11 @@ pub struct Settings {
     pub max_sessions_per_user: i64,
     pub run_migrations: bool,
     pub mail: MailSettings,
+    /// Proxies whose `X-Forwarded-For` names the client (`TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<IpRange>,
+    /// Open connections beyond this wait to be accepted (`MAX_CONNECTIONS`).
+    pub max_connections: usize,
+    pub limits: crate::limits::Limits,
 }
 
 /// Outgoing mail: where to send it and how the outbox retries.
@@ -79,6 +85,17 @@ impl Default for DeliverySettings {
             send_timeout: Duration::from_secs(30),
             poll_interval: Duration::from_secs(30),
         }
+    }
+}
+
+/// Enough for every browser of a busy company; idle sockets beyond it cannot pile up.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+
+/// `scheme://host[:port]` of a URL (what browsers send as `Origin`).
+fn origin_of(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => format!("{scheme}://{}", rest.split('/').next().unwrap_or_default()),
+        None => url.to_string(),
     }
 }
 
@@ -157,6 +174,18 @@ impl Settings {
         };
         let run_migrations = var("RUN_MIGRATIONS").map(|v| v != "false" && v != "0").unwrap_or(true);
         let mail = mail_settings(environment)?;
+        let trusted_proxies = var("TRUSTED_PROXIES")
+            .map(|v| parse_ranges(&v))
+            .transpose()
+            .map_err(|reason| ConfigError::Invalid { name: "TRUSTED_PROXIES", reason })?
+            .unwrap_or_default();
+        let max_connections = match var("MAX_CONNECTIONS") {
+            Some(v) => v.parse().ok().filter(|n| *n >= 16).ok_or(ConfigError::Invalid {
+                name: "MAX_CONNECTIONS",
+                reason: "must be a number of at least 16".into(),
+            })?,
+            None => DEFAULT_MAX_CONNECTIONS,
+        };
 
         Ok(Self {
             environment,
@@ -169,7 +198,25 @@ impl Settings {
             max_sessions_per_user,
             run_migrations,
             mail,
+            trusted_proxies,
+            max_connections,
+            limits: crate::limits::Limits::default(),
         })
+    }
+
+    /// The origins whose pages may send state-changing requests: `BASE_URL`'s, and in
+    /// development the same port on `localhost` and `127.0.0.1` too.
+    pub fn allowed_origins(&self) -> Vec<String> {
+        let own = origin_of(&self.base_url);
+        let mut origins = vec![own.clone()];
+        if self.environment == Environment::Development {
+            for (from, to) in [("://127.0.0.1", "://localhost"), ("://localhost", "://127.0.0.1")] {
+                if own.contains(from) {
+                    origins.push(own.replacen(from, to, 1));
+                }
+            }
+        }
+        origins
     }
 
     /// Cookies carry `Secure` everywhere but local development.
@@ -190,6 +237,9 @@ impl Settings {
             listen_addr: "127.0.0.1:0".parse().expect("valid address"),
             max_sessions_per_user: 10,
             run_migrations: false,
+            trusted_proxies: Vec::new(),
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            limits: crate::limits::Limits::default(),
             // Tests that read mail point this at the local sink themselves.
             mail: MailSettings {
                 smtp_url: None,

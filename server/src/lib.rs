@@ -13,6 +13,8 @@ pub mod demo;
 pub mod error;
 pub mod http;
 pub mod jobs;
+pub mod limits;
+pub mod maintenance;
 pub mod notify;
 pub mod startup;
 pub mod state;

@@ -11,7 +11,6 @@ use app::backend::SharedBackend;
 use app::{shell, App};
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::middleware;
-use axum::serve::ListenerExt;
 use axum::Router;
 use http::header::CONTENT_SECURITY_POLICY;
 use leptos::config::{Env, LeptosOptions};
@@ -22,6 +21,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
@@ -52,6 +52,11 @@ impl Application {
         let listener = TcpListener::bind(settings.listen_addr)
             .await
             .with_context(|| format!("binding {}", settings.listen_addr))?;
+        Self::build_with_listener(settings, pool, listener)
+    }
+
+    /// On a listener bound already (tests bind port 0 first, to know their `BASE_URL`).
+    pub fn build_with_listener(settings: Settings, pool: AppPool, listener: TcpListener) -> anyhow::Result<Self> {
         let address = listener.local_addr()?;
         let leptos_options = leptos_options(&settings, address);
         let state = AppState {
@@ -60,6 +65,7 @@ impl Application {
             settings: Arc::new(settings),
             leptos_options,
             live: LiveHub::new(),
+            budget: Default::default(),
         };
         let router = router(state.clone());
         Ok(Self { listener, state, router, address })
@@ -78,6 +84,7 @@ impl Application {
             settings: Arc::new(settings),
             leptos_options,
             live: LiveHub::new(),
+            budget: Default::default(),
         })
     }
 
@@ -91,23 +98,21 @@ impl Application {
         tracing::info!("Fieldbook listening on http://{}", self.address);
         let state = self.state;
         crate::time::approvals::spawn_auto_approval(state.pool.clone());
+        crate::maintenance::spawn(state.pool.clone());
         let listener_task = state.live.spawn_listener(&state.pool);
         let delivery = spawn_delivery(&state);
-        // No Nagle delay: streamed bodies (the CSV export) otherwise wait ~40 ms for
-        // delayed acknowledgements on their last chunk.
-        let listener = self.listener.tap_io(|stream| {
-            if let Err(error) = stream.set_nodelay(true) {
-                tracing::warn!(error = %error, "could not set TCP_NODELAY");
-            }
-        });
         let live = state.live.clone();
-        let served = axum::serve(listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(async move {
+        let served = crate::http::serve::serve(
+            self.listener,
+            self.router,
+            state.settings.max_connections,
+            async move {
                 shutdown_signal().await;
                 // Open event streams would otherwise hold graceful shutdown forever.
                 live.shut_down();
-            })
-            .await;
+            },
+        )
+        .await;
         state.live.shut_down();
         if let Some(delivery) = delivery {
             if tokio::time::timeout(Duration::from_secs(35), delivery).await.is_err() {
@@ -174,7 +179,15 @@ pub fn router(state: AppState) -> Router {
         // Room for a too-long field to reach validation and get a field-named error.
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
         .layer(middleware::from_fn(crate::http::rpc_error_status))
+        .layer(middleware::from_fn(|request, next| {
+            crate::http::input_guard::reject_hostile_json(request, next, MAX_REQUEST_BYTES)
+        }))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::limits::budget::enforce))
         .layer(middleware::from_fn_with_state(state.clone(), crate::auth::authenticate))
+        .layer(middleware::from_fn(crate::http::form_posts::redirect_unhandled_form_posts))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::http::csrf::require_same_origin))
+        .layer(middleware::from_fn(crate::http::refuse_password_in_url))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::http::client_ip::resolve_client_ip))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
@@ -192,7 +205,9 @@ pub fn router(state: AppState) -> Router {
                 .layer(PropagateRequestIdLayer::x_request_id())
                 .layer(middleware::from_fn(move |request, next| crate::http::security_headers(request, next, hsts)))
                 .layer(CompressionLayer::new())
-                .layer(TimeoutLayer::with_status_code(http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30))),
+                .layer(TimeoutLayer::with_status_code(http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+                // A panic becomes a logged 500 on this request; the connection lives on.
+                .layer(CatchPanicLayer::custom(crate::http::panic_response)),
         )
         .with_state(state)
 }

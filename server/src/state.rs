@@ -1,6 +1,7 @@
 use crate::auth::tokens::JwtKeys;
 use crate::config::Settings;
 use crate::db::AppPool;
+use crate::limits::budget::RequestBudget;
 use crate::notify::live::LiveHub;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -15,6 +16,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Live notifications and the outbox wake-up of this process.
     pub live: LiveHub,
+    /// This process's count of requests per client and user.
+    pub budget: RequestBudget,
 }
 
 impl FromRef<AppState> for LeptosOptions {

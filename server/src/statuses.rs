@@ -40,15 +40,32 @@ pub async fn seed_defaults(tx: &mut TenantTx) -> Result<()> {
 }
 
 async fn load_all(tx: &mut TenantTx) -> Result<Vec<JobStatus>> {
+    load_counted(tx, None).await
+}
+
+/// Every status with its job count: the whole company's, or, for a worker or a
+/// customer, only the jobs that person can see.
+async fn load_counted(tx: &mut TenantTx, viewer: Option<(Role, Uuid)>) -> Result<Vec<JobStatus>> {
     let company_id = tx.company_id();
+    let (role, user_id) = match viewer {
+        Some((role, user_id)) => (Some(role.as_str()), Some(user_id)),
+        None => (None, None),
+    };
     Ok(sqlx::query_as!(
         JobStatus,
         r#"select s.id, s.name, s.colour, s.kind as "kind: StatusKind", s.order_index,
-                  (select count(*) from jobs j where j.company_id = s.company_id and j.status_id = s.id and j.deleted_at is null) as "job_count!"
+                  (select count(*) from jobs j
+                   where j.company_id = s.company_id and j.status_id = s.id and j.deleted_at is null
+                     and ($2::text is null or $2 = 'ADMIN'
+                          or ($2 = 'WORKER' and j.assigned_worker_id = $3)
+                          or ($2 = 'CUSTOMER' and j.customer_id =
+                                (select customer_id from users where company_id = $1 and id = $3)))) as "job_count!"
            from job_statuses s
            where s.company_id = $1
            order by s.order_index, s.name"#,
         company_id,
+        role,
+        user_id,
     )
     .fetch_all(tx.conn())
     .await?)
@@ -61,7 +78,7 @@ async fn find(tx: &mut TenantTx, id: Uuid) -> Result<JobStatus> {
 /// Every signed-in role may read the list (workers pick a status, customers see names).
 pub async fn list(state: &AppState, user: &CurrentUser) -> Result<Vec<JobStatus>> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
-    let statuses = load_all(&mut tx).await?;
+    let statuses = load_counted(&mut tx, Some((user.role(), user.user_id()))).await?;
     tx.commit().await?;
     Ok(statuses)
 }

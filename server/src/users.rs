@@ -124,6 +124,17 @@ pub async fn create(state: &AppState, admin: &CurrentUser, form: NewUserForm) ->
     Ok(user)
 }
 
+/// Serialises changes to the team (roles, deactivation, customer links) within a
+/// company: concurrent ones then neither deadlock nor both pass the "another admin
+/// remains" check and leave the company without one.
+async fn lock_team(tx: &mut TenantTx) -> Result<()> {
+    let company_id = tx.company_id();
+    sqlx::query!("select pg_advisory_xact_lock(hashtextextended('fieldbook.team:' || $1::text, 0))", company_id.to_string())
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
 /// Refuses changes that would leave the company without an active admin.
 async fn ensure_other_admin(tx: &mut TenantTx, user_id: Uuid) -> Result<()> {
     let company_id = tx.company_id();
@@ -145,6 +156,7 @@ pub async fn change_role(state: &AppState, admin: &CurrentUser, user_id: Uuid, r
     admin.require(Role::Admin)?;
     let role = Role::parse(&role).map_err(|m| AppError::field("role", m))?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    lock_team(&mut tx).await?;
     let before = find(&mut tx, user_id).await?;
     if user_id == admin.user_id() {
         return Err(AppError::conflict("You can't change your own role. Ask another admin.").into());
@@ -173,6 +185,7 @@ pub async fn change_role(state: &AppState, admin: &CurrentUser, user_id: Uuid, r
 pub async fn deactivate(state: &AppState, admin: &CurrentUser, user_id: Uuid) -> Result<UserSummary> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    lock_team(&mut tx).await?;
     let before = find(&mut tx, user_id).await?;
     if user_id == admin.user_id() {
         return Err(AppError::conflict("You can't deactivate yourself.").into());
@@ -199,6 +212,7 @@ pub async fn deactivate(state: &AppState, admin: &CurrentUser, user_id: Uuid) ->
 pub async fn restore(state: &AppState, admin: &CurrentUser, user_id: Uuid) -> Result<UserSummary> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    lock_team(&mut tx).await?;
     let before = find(&mut tx, user_id).await?;
     if before.active {
         return Ok(before);
@@ -222,6 +236,7 @@ pub async fn link_customer(
 ) -> Result<UserSummary> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    lock_team(&mut tx).await?;
     let before = find(&mut tx, user_id).await?;
     if before.role != Role::Customer {
         return Err(AppError::field("customer_id", "Only customer logins are linked to a customer record.").into());

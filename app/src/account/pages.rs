@@ -69,7 +69,7 @@ fn ProfileSection() -> impl IntoView {
     view! {
         <section class="card">
             <h2>"Profile"</h2>
-            <form class="form" on:submit=on_submit novalidate>
+            <form method="post" class="form" on:submit=on_submit novalidate>
                 <Banner failure />
                 {move || saved.get().then(|| view! { <div class="banner banner-success" role="status">"Profile saved."</div> })}
                 <Field label="Name" name="name" value=name error=field_error(failure, "name") autocomplete="name" maxlength=120 />
@@ -112,7 +112,7 @@ fn PasswordSection() -> impl IntoView {
     view! {
         <section class="card">
             <h2>"Password"</h2>
-            <form class="form" on:submit=on_submit novalidate>
+            <form method="post" class="form" on:submit=on_submit novalidate>
                 <Banner failure />
                 {move || saved.get().then(|| view! { <div class="banner banner-success" role="status">"Password changed. Your other devices were signed out."</div> })}
                 <Field label="Current password" name="current_password" kind="password" value=current

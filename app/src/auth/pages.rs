@@ -1,5 +1,5 @@
 use super::api::{get_workspace, list_timezones, LogIn, SignUp};
-use super::{LoginForm, SignUpForm};
+use super::{form_error, LoginForm, SignUpForm};
 use crate::components::{field_error, hard_navigate, Banner, Field, NotFound, SelectField, SubmitButton};
 use crate::domain::CompanySlug;
 use crate::error::AppError;
@@ -59,14 +59,19 @@ pub fn AuthCard(title: String, subtitle: String, children: Children) -> impl Int
 
 #[component]
 pub fn SignUpPage() -> impl IntoView {
-    let company_name = RwSignal::new(String::new());
-    let slug = RwSignal::new(String::new());
-    let slug_edited = RwSignal::new(false);
-    let timezone = RwSignal::new("UTC".to_string());
-    let admin_name = RwSignal::new(String::new());
-    let email = RwSignal::new(String::new());
+    // A form posted before the script loaded comes back with its fields and error in
+    // the query (never the password).
+    let query = use_query_map().get_untracked();
+    let given = |key: &str| query.get(key).unwrap_or_default();
+    let company_name = RwSignal::new(given("company_name"));
+    let slug = RwSignal::new(given("slug"));
+    let slug_edited = RwSignal::new(!given("slug").is_empty());
+    let returned_timezone = query.get("timezone");
+    let timezone = RwSignal::new(returned_timezone.clone().unwrap_or_else(|| "UTC".to_string()));
+    let admin_name = RwSignal::new(given("admin_name"));
+    let email = RwSignal::new(given("email"));
     let password = RwSignal::new(String::new());
-    let failure = RwSignal::new(None::<AppError>);
+    let failure = RwSignal::new(query.get("error").and_then(|code| form_error(&code)));
     let action = ServerAction::<SignUp>::new();
     let timezones = Resource::new(|| (), |_| list_timezones());
 
@@ -79,6 +84,9 @@ pub fn SignUpPage() -> impl IntoView {
     });
     // Start from the browser's own timezone.
     Effect::new(move |_| {
+        if returned_timezone.is_some() {
+            return;
+        }
         if let Some(zone) = browser_timezone() {
             timezone.set(zone);
         }
@@ -122,7 +130,7 @@ pub fn SignUpPage() -> impl IntoView {
             title="Create your workspace".into()
             subtitle="Set up your company and your admin login. It takes a minute.".into()
         >
-            <form class="form" on:submit=on_submit novalidate>
+            <form method="post" class="form" on:submit=on_submit novalidate>
                 <Banner failure />
                 <fieldset>
                     <legend>"Your company"</legend>
@@ -171,7 +179,7 @@ fn LoginFormView(fixed_workspace: Option<String>) -> impl IntoView {
     // Links from account emails name the address (`?email=`).
     let email = RwSignal::new(use_query_map().with_untracked(|q| q.get("email").unwrap_or_default()));
     let password = RwSignal::new(String::new());
-    let failure = RwSignal::new(None::<AppError>);
+    let failure = RwSignal::new(use_query_map().with_untracked(|q| q.get("error")).and_then(|code| form_error(&code)));
     let action = ServerAction::<LogIn>::new();
     let forgot_href = move || {
         let ws = workspace.get();
@@ -218,7 +226,7 @@ fn LoginFormView(fixed_workspace: Option<String>) -> impl IntoView {
     };
 
     view! {
-        <form class="form" on:submit=on_submit novalidate>
+        <form method="post" class="form" on:submit=on_submit novalidate>
             <Banner failure />
             {ask_workspace.then(|| view! {
                 <Field label="Workspace" name="workspace" value=workspace error=field_error(failure, "workspace")

@@ -1,3 +1,4 @@
+use crate::error::AppError;
 use crate::domain::{Checks, CompanyName, CompanySlug, EmailAddress, Password, PersonName, Timezone};
 use crate::error::FieldError;
 use serde::{Deserialize, Serialize};
@@ -89,6 +90,7 @@ pub struct WorkspaceInfo {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SignUpForm {
     pub company_name: String,
     pub slug: String,
@@ -151,10 +153,35 @@ impl LoginForm {
         if self.password.is_empty() {
             errors.push(FieldError::new("password", "Enter your password."));
         }
+        // Lengths and characters no account can have: refused before any lookup.
+        for (field, value, max) in [("workspace", &self.workspace, 64), ("email", &self.email, 254), ("password", &self.password, 1024)] {
+            if crate::domain::text::has_forbidden_char(value, false) {
+                errors.push(FieldError::new(field, crate::domain::text::forbidden_char_message()));
+            } else if value.chars().count() > max {
+                errors.push(FieldError::new(field, format!("Keep it to {max} characters or fewer.")));
+            }
+        }
         if errors.is_empty() {
             Ok(())
         } else {
             Err(errors)
         }
+    }
+}
+
+/// The error a sign-in or sign-up form posted before the page's script loaded was
+/// sent back with (`?error=` on the redirect), as the form shows it.
+pub fn form_error(code: &str) -> Option<AppError> {
+    if let Some(seconds) = code.strip_prefix("throttled-") {
+        return Some(AppError::TooManyRequests { retry_after_secs: seconds.parse().unwrap_or(60) });
+    }
+    if let Some(field) = code.strip_prefix("field-") {
+        let field: String = field.chars().filter(|c| c.is_ascii_lowercase() || *c == '_').take(40).collect();
+        return Some(AppError::field(field, "Check this field and try again."));
+    }
+    match code {
+        "credentials" => Some(AppError::InvalidCredentials),
+        "" => None,
+        _ => Some(AppError::Internal),
     }
 }

@@ -150,7 +150,7 @@ fn CustomerEditor(existing: Option<CustomerSummary>, on_saved: Callback<Customer
         }
     };
     view! {
-        <form class="form form-grid" on:submit=on_submit novalidate>
+        <form method="post" class="form form-grid" on:submit=on_submit novalidate>
             <Banner failure />
             <Field label="Name" name="customer_name" value=name error=field_error(failure, "name") maxlength=200 autocomplete="off" />
             <Field label="Email" name="customer_email" kind="email" value=email error=field_error(failure, "email") autocomplete="off" hint="Optional." />

@@ -67,6 +67,7 @@ fn optional(raw: &str) -> Option<String> {
 }
 
 fn parse_customer_name(raw: &str) -> Result<String, String> {
+    crate::domain::text::check_chars(raw, true)?;
     let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     match name.chars().count() {
         0 => Err("Enter the customer's name.".into()),
@@ -86,6 +87,7 @@ fn parse_phone(raw: &str) -> Result<Option<String>, String> {
 }
 
 fn parse_address(raw: &str) -> Result<Option<String>, String> {
+    crate::domain::text::check_chars(raw, true)?;
     match optional(raw) {
         Some(address) if address.chars().count() > 500 => Err("Keep the address to 500 characters or fewer.".into()),
         other => Ok(other),

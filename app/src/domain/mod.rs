@@ -6,6 +6,7 @@ mod email;
 mod name;
 mod password;
 mod slug;
+pub mod text;
 mod timezone;
 
 pub use email::EmailAddress;

@@ -300,7 +300,7 @@ fn Tasks(state: JobState, role: Role) -> impl IntoView {
                 }.into_any()
             }}
             {admin.then(|| view! {
-                <form class="inline-form" on:submit=move |ev| {
+                <form method="post" class="inline-form" on:submit=move |ev| {
                     ev.prevent_default();
                     add.dispatch(AddJobTask { job_id: id, title: new_task.get_untracked() });
                 }>
@@ -347,7 +347,7 @@ fn TaskRow(
                     </label>
                 }
             }>
-                <form class="inline-form" on:submit=move |ev| {
+                <form method="post" class="inline-form" on:submit=move |ev| {
                     ev.prevent_default();
                     editing.set(false);
                     on_rename.run((task_id, title.get_untracked()));
@@ -408,7 +408,7 @@ fn Notes(state: JobState, role: Role) -> impl IntoView {
                 }
             }}
             {(role != Role::Customer).then(|| view! {
-                <form class="note-form" on:submit=on_submit novalidate>
+                <form method="post" class="note-form" on:submit=on_submit novalidate>
                     <label for="note-body">"Add a note"</label>
                     <textarea id="note-body" name="note_body" rows="3" maxlength="5000" placeholder="What happened, what is missing, what the customer should know"
                         prop:value=move || body.get() on:input=move |ev| body.set(event_target_value(&ev))
@@ -485,7 +485,7 @@ fn ShareLinks(job_id: Uuid) -> impl IntoView {
         <section class="card" aria-labelledby="share-title">
             <h2 id="share-title" class="card-title">"Share link"</h2>
             <p class="muted small">"A read-only page for people without a login: no internal notes, no contact details of your team."</p>
-            <form class="inline-form" on:submit=move |ev| {
+            <form method="post" class="inline-form" on:submit=move |ev| {
                 ev.prevent_default();
                 create.dispatch(CreateShareLink { job_id, days: days.get_untracked() });
             }>

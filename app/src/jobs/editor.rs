@@ -144,7 +144,7 @@ fn JobEditor(options: JobFormOptions, existing: Option<JobDetail>) -> impl IntoV
     Effect::new(move |_| ready.set(true));
 
     view! {
-        <form class="card form form-grid job-form" on:submit=on_submit novalidate data-ready=move || ready.get().to_string()>
+        <form method="post" class="card form form-grid job-form" on:submit=on_submit novalidate data-ready=move || ready.get().to_string()>
             <Banner failure />
             <Show when=conflict>
                 // A full page load, so the form starts again from the current version.

@@ -70,7 +70,7 @@ pub fn AdminJobsPage() -> impl IntoView {
                 <A href="/app/jobs/new" attr:class="btn btn-primary">"New job"</A>
             </div>
         </div>
-        <form class="toolbar" role="search" on:submit=move |ev| {
+        <form method="get" class="toolbar" role="search" on:submit=move |ev| {
             ev.prevent_default();
             let term = search.get_untracked();
             apply.run(Box::new(move |q| q.search = term));

@@ -1,12 +1,13 @@
 //! `/share/{token}`: a job, read-only, for someone without a login.
 
 use super::api::load_shared_job;
-use super::widgets::{StatusBadge, TaskProgress};
-use super::{JobDetail, SharedJob};
+use super::widgets::StatusBadge;
+use super::{SharedJob, SharedJobView, StatusChip};
 use crate::components::set_http_status;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+use uuid::Uuid;
 
 #[component]
 pub fn SharePage() -> impl IntoView {
@@ -17,7 +18,7 @@ pub fn SharePage() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match shared.await {
-                        Ok(SharedJob::Available { company_name, job }) => view! { <SharedJobView company_name job=*job /> }.into_any(),
+                        Ok(SharedJob::Available { company_name, job }) => view! { <SharedJobPage company_name job=*job /> }.into_any(),
                         Ok(SharedJob::Expired) => view! {
                             <LinkGone code=410 title="This link has expired"
                                 text="Share links are valid for a limited time. Ask the company that sent it for a new one." />
@@ -51,12 +52,10 @@ fn LinkGone(code: u16, title: &'static str, text: &'static str) -> impl IntoView
 }
 
 #[component]
-fn SharedJobView(company_name: String, job: JobDetail) -> impl IntoView {
-    let schedule = if job.scheduled_date.is_empty() {
-        "Not scheduled yet".to_string()
-    } else {
-        format!("{} at {}", job.scheduled_date, job.scheduled_time)
-    };
+fn SharedJobPage(company_name: String, job: SharedJobView) -> impl IntoView {
+    let schedule = if job.schedule_label.is_empty() { "Not scheduled yet".to_string() } else { job.schedule_label.clone() };
+    let status = StatusChip { id: Uuid::nil(), name: job.status_name.clone(), colour: job.status_colour.clone(), kind: job.status_kind };
+    let (done, total) = (job.tasks.iter().filter(|t| t.is_completed).count(), job.tasks.len());
     view! {
         <Title text=job.title.clone() />
         <header class="share-top">
@@ -65,17 +64,25 @@ fn SharedJobView(company_name: String, job: JobDetail) -> impl IntoView {
         </header>
         <main class="share-main" data-testid="shared-job">
             <h1>{job.title.clone()}</h1>
-            <p class="job-head-meta"><StatusBadge status=job.status.clone() /></p>
+            <p class="job-head-meta"><StatusBadge status /></p>
             <section class="card">
                 <dl class="detail-list compact-list">
-                    <div><dt>"For"</dt><dd>{job.customer.name.clone()}</dd></div>
+                    <div><dt>"For"</dt><dd>{job.customer_name.clone()}</dd></div>
                     <div><dt>"Field worker"</dt><dd>{job.worker_name.clone().unwrap_or_else(|| "Not assigned yet".into())}</dd></div>
                     <div><dt>"Scheduled"</dt><dd>{schedule}</dd></div>
                 </dl>
                 {(!job.description.is_empty()).then(|| view! { <p class="description">{job.description.clone()}</p> })}
             </section>
             <section class="card">
-                <div class="card-head"><h2 class="card-title">"Tasks"</h2><TaskProgress tasks=job.tasks.clone() /></div>
+                <div class="card-head">
+                    <h2 class="card-title">"Tasks"</h2>
+                    {(total > 0).then(|| view! {
+                        <div class="task-progress">
+                            <progress max=total.to_string() value=done.to_string() aria-label="Tasks done"></progress>
+                            <span class="muted">{format!("{done} of {total} tasks done")}</span>
+                        </div>
+                    })}
+                </div>
                 {if job.tasks.is_empty() {
                     view! { <p class="muted">"No tasks on this job."</p> }.into_any()
                 } else {

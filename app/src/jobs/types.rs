@@ -1,3 +1,4 @@
+use crate::domain::text::{check_chars, forbidden_char_message, has_forbidden_char};
 use crate::domain::Checks;
 use crate::error::FieldError;
 use crate::statuses::StatusKind;
@@ -214,6 +215,7 @@ fn optional_id(raw: &str, message: &str) -> Result<Option<Uuid>, String> {
 }
 
 pub fn parse_title(raw: &str) -> Result<String, String> {
+    check_chars(raw, true)?;
     let title = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     match title.chars().count() {
         0 => Err("Give the job a title.".into()),
@@ -223,6 +225,7 @@ pub fn parse_title(raw: &str) -> Result<String, String> {
 }
 
 pub fn parse_description(raw: &str) -> Result<String, String> {
+    check_chars(raw, true)?;
     let description = raw.trim().to_string();
     if description.chars().count() > DESCRIPTION_MAX {
         return Err(format!("Keep the description to {DESCRIPTION_MAX} characters or fewer."));
@@ -231,6 +234,7 @@ pub fn parse_description(raw: &str) -> Result<String, String> {
 }
 
 pub fn parse_task_title(raw: &str) -> Result<String, String> {
+    check_chars(raw, true)?;
     let title = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     match title.chars().count() {
         0 => Err("Describe the task.".into()),
@@ -254,8 +258,7 @@ fn parse_schedule(date: &str, time: &str) -> (Result<Schedule, String>, Result<(
         let time_result = if time.is_empty() { Ok(()) } else { Err("Pick a date for this time.".to_string()) };
         return (Ok(None), time_result);
     }
-    let parsed_date =
-        NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| "Enter a date like 2026-05-14.".to_string());
+    let parsed_date = crate::domain::text::parse_date(date, "2026-05-14");
     let date_result = parsed_date.and_then(|d| {
         if (2000..=2100).contains(&chrono::Datelike::year(&d)) {
             Ok(d)
@@ -482,6 +485,7 @@ impl NoteForm {
         let body = checks.check("body", {
             let body = self.body.trim().to_string();
             match body.chars().count() {
+                _ if has_forbidden_char(&body, true) => Err(forbidden_char_message().to_string()),
                 0 => Err("Write something first.".to_string()),
                 n if n > NOTE_MAX => Err(format!("Keep notes to {NOTE_MAX} characters or fewer.")),
                 _ => Ok(body),
@@ -531,6 +535,9 @@ impl JobCursor {
 
     pub fn decode(raw: &str) -> Option<Self> {
         let (key, id) = raw.rsplit_once('~')?;
+        if has_forbidden_char(key, false) || key.len() > 512 {
+            return None;
+        }
         Some(Self { key: key.to_string(), id: id.parse().ok()? })
     }
 }
@@ -590,11 +597,69 @@ pub struct NewShareLink {
     pub url: String,
 }
 
+/// A job as a share link shows it: exactly what the page displays and nothing more
+/// (no ids, no customer contact details, no who-ticked-what), because whoever holds
+/// the link receives all of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedJobView {
+    pub title: String,
+    pub description: String,
+    pub customer_name: String,
+    pub worker_name: Option<String>,
+    pub status_name: String,
+    pub status_colour: String,
+    pub status_kind: StatusKind,
+    /// "2026-05-14 at 08:00", or empty when not scheduled.
+    pub schedule_label: String,
+    pub tasks: Vec<SharedTask>,
+    pub notes: Vec<SharedNote>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedTask {
+    pub title: String,
+    pub is_completed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedNote {
+    pub author_name: String,
+    pub created_label: String,
+    pub body: String,
+}
+
+impl SharedJobView {
+    /// Keeps what the share page shows of a job loaded for a share-link viewer.
+    pub fn from_detail(job: JobDetail) -> Self {
+        let schedule_label = if job.scheduled_date.is_empty() {
+            String::new()
+        } else {
+            format!("{} at {}", job.scheduled_date, job.scheduled_time)
+        };
+        Self {
+            title: job.title,
+            description: job.description,
+            customer_name: job.customer.name,
+            worker_name: job.worker_name,
+            status_name: job.status.name,
+            status_colour: job.status.colour,
+            status_kind: job.status.kind,
+            schedule_label,
+            tasks: job.tasks.into_iter().map(|t| SharedTask { title: t.title, is_completed: t.is_completed }).collect(),
+            notes: job
+                .notes
+                .into_iter()
+                .map(|n| SharedNote { author_name: n.author_name, created_label: n.created_label, body: n.body })
+                .collect(),
+        }
+    }
+}
+
 /// What `/share/{token}` shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum SharedJob {
-    Available { company_name: String, job: Box<JobDetail> },
+    Available { company_name: String, job: Box<SharedJobView> },
     Expired,
     Revoked,
     Unknown,

@@ -154,7 +154,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                 }.into_any()
             } else {
                 view! {
-                    <form class="form" on:submit=on_submit novalidate>
+                    <form method="post" class="form" on:submit=on_submit novalidate>
                         <Banner failure />
                         <Field label="Workspace" name="workspace" value=workspace error=field_error(failure, "workspace")
                             autocomplete="organization" placeholder="your-company" />
@@ -198,7 +198,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                     <a class="btn btn-primary btn-block" href=login_path(&hint)>"Log in"</a>
                 }.into_any(),
                 None => view! {
-                    <form class="form" on:submit=on_submit novalidate>
+                    <form method="post" class="form" on:submit=on_submit novalidate>
                         <Banner failure />
                         <LinkError failure />
                         <Field label="New password" name="password" kind="password" value=password
@@ -257,7 +257,7 @@ fn AcceptForm(token: String) -> impl IntoView {
         }
     };
     view! {
-        <form class="form" on:submit=on_submit novalidate>
+        <form method="post" class="form" on:submit=on_submit novalidate>
             <Banner failure />
             <LinkError failure />
             <Field label="Your name" name="name" value=name error=field_error(failure, "name") autocomplete="name" maxlength=120 />

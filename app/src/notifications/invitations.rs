@@ -70,7 +70,7 @@ pub fn InvitationsSection(customers: Signal<Vec<CustomerOption>>) -> impl IntoVi
         <section class="card" data-testid="invitations">
             <h2>"Invite by email"</h2>
             <p class="muted">"They choose their own name and password from the link. Links are valid for 7 days."</p>
-            <form class="form form-inline" on:submit=on_submit novalidate>
+            <form method="post" class="form form-inline" on:submit=on_submit novalidate>
                 <Banner failure />
                 {move || notice.get().map(|text| view! { <div class="banner banner-success" role="status">{text}</div> })}
                 <Field label="Email" name="invite_email" kind="email" value=email error=field_error(failure, "email") autocomplete="off" />

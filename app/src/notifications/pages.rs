@@ -130,7 +130,7 @@ pub fn EmailSettingsSection() -> impl IntoView {
                         Some(Ok(current)) => {
                             let state = RwSignal::new(current);
                             view! {
-                                <form class="form" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                                <form method="post" class="form" on:submit=move |ev: leptos::ev::SubmitEvent| {
                                     ev.prevent_default();
                                     saved.set(false);
                                     save.dispatch(SaveEmailPreferences { preferences: state.get_untracked() });

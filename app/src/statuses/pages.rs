@@ -127,7 +127,7 @@ fn StatusRow(
     };
     view! {
         <li class="status-row" data-status=status.name.clone()>
-            <form class="status-form" on:submit=save novalidate>
+            <form method="post" class="status-form" on:submit=save novalidate>
                 <label class="swatch" title="Colour">
                     <span class="sr-only">{format!("Colour of {}", status.name)}</span>
                     <input type="color" prop:value=move || colour.get() on:input=move |ev| colour.set(event_target_value(&ev)) />
@@ -206,7 +206,7 @@ fn NewStatusForm(on_created: Callback<()>) -> impl IntoView {
     view! {
         <section class="card panel-after" aria-labelledby="new-status-title">
             <h2 id="new-status-title">"Add a status"</h2>
-            <form class="form form-grid" on:submit=on_submit novalidate>
+            <form method="post" class="form form-grid" on:submit=on_submit novalidate>
                 <Banner failure />
                 <Field label="Status name" name="status_name" value=name error=field_error(failure, "name") maxlength=40 placeholder="Waiting for parts" />
                 <SelectField label="Kind" name="status_kind" value=kind options=Signal::derive(kind_options) error=field_error(failure, "kind") />

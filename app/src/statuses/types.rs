@@ -87,6 +87,7 @@ pub fn parse_colour(raw: &str) -> Result<String, String> {
 }
 
 pub fn parse_status_name(raw: &str) -> Result<String, String> {
+    crate::domain::text::check_chars(raw, true)?;
     let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     if name.is_empty() {
         return Err("Give the status a name.".into());

@@ -135,7 +135,7 @@ fn PendingList(pending: Vec<WorkLog>, reload: RwSignal<u32>) -> impl IntoView {
                 None => format!("Why do you decline these {} entries?", selected.with(|s| s.len())),
             };
             view! {
-                <form class="form decline-form" data-testid="decline-form" on:submit=move |ev| {
+                <form method="post" class="form decline-form" data-testid="decline-form" on:submit=move |ev| {
                     ev.prevent_default();
                     let ids = match target {
                         Some(id) => vec![id],
@@ -272,7 +272,7 @@ fn AutoApproveSetting(days: Option<i32>, reload: RwSignal<u32>) -> impl IntoView
     view! {
         <section class="card" aria-labelledby="auto-title">
             <h2 id="auto-title" class="card-title">"Automatic approval"</h2>
-            <form class="form" on:submit=move |ev| {
+            <form method="post" class="form" on:submit=move |ev| {
                 ev.prevent_default();
                 saved.set(false);
                 save.dispatch(SaveTimeSettings { settings: TimeSettings { auto_approve_days: value.get_untracked() } });

@@ -123,7 +123,7 @@ fn ContractsView(page: Page) -> impl IntoView {
                     <h2 id="contract-form-title" class="card-title">
                         {move || if editing.get().is_some() { "Change the contract" } else { "New contract" }}
                     </h2>
-                    <form class="form" data-testid="contract-form" on:submit=move |ev| {
+                    <form method="post" class="form" data-testid="contract-form" on:submit=move |ev| {
                         ev.prevent_default();
                         let form = form();
                         if let Err(errors) = form.validate() {

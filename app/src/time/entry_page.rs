@@ -93,7 +93,7 @@ fn EntryView(detail: LogDetail, reload: RwSignal<u32>) -> impl IntoView {
                         })}
                     </div>
                     <Show when=move || declining.get()>
-                        <form class="form" on:submit=move |ev| {
+                        <form method="post" class="form" on:submit=move |ev| {
                             ev.prevent_default();
                             decide.dispatch(DecideLogs { ids: vec![id], approve: false, reason: reason.get_untracked() });
                         }>
@@ -110,7 +110,7 @@ fn EntryView(detail: LogDetail, reload: RwSignal<u32>) -> impl IntoView {
                         {admin_editing_approved.then(|| view! {
                             <p class="banner banner-info">"This entry is approved. Saving a change makes a new revision that the customer must approve again; the history keeps both."</p>
                         })}
-                        <form class="form" on:submit=move |ev| {
+                        <form method="post" class="form" on:submit=move |ev| {
                             ev.prevent_default();
                             let form = fields.form();
                             match form.validate() {

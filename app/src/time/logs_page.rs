@@ -87,7 +87,7 @@ fn LogsView(page: LogPage, query: LogQuery) -> impl IntoView {
         .has_more
         .then(|| format!("/app/logs{}", LogQuery { page: query.page + 1, ..query.clone() }.to_query_string()));
     view! {
-        <form class="filters" on:submit=apply data-testid="log-filters">
+        <form method="get" class="filters" on:submit=apply data-testid="log-filters">
             {select("Worker", "filter-worker", worker, page.workers.iter().map(|w| (w.id.to_string(), w.name.clone())).collect())}
             {select("Customer", "filter-customer", customer, page.customers.iter().map(|c| (c.id.to_string(), c.name.clone())).collect())}
             {select("Status", "filter-status", status, LogStatus::ALL.iter().map(|s| (s.as_str().to_string(), s.label().to_string())).collect())}

@@ -114,7 +114,7 @@ fn StartCard(jobs: Vec<LoggableJob>) -> impl IntoView {
                 None => {
                     let jobs = jobs.clone();
                     view! {
-                        <form class="start-form" on:submit=move |ev| {
+                        <form method="post" class="start-form" on:submit=move |ev| {
                             ev.prevent_default();
                             match job_id.get_untracked().parse::<Uuid>() {
                                 Ok(id) => { start.dispatch(StartTimer { job_id: id }); }
@@ -169,7 +169,7 @@ fn ManualEntry(jobs: Vec<LoggableJob>, today: String, reload: RwSignal<u32>) -> 
                 </button>
             </div>
             <Show when=move || open.get()>
-                <form class="form" data-testid="manual-entry" on:submit=move |ev| {
+                <form method="post" class="form" data-testid="manual-entry" on:submit=move |ev| {
                     ev.prevent_default();
                     let form = fields.form();
                     match form.validate() {

@@ -188,7 +188,7 @@ impl ValidLog {
 }
 
 pub fn parse_date(raw: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| "Enter a date like 2026-11-21.".to_string())
+    crate::domain::text::parse_date(raw, "2026-11-21")
 }
 
 pub fn parse_time(raw: &str, what: &str) -> Result<NaiveTime, String> {
@@ -237,6 +237,7 @@ pub fn parse_break(raw: &str) -> Result<i64, String> {
 }
 
 pub fn parse_log_description(raw: &str) -> Result<String, String> {
+    crate::domain::text::check_chars(raw, true)?;
     let description = raw.trim().to_string();
     if description.chars().count() > DESCRIPTION_MAX {
         return Err(format!("Keep the description to {DESCRIPTION_MAX} characters or fewer."));
@@ -245,6 +246,7 @@ pub fn parse_log_description(raw: &str) -> Result<String, String> {
 }
 
 pub fn parse_reason(raw: &str) -> Result<String, String> {
+    crate::domain::text::check_chars(raw, true)?;
     let reason = raw.trim().to_string();
     match reason.chars().count() {
         0 => Err("Say why you decline these hours, so the worker can correct them.".into()),
@@ -582,6 +584,9 @@ impl ContractForm {
         let title = checks.check(
             "title",
             match title.chars().count() {
+                _ if crate::domain::text::has_forbidden_char(&self.title, true) => {
+                    Err(crate::domain::text::forbidden_char_message().to_string())
+                }
                 0 => Err("Give the contract a name, like \"Maintenance 2026\".".to_string()),
                 n if n > 120 => Err("Keep the name to 120 characters or fewer.".into()),
                 _ => Ok(title),

@@ -46,8 +46,8 @@ impl AccountEmailsBackend for AppState {
         Ok(super::verification::verify(self, &token).await?)
     }
 
-    async fn request_password_reset(&self, _rq: &RequestContext, form: PasswordResetRequest) -> AppResult<()> {
-        Ok(super::reset::request(self, form).await?)
+    async fn request_password_reset(&self, rq: &RequestContext, form: PasswordResetRequest) -> AppResult<()> {
+        Ok(super::reset::request(self, form, &crate::auth::client_info(rq)).await?)
     }
 
     async fn reset_password(&self, _rq: &RequestContext, form: PasswordResetForm) -> AppResult<SignInHint> {

@@ -102,6 +102,7 @@ async fn send(tx: &mut TenantTx, links: Links<'_>, id: Uuid, token: &str) -> Res
 pub async fn invite(state: &AppState, admin: &CurrentUser, form: InvitationForm) -> Result<Invitation> {
     admin.require(Role::Admin)?;
     let valid = form.validate()?;
+    crate::limits::hit(&state.pool, &[(state.settings.limits.email_per_address, valid.email.as_str())]).await?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
     let company_id = tx.company_id();
     let taken = sqlx::query_scalar!(
@@ -161,7 +162,8 @@ pub async fn resend(state: &AppState, admin: &CurrentUser, id: Uuid) -> Result<I
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
     let company_id = tx.company_id();
-    find(&mut tx, id).await?;
+    let before = find(&mut tx, id).await?;
+    crate::limits::hit(&state.pool, &[(state.settings.limits.email_per_address, before.email.as_str())]).await?;
     let (token, hash) = new_link_token(company_id);
     sqlx::query!(
         "update invitations set token_hash = $3, expires_at = now() + $4::float8 * interval '1 second',

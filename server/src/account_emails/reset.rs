@@ -2,6 +2,7 @@
 //! an account or not; the link works once, for one hour; using it sets the new
 //! password, ends every session of the user, and mails a confirmation.
 
+use crate::auth::ClientInfo;
 use super::{begin_for_token, new_link_token};
 use crate::auth::service::{company_by_slug, revoke_user_sessions};
 use crate::auth::{password, tokens::hash_token};
@@ -21,10 +22,19 @@ pub const RESET_TTL: chrono::Duration = chrono::Duration::hours(1);
 const MAX_RESETS_PER_HOUR: i64 = 3;
 const INVALID: &str = "This reset link is not valid. Ask for a new one.";
 
-pub async fn request(state: &AppState, form: PasswordResetRequest) -> Result<()> {
+pub async fn request(state: &AppState, form: PasswordResetRequest, client: &ClientInfo) -> Result<()> {
     form.validate()?;
     let slug = form.workspace.trim().to_lowercase();
     let email = form.email.trim().to_lowercase();
+    // Counted for every request, known address or not, so the answer reveals nothing.
+    let limits = &state.settings.limits;
+    let ip = client.ip.map(|ip| ip.to_string());
+    let address = format!("{slug}:{email}");
+    let mut attempt = vec![(limits.email_per_address, address.as_str())];
+    if let Some(ip) = &ip {
+        attempt.push((limits.reset_per_ip, ip.as_str()));
+    }
+    crate::limits::hit(&state.pool, &attempt).await?;
     let Some(company) = company_by_slug(&state.pool, &slug).await? else {
         return Ok(());
     };

@@ -94,6 +94,8 @@ pub(crate) async fn trust_address(pool: &crate::db::AppPool, company_id: Uuid, u
 
 /// "Send me a new link", from the check-your-email page. At most one every minute.
 pub async fn resend(state: &AppState, user: &CurrentUser) -> Result<()> {
+    let subject = format!("user:{}", user.user_id());
+    crate::limits::hit(&state.pool, &[(state.settings.limits.email_per_address, subject.as_str())]).await?;
     let mut tx = TenantTx::begin(&state.pool, user).await?;
     let company_id = tx.company_id();
     let row = sqlx::query!(

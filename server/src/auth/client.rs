@@ -13,7 +13,11 @@ pub struct ClientInfo {
 impl ClientInfo {
     pub fn from_parts(headers: &http::HeaderMap, extensions: &http::Extensions) -> Self {
         Self {
-            ip: extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()),
+            // The address resolved through trusted proxies; the TCP peer when none ran.
+            ip: extensions
+                .get::<crate::http::client_ip::ClientIp>()
+                .map(|c| c.0)
+                .or_else(|| extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())),
             user_agent: headers.get(USER_AGENT).and_then(|v| v.to_str().ok()).map(|v| v.chars().take(400).collect()),
         }
     }

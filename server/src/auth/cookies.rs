@@ -1,10 +1,22 @@
-//! The browser's session cookies: HttpOnly, SameSite=Lax, Secure outside development.
+//! The browser's session cookies: HttpOnly, SameSite=Lax, and outside development
+//! Secure with the `__Host-` prefix (the browser then refuses them unless they are
+//! Secure, for the whole site and set by this host itself — no sibling subdomain can
+//! plant or overwrite them).
 
 use http::header::{HeaderMap, COOKIE};
 use http::HeaderValue;
 
 pub const ACCESS_COOKIE: &str = "fb_access";
 pub const REFRESH_COOKIE: &str = "fb_refresh";
+
+/// The cookie's name as sent: `__Host-` prefixed when cookies are Secure.
+pub fn name(base: &str, secure: bool) -> String {
+    if secure {
+        format!("__Host-{base}")
+    } else {
+        base.to_string()
+    }
+}
 
 /// The value of cookie `name` in the request, if present.
 pub fn read(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -19,7 +31,8 @@ pub fn read(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter(|value| !value.is_empty())
 }
 
-fn build(name: &str, value: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
+fn build(base: &str, value: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
+    let name = name(base, secure);
     let secure = if secure { "; Secure" } else { "" };
     HeaderValue::from_str(&format!("{name}={value}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Lax{secure}"))
         .expect("cookie values are base64url or JWT characters")

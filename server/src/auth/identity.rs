@@ -104,8 +104,9 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(|v| v.trim().to_string());
     let from_cookie = bearer.is_none();
-    let access = bearer.or_else(|| cookies::read(headers, ACCESS_COOKIE));
-    let refresh_cookie = cookies::read(headers, REFRESH_COOKIE);
+    let secure = state.settings.secure_cookies();
+    let access = bearer.or_else(|| cookies::read(headers, &cookies::name(ACCESS_COOKIE, secure)));
+    let refresh_cookie = cookies::read(headers, &cookies::name(REFRESH_COOKIE, secure));
 
     let mut identity = None;
     let mut set_cookies = Vec::new();

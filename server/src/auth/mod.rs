@@ -7,7 +7,6 @@ pub mod cookies;
 mod identity;
 pub mod password;
 pub(crate) mod service;
-mod throttle;
 pub mod tokens;
 
 pub use backend::{client_info, request_user};

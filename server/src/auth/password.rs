@@ -1,11 +1,34 @@
-//! Argon2id with OWASP's parameters (19 MiB, 2 passes, 1 lane), off the async runtime.
+//! Argon2id with OWASP's parameters (19 MiB, 2 passes, 1 lane), off the async runtime
+//! and on a bounded pool: at most one hash per core runs at a time, so a burst of
+//! sign-ins queues here (or is told to come back) instead of taking every blocking
+//! thread and 19 MiB for each attempt. Callers hold no database connection meanwhile.
 
 use crate::error::Result;
 use anyhow::Context;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use secrecy::{ExposeSecret, SecretString};
+use app::error::AppError;
 use std::sync::OnceLock;
+use std::time::Duration;
+use tokio::sync::Semaphore;
+
+/// A hash waiting longer than this for a free core is refused with 429.
+const QUEUE_TIMEOUT: Duration = Duration::from_secs(10);
+
+fn slots() -> &'static Semaphore {
+    static SLOTS: OnceLock<Semaphore> = OnceLock::new();
+    SLOTS.get_or_init(|| Semaphore::new(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)))
+}
+
+/// Runs `work` on a blocking thread once a hashing slot is free.
+async fn on_hashing_pool<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    let _slot = match tokio::time::timeout(QUEUE_TIMEOUT, slots().acquire()).await {
+        Ok(Ok(slot)) => slot,
+        _ => return Err(AppError::TooManyRequests { retry_after_secs: 5 }.into()),
+    };
+    Ok(tokio::task::spawn_blocking(work).await.context("password hashing task")?)
+}
 
 fn hasher() -> Argon2<'static> {
     let params = Params::new(19_456, 2, 1, None).expect("valid argon2 parameters");
@@ -23,28 +46,26 @@ fn dummy_hash() -> &'static str {
 }
 
 pub async fn hash(password: SecretString) -> Result<String> {
-    let hash = tokio::task::spawn_blocking(move || {
+    let hash = on_hashing_pool(move || {
         let salt = SaltString::generate(&mut OsRng);
         hasher()
             .hash_password(password.expose_secret().as_bytes(), &salt)
             .map(|h| h.to_string())
             .map_err(|e| anyhow::anyhow!("hashing a password: {e}"))
     })
-    .await
-    .context("password hashing task")??;
+    .await??;
     Ok(hash)
 }
 
 /// Verifies `password` against `stored`, or against a dummy hash when there is none.
 pub async fn verify(password: SecretString, stored: Option<String>) -> Result<bool> {
-    let matched = tokio::task::spawn_blocking(move || {
+    let matched = on_hashing_pool(move || {
         let known = stored.is_some();
         let stored = stored.unwrap_or_else(|| dummy_hash().to_string());
         let Ok(parsed) = PasswordHash::new(&stored) else { return false };
         let ok = hasher().verify_password(password.expose_secret().as_bytes(), &parsed).is_ok();
         known && ok
     })
-    .await
-    .context("password verification task")?;
+    .await?;
     Ok(matched)
 }

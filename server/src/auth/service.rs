@@ -2,7 +2,6 @@
 
 use super::client::ClientInfo;
 use super::identity::CurrentUser;
-use super::throttle::{self, ThrottleKeys};
 use super::tokens::{self, AccessClaims};
 use super::{password, REFRESH_TTL};
 use crate::db::{AppPool, TenantTx};
@@ -50,6 +49,15 @@ pub async fn sign_up(state: &AppState, form: SignUpForm, client: &ClientInfo) ->
     if valid.timezone.as_str().parse::<chrono_tz::Tz>().is_err() {
         return Err(AppError::field("timezone", "Choose a timezone from the list.").into());
     }
+    // Each sign-up mails a verification link: limited per client and per address, so
+    // nobody can make Fieldbook mail a stranger over and over.
+    let limits = &state.settings.limits;
+    let ip = client.ip.map(|ip| ip.to_string());
+    let mut attempt = vec![(limits.email_per_address, valid.email.as_str())];
+    if let Some(ip) = &ip {
+        attempt.push((limits.signup_per_ip, ip.as_str()));
+    }
+    crate::limits::hit(&state.pool, &attempt).await?;
     let password_hash = password::hash(SecretString::from(valid.password.expose().to_string())).await?;
     let company_id = Uuid::new_v4();
     let mut tx = TenantTx::begin_unauthenticated(&state.pool, company_id).await?;
@@ -113,12 +121,22 @@ pub async fn sign_up(state: &AppState, form: SignUpForm, client: &ClientInfo) ->
 
 pub async fn log_in(state: &AppState, form: LoginForm, client: &ClientInfo) -> Result<(SessionUser, IssuedTokens)> {
     form.validate()?;
-    let keys = ThrottleKeys::new(&form.workspace, &form.email, client.ip);
-    throttle::check(&state.pool, &keys).await?;
+    let workspace = form.workspace.trim().to_lowercase();
     let email = form.email.trim().to_lowercase();
+    let limits = &state.settings.limits;
+    let account_key = format!("{workspace}:{email}");
+    let ip = client.ip.map(|ip| ip.to_string()).unwrap_or_default();
+    // Counted before evaluating: of a burst, exactly the allowed number are evaluated.
+    let mut attempt = vec![(limits.login_per_account, account_key.as_str())];
+    if client.ip.is_some() {
+        attempt.push((limits.login_per_ip, ip.as_str()));
+    }
+    crate::limits::hit(&state.pool, &attempt).await?;
 
+    // The account is read in a short transaction that ends before the (slow, queued)
+    // password check, so a burst of sign-ins holds no pooled connection while it waits.
     let mut found = None;
-    if let Some(company) = company_by_slug(&state.pool, &form.workspace.trim().to_lowercase()).await? {
+    if let Some(company) = company_by_slug(&state.pool, &workspace).await? {
         let mut tx = TenantTx::begin_unauthenticated(&state.pool, company.id).await?;
         let account = sqlx::query!(
             r#"select id, name, email, role as "role: Role", password_hash, timezone, deactivated_at,
@@ -129,26 +147,28 @@ pub async fn log_in(state: &AppState, form: LoginForm, client: &ClientInfo) -> R
         )
         .fetch_optional(tx.conn())
         .await?;
-        found = Some((company, tx, account));
+        tx.commit().await?;
+        found = Some((company, account));
     }
     // Always verify (against a dummy hash when there is no account), so timing
     // does not reveal which workspaces and emails exist.
-    let stored_hash = found.as_ref().and_then(|(_, _, account)| account.as_ref()).map(|a| a.password_hash.clone());
+    let stored_hash = found.as_ref().and_then(|(_, account)| account.as_ref()).map(|a| a.password_hash.clone());
     let verified = password::verify(SecretString::from(form.password.clone()), stored_hash).await?;
-    let Some((company, mut tx, Some(account))) = found.filter(|_| verified) else {
-        throttle::record_failure(&state.pool, &keys).await?;
+    let Some((company, Some(account))) = found.filter(|_| verified) else {
         return Err(AppError::InvalidCredentials.into());
     };
     if account.deactivated_at.is_some() {
-        throttle::record_failure(&state.pool, &keys).await?;
         return Err(AppError::InvalidCredentials.into());
     }
 
+    let mut tx = TenantTx::begin_unauthenticated(&state.pool, company.id).await?;
     tx.set_actor(account.id);
     let tokens = start_session(state, &mut tx, account.id, account.role, client).await?;
     tx.audit("auth.login", "user", Some(account.id), None, None).await?;
     tx.commit().await?;
-    throttle::clear_account(&state.pool, &keys).await?;
+    // A correct password resets the account's count and does not count against the address.
+    let refund: Vec<_> = attempt.iter().skip(1).copied().collect();
+    crate::limits::undo(&state.pool, &attempt[..1], &refund).await?;
     let user = SessionUser {
         user_id: account.id,
         name: account.name,
@@ -350,6 +370,27 @@ pub async fn live_identity(state: &AppState, claims: &AccessClaims) -> Result<Op
     .await?;
     tx.commit().await?;
     Ok(found.map(|row| CurrentUser::new(claims.sub, claims.cid, claims.sid, row.role, row.verified)))
+}
+
+/// Whether the session behind `user` is still live (not signed out, revoked, expired,
+/// nor its user deactivated): long-lived streams ask this now and then.
+pub async fn session_is_live(state: &AppState, user: &CurrentUser) -> Result<bool> {
+    let mut tx = TenantTx::begin(&state.pool, user).await?;
+    let company_id = tx.company_id();
+    let live = sqlx::query_scalar!(
+        r#"select exists(
+             select 1 from sessions s join users u on u.company_id = s.company_id and u.id = s.user_id
+             where s.company_id = $1 and s.family_id = $2 and s.user_id = $3
+               and s.revoked_at is null and s.rotated_at is null and s.expires_at > now()
+               and u.deactivated_at is null) as "live!""#,
+        company_id,
+        user.session_id(),
+        user.user_id(),
+    )
+    .fetch_one(tx.conn())
+    .await?;
+    tx.commit().await?;
+    Ok(live)
 }
 
 pub async fn log_out(state: &AppState, user: &CurrentUser) -> Result<()> {

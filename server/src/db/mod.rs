@@ -23,7 +23,7 @@ pub struct AppPool(PgPool);
 
 impl AppPool {
     pub async fn connect(settings: &Settings) -> anyhow::Result<Self> {
-        let pool = PgPoolOptions::new()
+        let pool = Self::options()
             .max_connections(20)
             .acquire_timeout(Duration::from_secs(5))
             .connect_with(settings.app_database.clone())
@@ -32,6 +32,31 @@ impl AppPool {
         let pool = Self(pool);
         pool.check_role().await?;
         Ok(pool)
+    }
+
+    /// Pool options with the guard every application pool needs: a connection handed
+    /// back while still inside a transaction (sqlx 0.8.6 can do that when a request is
+    /// cancelled in the middle of `begin()`) is closed instead of reused, so the next
+    /// request never joins a stranger's transaction.
+    pub fn options() -> PgPoolOptions {
+        PgPoolOptions::new().after_release(|conn, _meta| {
+            Box::pin(async move {
+                // `now()` is the transaction's start, `statement_timestamp()` this
+                // statement's: equal exactly when this statement began its own transaction.
+                match sqlx::query_scalar::<_, bool>("select now() <> statement_timestamp()").fetch_one(&mut *conn).await
+                {
+                    Ok(false) => Ok(true),
+                    Ok(true) => {
+                        tracing::warn!("a connection came back inside a transaction: closed, not reused");
+                        Ok(false)
+                    }
+                    Err(error) => {
+                        tracing::warn!(error = %error, "a connection came back unusable: closed");
+                        Ok(false)
+                    }
+                }
+            })
+        })
     }
 
     pub fn from_pool(pool: PgPool) -> Self {
@@ -71,6 +96,8 @@ impl AppPool {
 /// `%term%` for a case-insensitive LIKE on lowercased columns, with `%`, `_` and `\`
 /// in the term escaped; `None` for an empty term.
 pub fn like_pattern(term: &str) -> Option<String> {
+    // Control characters cannot match any stored text (and NUL cannot even be sent).
+    let term: String = term.chars().filter(|c| !c.is_control()).take(200).collect();
     let term = term.trim().to_lowercase();
     (!term.is_empty()).then(|| format!("%{}%", term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")))
 }

@@ -2,13 +2,18 @@
 //! endpoints for API clients, and the middleware every response passes.
 
 mod api_auth;
+pub mod client_ip;
+pub mod csrf;
+pub mod form_posts;
 mod health;
+pub mod input_guard;
 pub mod problem;
+pub mod serve;
 mod rpc_status;
 mod security;
 
 pub use rpc_status::rpc_error_status;
-pub use security::{page_csp, security_headers};
+pub use security::{page_csp, panic_response, refuse_password_in_url, security_headers};
 
 use crate::state::AppState;
 use axum::Router;
@@ -17,6 +22,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(health::router())
         .merge(api_auth::router())
+        .merge(form_posts::router())
         .merge(crate::time::exports::router())
         .merge(crate::notify::live::router())
 }

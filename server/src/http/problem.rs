@@ -39,3 +39,23 @@ impl IntoResponse for Problem {
         response
     }
 }
+
+/// An error answered by middleware, before any handler: problem details under
+/// `/api/`, the `AppError` JSON server functions use everywhere else; `status`
+/// overrides the error's own (415 for a wrong content type, say).
+pub fn error_response(path: &str, status: Option<StatusCode>, error: AppError) -> Response {
+    let mut response = if path.starts_with("/api/") {
+        Problem(error.clone()).into_response()
+    } else {
+        let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = (status, axum::Json(error.clone())).into_response();
+        if let AppError::TooManyRequests { retry_after_secs } = error {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        }
+        response
+    };
+    if let Some(status) = status {
+        *response.status_mut() = status;
+    }
+    response
+}

@@ -22,7 +22,12 @@ pub async fn rpc_error_status(request: Request, next: Next) -> Response {
         return Response::from_parts(parts, Body::empty());
     };
     match serde_json::from_slice::<AppError>(&bytes) {
-        Ok(error) => parts.status = StatusCode::from_u16(error.status_code()).unwrap_or(parts.status),
+        Ok(error) => {
+            parts.status = StatusCode::from_u16(error.status_code()).unwrap_or(parts.status);
+            if let AppError::TooManyRequests { retry_after_secs } = error {
+                parts.headers.insert(http::header::RETRY_AFTER, http::HeaderValue::from(retry_after_secs));
+            }
+        }
         // Not one of ours: the server-function router could not find the function.
         Err(_) if parts.status == StatusCode::BAD_REQUEST => parts.status = StatusCode::NOT_FOUND,
         Err(_) => {}

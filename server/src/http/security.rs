@@ -1,13 +1,57 @@
 //! Security headers on every response. Pages get a CSP whose script nonce
 //! matches the one Leptos puts on its inline hydration scripts.
 
+use app::error::AppError;
 use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::Response;
+use axum::response::IntoResponse;
 use http::header::{
-    CONTENT_SECURITY_POLICY, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, LOCATION, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
-use http::{HeaderName, HeaderValue};
+use http::{HeaderName, HeaderValue, StatusCode};
+use std::any::Any;
+
+/// Pages, server-function answers, the API, share pages and exports are personal:
+/// no shared proxy may keep them and the back button must not show them after sign-out.
+const PERSONAL_CACHE: &str = "no-store";
+/// The site's own files: kept, but checked with the server before each use (their
+/// names carry no content hash, so a new deployment must be picked up at once).
+const STATIC_CACHE: &str = "no-cache";
+
+fn is_static_asset(path: &str) -> bool {
+    let top_level_file = [".svg", ".png", ".ico", ".webmanifest", ".txt"].iter().any(|ext| path.ends_with(ext))
+        && !path.get(1..).unwrap_or_default().contains('/');
+    path.starts_with("/pkg/") || top_level_file
+}
+
+/// Query strings carrying a password — a sign-in form submitted as GET before the
+/// page's script loaded — are never processed: the browser is sent to the same page
+/// without them (and the request log records only paths).
+pub async fn refuse_password_in_url(request: Request, next: Next) -> Response {
+    let carries_password = request.uri().query().is_some_and(|query| {
+        query.split('&').any(|pair| pair.split('=').next().unwrap_or_default().to_ascii_lowercase().contains("password"))
+    });
+    if !carries_password {
+        return next.run(request).await;
+    }
+    tracing::warn!(path = %request.uri().path(), "refused a password in the query string");
+    let target = HeaderValue::from_str(request.uri().path()).unwrap_or_else(|_| HeaderValue::from_static("/"));
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    response.headers_mut().insert(LOCATION, target);
+    response
+}
+
+/// What a request that panicked is answered with: a logged 500 in the usual error shape.
+pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
+    let message = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    tracing::error!(panic = message, "a request panicked");
+    (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(AppError::Internal)).into_response()
+}
 
 /// For responses that are not pages: nothing may load, nothing may frame.
 const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
@@ -24,8 +68,13 @@ pub fn page_csp(nonce: &str) -> HeaderValue {
 }
 
 pub async fn security_headers(request: Request, next: Next, hsts: bool) -> Response {
+    let is_asset = is_static_asset(request.uri().path());
     let mut response = next.run(request).await;
+    let cache = if is_asset && response.status().is_success() { STATIC_CACHE } else { PERSONAL_CACHE };
     let headers = response.headers_mut();
+    if !headers.contains_key(CACHE_CONTROL) {
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static(cache));
+    }
     if !headers.contains_key(CONTENT_SECURITY_POLICY) {
         headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(DEFAULT_CSP));
     }

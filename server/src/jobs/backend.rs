@@ -71,8 +71,8 @@ impl JobsBackend for AppState {
         Ok(share::revoke(self, &request_user(rq)?, job_id, link_id).await?)
     }
 
-    async fn shared_job(&self, _rq: &RequestContext, token: String) -> AppResult<SharedJob> {
-        Ok(share::view(self, &token).await?)
+    async fn shared_job(&self, rq: &RequestContext, token: String) -> AppResult<SharedJob> {
+        Ok(share::view(self, &token, &crate::auth::client_info(rq)).await?)
     }
 
     async fn my_jobs(&self, rq: &RequestContext) -> AppResult<MyJobs> {

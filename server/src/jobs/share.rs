@@ -11,7 +11,7 @@ use crate::error::Result;
 use crate::state::AppState;
 use app::auth::Role;
 use app::error::AppError;
-use app::jobs::{parse_share_days, NewShareLink, ShareLink, SharedJob};
+use app::jobs::{parse_share_days, NewShareLink, ShareLink, SharedJob, SharedJobView};
 use chrono::Utc;
 use chrono_tz::Tz;
 use serde_json::json;
@@ -110,7 +110,11 @@ pub async fn revoke(state: &AppState, admin: &CurrentUser, job_id: Uuid, link_id
 }
 
 /// What a share link shows, for anyone holding it.
-pub async fn view(state: &AppState, token: &str) -> Result<SharedJob> {
+pub async fn view(state: &AppState, token: &str, client: &crate::auth::ClientInfo) -> Result<SharedJob> {
+    // Tokens cannot be guessed, but lookups are still limited per client.
+    if let Some(ip) = client.ip.map(|ip| ip.to_string()) {
+        crate::limits::hit(&state.pool, &[(state.settings.limits.share_per_ip, ip.as_str())]).await?;
+    }
     let Some(company_id) = tokens::token_company(token) else {
         return Ok(SharedJob::Unknown);
     };
@@ -146,5 +150,5 @@ pub async fn view(state: &AppState, token: &str) -> Result<SharedJob> {
     .execute(tx.conn())
     .await?;
     tx.commit().await?;
-    Ok(SharedJob::Available { company_name: link.company_name, job: Box::new(job) })
+    Ok(SharedJob::Available { company_name: link.company_name, job: Box::new(SharedJobView::from_detail(job)) })
 }

@@ -17,7 +17,8 @@ use http::HeaderMap;
 use serde::Deserialize;
 use sqlx::postgres::PgListener;
 use std::convert::Infallible;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{broadcast, mpsc, watch, Notify};
 use tokio_stream::wrappers::ReceiverStream;
@@ -49,6 +50,31 @@ pub struct LiveHub {
     signals: broadcast::Sender<Signal>,
     pub outbox_wake: Arc<Notify>,
     stop: Arc<watch::Sender<bool>>,
+    /// Open streams per user on this process.
+    open_streams: Arc<Mutex<HashMap<Uuid, usize>>>,
+}
+
+/// Streams one user may hold open on one process (a few devices and tabs).
+pub const MAX_STREAMS_PER_USER: usize = 8;
+/// How often an open stream checks that its session still exists.
+const SESSION_RECHECK: Duration = Duration::from_secs(30);
+
+/// One open stream, counted until dropped.
+struct StreamSlot {
+    hub: LiveHub,
+    user_id: Uuid,
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        let mut open = self.hub.open_streams.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(count) = open.get_mut(&self.user_id) {
+            *count -= 1;
+            if *count == 0 {
+                open.remove(&self.user_id);
+            }
+        }
+    }
 }
 
 impl Default for LiveHub {
@@ -61,7 +87,18 @@ impl LiveHub {
     pub fn new() -> Self {
         let (signals, _) = broadcast::channel(1024);
         let (stop, _) = watch::channel(false);
-        Self { signals, outbox_wake: Arc::new(Notify::new()), stop: Arc::new(stop) }
+        Self { signals, outbox_wake: Arc::new(Notify::new()), stop: Arc::new(stop), open_streams: Default::default() }
+    }
+
+    /// A slot for one more stream of `user_id`, unless they hold the maximum already.
+    fn open_stream(&self, user_id: Uuid) -> Option<StreamSlot> {
+        let mut open = self.open_streams.lock().unwrap_or_else(|p| p.into_inner());
+        let count = open.entry(user_id).or_insert(0);
+        if *count >= MAX_STREAMS_PER_USER {
+            return None;
+        }
+        *count += 1;
+        Some(StreamSlot { hub: self.clone(), user_id })
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Signal> {
@@ -151,6 +188,10 @@ async fn stream(
 ) -> Result<Response, Problem> {
     let Extension(user) = user.ok_or(app::error::AppError::Unauthorized)?;
     user.ensure_verified()?;
+    let slot = state
+        .live
+        .open_stream(user.user_id())
+        .ok_or(app::error::AppError::TooManyRequests { retry_after_secs: 30 })?;
     // The browser's own reconnects send Last-Event-ID; the page's fresh connections
     // after a closed stream say `?after=`.
     let last_seen = headers
@@ -167,6 +208,9 @@ async fn stream(
     };
     let (sender, receiver) = mpsc::channel::<Result<Event, Infallible>>(16);
     tokio::spawn(async move {
+        let _slot = slot;
+        let mut recheck = tokio::time::interval(SESSION_RECHECK);
+        recheck.tick().await;
         let mut newest = last_seen.unwrap_or(0);
         // A first event straight away, so the browser knows the stream is open.
         if sender.send(Ok(Event::default().event("ready").data("{}"))).await.is_err() {
@@ -183,6 +227,13 @@ async fn stream(
                 signal = signals.recv() => signal,
                 _ = stop.changed() => return,
                 _ = sender.closed() => return,
+                _ = recheck.tick() => {
+                    // Signed out, revoked or deactivated: the stream ends with the session.
+                    match crate::auth::service::session_is_live(&state, &user).await {
+                        Ok(false) => return,
+                        Ok(true) | Err(_) => continue,
+                    }
+                }
             };
             let event = match signal {
                 Ok(Signal::Created(created))

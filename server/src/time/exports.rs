@@ -15,7 +15,12 @@ use axum::routing::get;
 use axum::{Extension, Router};
 use futures_util::TryStreamExt;
 use http::{header, HeaderValue};
-use tokio::sync::mpsc;
+use app::error::AppError;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
+use uuid::Uuid;
 use tokio_stream::wrappers::ReceiverStream;
 
 pub fn router() -> Router<AppState> {
@@ -24,6 +29,58 @@ pub fn router() -> Router<AppState> {
 
 /// Rows per chunk sent to the client.
 const CHUNK_ROWS: usize = 200;
+/// Exports running at once on this process: each holds a pooled connection while it
+/// streams, so slow downloads can take at most this many of the pool's 20.
+const MAX_EXPORTS: usize = 4;
+/// Exports one user may run at once.
+const MAX_EXPORTS_PER_USER: usize = 2;
+/// A client that takes no chunk for this long is dropped and its connection freed.
+const STALLED_CLIENT: Duration = Duration::from_secs(20);
+
+/// A running export, counted in the process-wide and the per-user totals until dropped.
+struct ExportSlot {
+    _global: OwnedSemaphorePermit,
+    user_id: Uuid,
+}
+
+fn exports_per_user() -> &'static Mutex<HashMap<Uuid, usize>> {
+    static RUNNING: OnceLock<Mutex<HashMap<Uuid, usize>>> = OnceLock::new();
+    RUNNING.get_or_init(Default::default)
+}
+
+impl ExportSlot {
+    /// A slot, or 429 when the process or the user runs the most exports already.
+    fn take(user_id: Uuid) -> Result<Self, AppError> {
+        static GLOBAL: OnceLock<Arc<Semaphore>> = OnceLock::new();
+        let busy = AppError::TooManyRequests { retry_after_secs: 10 };
+        let global = GLOBAL.get_or_init(|| Arc::new(Semaphore::new(MAX_EXPORTS))).clone();
+        let permit = global.try_acquire_owned().map_err(|_| busy.clone())?;
+        let mut running = exports_per_user().lock().unwrap_or_else(|p| p.into_inner());
+        let mine = running.entry(user_id).or_insert(0);
+        if *mine >= MAX_EXPORTS_PER_USER {
+            return Err(busy);
+        }
+        *mine += 1;
+        Ok(Self { _global: permit, user_id })
+    }
+}
+
+impl Drop for ExportSlot {
+    fn drop(&mut self) {
+        let mut running = exports_per_user().lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(mine) = running.get_mut(&self.user_id) {
+            *mine -= 1;
+            if *mine == 0 {
+                running.remove(&self.user_id);
+            }
+        }
+    }
+}
+
+/// Sends a chunk unless the client has gone or stalled; false means stop.
+async fn deliver(sender: &mpsc::Sender<Result<Bytes, std::io::Error>>, chunk: Bytes) -> bool {
+    matches!(tokio::time::timeout(STALLED_CLIENT, sender.send(Ok(chunk))).await, Ok(Ok(())))
+}
 
 fn attachment(content_type: &'static str, file_name: &str) -> [(header::HeaderName, HeaderValue); 3] {
     [
@@ -77,11 +134,13 @@ async fn csv_report(
 ) -> Result<Response, Problem> {
     let Extension(user) = user.ok_or(app::error::AppError::Unauthorized)?;
     user.ensure_verified()?;
+    let slot = ExportSlot::take(user.user_id())?;
     let spec = spec_for(&state, &user, &query).await?;
     let file_name = format!("{}.csv", spec.file_stem());
     // A small channel: the query only reads ahead as fast as the client downloads.
     let (sender, receiver) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     tokio::spawn(async move {
+        let _slot = slot;
         if let Err(error) = stream_csv(&state, &user, &spec, &sender).await {
             tracing::error!(error = %error, "CSV export failed mid-stream");
             let _ = sender.send(Err(std::io::Error::other("export failed"))).await;
@@ -110,15 +169,15 @@ async fn stream_csv(
             csv_row(&mut chunk, row, spec);
             in_chunk += 1;
             if in_chunk == CHUNK_ROWS {
-                if sender.send(Ok(Bytes::from(std::mem::take(&mut chunk)))).await.is_err() {
-                    return Ok(()); // The client went away.
+                if !deliver(sender, Bytes::from(std::mem::take(&mut chunk))).await {
+                    return Ok(()); // The client went away or stopped reading: free the connection.
                 }
                 in_chunk = 0;
             }
         }
     }
     if !chunk.is_empty() {
-        let _ = sender.send(Ok(Bytes::from(chunk))).await;
+        deliver(sender, Bytes::from(chunk)).await;
     }
     tx.commit().await?;
     Ok(())
@@ -131,6 +190,7 @@ async fn pdf_report(
 ) -> Result<Response, Problem> {
     let Extension(user) = user.ok_or(app::error::AppError::Unauthorized)?;
     user.ensure_verified()?;
+    let _slot = ExportSlot::take(user.user_id())?;
     let mut tx = TenantTx::begin(&state.pool, &user).await?;
     let who = Who::load(&mut tx, &user).await?;
     let spec = resolve(&mut tx, &who, &query).await?;

@@ -3,6 +3,7 @@
 //! One binary instead of one per file keeps link time and disk use down.
 
 mod common;
+mod hostile_rows;
 
 mod auth;
 mod customers;
@@ -11,6 +12,7 @@ mod job_pages;
 mod jobs;
 mod notifications;
 mod ops;
+mod security;
 mod statuses;
 mod tenancy;
 mod time;

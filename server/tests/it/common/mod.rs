@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use server::config::{app_role_options, Settings};
 use server::db::AppPool;
 use server::startup::Application;
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::postgres::PgPool;
 
 pub const PASSWORD: &str = "correct horse battery";
 
@@ -26,14 +26,16 @@ pub async fn spawn_app(db: PgPool) -> TestApp {
 pub async fn spawn_app_with(db: PgPool, configure: impl FnOnce(&mut Settings)) -> TestApp {
     let owner = db.connect_options().as_ref().clone();
     let mut settings = Settings::for_tests(owner.clone());
+    // Bound first, so BASE_URL (the origin state-changing requests must come from) is exact.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
+    settings.base_url = format!("http://{}", listener.local_addr().expect("local address"));
     configure(&mut settings);
-    let app_pool = PgPoolOptions::new()
+    let app_pool = AppPool::options()
         .max_connections(5)
         .connect_with(app_role_options(&owner, None))
         .await
         .expect("connect as fieldbook_app");
-    let app = Application::build_with_pool(settings.clone(), AppPool::from_pool(app_pool))
-        .await
+    let app = Application::build_with_listener(settings.clone(), AppPool::from_pool(app_pool), listener)
         .expect("build the application");
     let base = format!("http://{}", app.address());
     tokio::spawn(app.run_until_stopped());
@@ -94,7 +96,7 @@ impl TestApp {
     /// A pool connected as `fieldbook_app`, like a second server process's.
     pub async fn app_pool(&self) -> AppPool {
         let owner = self.db.connect_options().as_ref().clone();
-        let pool = PgPoolOptions::new()
+        let pool = AppPool::options()
             .max_connections(3)
             .connect_with(app_role_options(&owner, None))
             .await

@@ -1,0 +1,76 @@
+import { expect, test } from "@playwright/test";
+import { logIn, openHydrated, screenshots } from "./helpers";
+
+// Another origin on the same site (same host, another port): the browser sends the
+// admin's SameSite=Lax cookies along with its form posts, so only the server's
+// origin check stands between this page and the admin's data.
+const ATTACKER = "http://127.0.0.1:3199";
+
+test("a page on another origin that auto-submits forms to Fieldbook changes nothing", async ({ page, baseURL }) => {
+  await logIn(page, "northwind", "alice@northwind.example");
+  const forged = `Forged ${Date.now()}`;
+  const rpc = (name: string) => `${baseURL}/rpc/${name}`;
+  await page.route(`${ATTACKER}/**`, (route) =>
+    route.fulfill({
+      contentType: "text/html",
+      body: `<!doctype html><html><body>
+        <iframe name="sink"></iframe>
+        <form id="smuggle" method="post" enctype="text/plain" target="sink" action="${rpc("customers/create")}">
+          <input name='{"form":{"name":"${forged}","email":"","phone":"","address":"","x":"' value='"}}'>
+        </form>
+        <form id="invite" method="post" enctype="text/plain" target="sink" action="${rpc("users/invite")}">
+          <input name='{"form":{"email":"attacker@evil.example","role":"ADMIN","customer_id":"","x":"' value='"}}'>
+        </form>
+        <form id="login" method="post" target="sink" action="${baseURL}/northwind/login">
+          <input name="email" value="walter@northwind.example"><input name="password" value="demo-fieldbook-2026">
+        </form>
+        <script>
+          for (const id of ["smuggle", "invite", "login"]) document.getElementById(id).submit();
+          setTimeout(() => { document.body.dataset.done = "yes"; }, 1500);
+        </script>
+      </body></html>`,
+    }),
+  );
+  const refused: number[] = [];
+  page.on("response", (response) => {
+    if (response.url().startsWith(`${baseURL}/rpc/`) || response.url().endsWith("/northwind/login")) {
+      if (response.request().method() === "POST") refused.push(response.status());
+    }
+  });
+  await page.goto(`${ATTACKER}/prize`);
+  await expect(page.locator("body")).toHaveAttribute("data-done", "yes");
+  expect(refused.length).toBeGreaterThanOrEqual(3);
+  expect(refused.every((status) => status === 403 || status === 415)).toBe(true);
+
+  // Back on Fieldbook: still Alice, no forged customer, no invitation for the attacker.
+  await openHydrated(page, `/app/customers?q=${encodeURIComponent(forged)}`);
+  await expect(page.getByText(forged)).toHaveCount(0);
+  const customers = await page.request.post(`${baseURL}/rpc/customers/list`, {
+    data: { query: { search: forged, include_inactive: true, after: null } },
+  });
+  expect((await customers.json()).customers).toEqual([]);
+  const invitations = await page.request.post(`${baseURL}/rpc/users/invitations`, { data: {} });
+  expect(JSON.stringify(await invitations.json())).not.toContain("attacker@evil.example");
+  const session = await page.request.post(`${baseURL}/rpc/auth/session`, { data: {} });
+  expect((await session.json()).email).toBe("alice@northwind.example");
+});
+
+test("the sign-in form works before the page's script has loaded, without the password in the URL", async ({ browser }) => {
+  // No JavaScript at all: what a phone shows in the first seconds, before the WASM is in.
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto("/northwind/login");
+  await page.getByLabel("Email").fill("alice@northwind.example");
+  await page.getByLabel("Password", { exact: true }).fill("not the password");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page).toHaveURL(/\/northwind\/login\?error=credentials/);
+  expect(page.url()).not.toContain("password");
+  await expect(page.getByText("Incorrect email or password.")).toBeVisible();
+  await screenshots(page, "login-without-script-error");
+  await page.getByLabel("Email").fill("alice@northwind.example");
+  await page.getByLabel("Password", { exact: true }).fill("demo-fieldbook-2026");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page).toHaveURL(/\/app\/dashboard/);
+  expect(page.url()).not.toContain("password");
+  await context.close();
+});
