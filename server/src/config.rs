@@ -1,9 +1,9 @@
 //! Settings, read once from the environment. Production refuses to start
 //! with a missing or default secret.
 
+use crate::http::client_ip::{parse_ranges, IpRange};
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::postgres::PgConnectOptions;
-use crate::http::client_ip::{parse_ranges, IpRange};
 use std::net::SocketAddr;
 use std::str::FromStr;
 use std::time::Duration;

@@ -24,9 +24,8 @@ pub fn spawn(pool: AppPool) {
 /// One sweep: (sessions deleted, rate-limit windows deleted).
 pub async fn sweep(pool: &AppPool) -> Result<(u64, u64)> {
     let windows = crate::limits::store::prune(pool).await?;
-    let companies = sqlx::query_scalar!(r#"select companies_with_dead_sessions() as "id!""#)
-        .fetch_all(pool.untenanted())
-        .await?;
+    let companies =
+        sqlx::query_scalar!(r#"select companies_with_dead_sessions() as "id!""#).fetch_all(pool.untenanted()).await?;
     let mut sessions = 0;
     for company_id in companies {
         let mut tx = TenantTx::begin_system(pool, company_id).await?;

@@ -102,17 +102,13 @@ impl Application {
         let listener_task = state.live.spawn_listener(&state.pool);
         let delivery = spawn_delivery(&state);
         let live = state.live.clone();
-        let served = crate::http::serve::serve(
-            self.listener,
-            self.router,
-            state.settings.max_connections,
-            async move {
+        let served =
+            crate::http::serve::serve(self.listener, self.router, state.settings.max_connections, async move {
                 shutdown_signal().await;
                 // Open event streams would otherwise hold graceful shutdown forever.
                 live.shut_down();
-            },
-        )
-        .await;
+            })
+            .await;
         state.live.shut_down();
         if let Some(delivery) = delivery {
             if tokio::time::timeout(Duration::from_secs(35), delivery).await.is_err() {

@@ -129,9 +129,12 @@ pub async fn create(state: &AppState, admin: &CurrentUser, form: NewUserForm) ->
 /// remains" check and leave the company without one.
 async fn lock_team(tx: &mut TenantTx) -> Result<()> {
     let company_id = tx.company_id();
-    sqlx::query!("select pg_advisory_xact_lock(hashtextextended('fieldbook.team:' || $1::text, 0))", company_id.to_string())
-        .execute(tx.conn())
-        .await?;
+    sqlx::query!(
+        "select pg_advisory_xact_lock(hashtextextended('fieldbook.team:' || $1::text, 0))",
+        company_id.to_string()
+    )
+    .execute(tx.conn())
+    .await?;
     Ok(())
 }
 

@@ -2,7 +2,6 @@ use super::api::{get_workspace, list_timezones, LogIn, SignUp};
 use super::{form_error, LoginForm, SignUpForm};
 use crate::components::{field_error, hard_navigate, Banner, Field, NotFound, SelectField, SubmitButton};
 use crate::domain::CompanySlug;
-use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};

@@ -1,5 +1,5 @@
-use crate::error::AppError;
 use crate::domain::{Checks, CompanyName, CompanySlug, EmailAddress, Password, PersonName, Timezone};
+use crate::error::AppError;
 use crate::error::FieldError;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -154,7 +154,9 @@ impl LoginForm {
             errors.push(FieldError::new("password", "Enter your password."));
         }
         // Lengths and characters no account can have: refused before any lookup.
-        for (field, value, max) in [("workspace", &self.workspace, 64), ("email", &self.email, 254), ("password", &self.password, 1024)] {
+        for (field, value, max) in
+            [("workspace", &self.workspace, 64), ("email", &self.email, 254), ("password", &self.password, 1024)]
+        {
             if crate::domain::text::has_forbidden_char(value, false) {
                 errors.push(FieldError::new(field, crate::domain::text::forbidden_char_message()));
             } else if value.chars().count() > max {

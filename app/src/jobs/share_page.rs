@@ -53,8 +53,14 @@ fn LinkGone(code: u16, title: &'static str, text: &'static str) -> impl IntoView
 
 #[component]
 fn SharedJobPage(company_name: String, job: SharedJobView) -> impl IntoView {
-    let schedule = if job.schedule_label.is_empty() { "Not scheduled yet".to_string() } else { job.schedule_label.clone() };
-    let status = StatusChip { id: Uuid::nil(), name: job.status_name.clone(), colour: job.status_colour.clone(), kind: job.status_kind };
+    let schedule =
+        if job.schedule_label.is_empty() { "Not scheduled yet".to_string() } else { job.schedule_label.clone() };
+    let status = StatusChip {
+        id: Uuid::nil(),
+        name: job.status_name.clone(),
+        colour: job.status_colour.clone(),
+        kind: job.status_kind,
+    };
     let (done, total) = (job.tasks.iter().filter(|t| t.is_completed).count(), job.tasks.len());
     view! {
         <Title text=job.title.clone() />

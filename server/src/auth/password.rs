@@ -5,10 +5,10 @@
 
 use crate::error::Result;
 use anyhow::Context;
+use app::error::AppError;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use secrecy::{ExposeSecret, SecretString};
-use app::error::AppError;
 use std::sync::OnceLock;
 use std::time::Duration;
 use tokio::sync::Semaphore;

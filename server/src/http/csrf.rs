@@ -13,11 +13,11 @@
 //! `text/plain`, URL-encoded or multipart bodies, so this alone stops the
 //! "JSON smuggled in a text/plain field name" trick.
 
+use super::problem::error_response;
 use crate::state::AppState;
 use app::error::AppError;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
-use super::problem::error_response;
 use axum::response::Response;
 use http::header::{CONTENT_TYPE, ORIGIN, REFERER};
 use http::{Method, StatusCode};

@@ -31,7 +31,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Debug, Default, Deserialize)]
-struct Next_ {
+struct NextParam {
     next: Option<String>,
 }
 
@@ -81,7 +81,8 @@ async fn sign_in(state: &AppState, client: ClientInfo, form: LoginForm, page: &s
                 .filter(|next| next.starts_with("/app") && !next.starts_with("//"))
                 .unwrap_or_else(|| user.role.home_path().to_string());
             let mut response = see_other(&target);
-            for cookie in cookies::session(&tokens.access_token, &tokens.refresh_token, state.settings.secure_cookies()) {
+            for cookie in cookies::session(&tokens.access_token, &tokens.refresh_token, state.settings.secure_cookies())
+            {
                 response.headers_mut().append(SET_COOKIE, cookie);
             }
             response
@@ -99,7 +100,7 @@ fn client(request_parts: &http::request::Parts) -> ClientInfo {
 
 async fn log_in(
     State(state): State<AppState>,
-    Query(next): Query<Next_>,
+    Query(next): Query<NextParam>,
     parts: http::request::Parts,
     Form(fields): Form<LoginFields>,
 ) -> Response {
@@ -110,7 +111,7 @@ async fn log_in(
 async fn log_in_to_workspace(
     State(state): State<AppState>,
     Path(slug): Path<String>,
-    Query(next): Query<Next_>,
+    Query(next): Query<NextParam>,
     parts: http::request::Parts,
     Form(fields): Form<LoginFields>,
 ) -> Response {
@@ -124,7 +125,8 @@ async fn sign_up(State(state): State<AppState>, parts: http::request::Parts, For
     match service::sign_up(&state, form, &client(&parts)).await {
         Ok((_, tokens)) => {
             let mut response = see_other("/app");
-            for cookie in cookies::session(&tokens.access_token, &tokens.refresh_token, state.settings.secure_cookies()) {
+            for cookie in cookies::session(&tokens.access_token, &tokens.refresh_token, state.settings.secure_cookies())
+            {
                 response.headers_mut().append(SET_COOKIE, cookie);
             }
             response
@@ -152,11 +154,10 @@ pub async fn redirect_unhandled_form_posts(request: Request, next: Next) -> Resp
     if request.method() != Method::POST || handled_elsewhere {
         return next.run(request).await;
     }
-    let is_form = request
-        .headers()
-        .get(http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded") || v.starts_with("multipart/form-data"));
+    let is_form =
+        request.headers().get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+            v.starts_with("application/x-www-form-urlencoded") || v.starts_with("multipart/form-data")
+        });
     if !is_form {
         return next.run(request).await;
     }

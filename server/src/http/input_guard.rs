@@ -8,12 +8,12 @@
 //! The shared domain rules (`app::domain::text`) apply the same checks, with
 //! stricter ones per field, in the browser and on the server.
 
+use super::problem::error_response;
 use app::domain::text::{forbidden_char_message, has_forbidden_char};
 use app::error::{AppError, FieldError};
 use axum::body::Body;
 use axum::extract::Request;
 use axum::middleware::Next;
-use super::problem::error_response;
 use axum::response::Response;
 use http::StatusCode;
 use serde_json::Value;

@@ -8,9 +8,9 @@ pub mod form_posts;
 mod health;
 pub mod input_guard;
 pub mod problem;
-pub mod serve;
 mod rpc_status;
 mod security;
+pub mod serve;
 
 pub use rpc_status::rpc_error_status;
 pub use security::{page_csp, panic_response, refuse_password_in_url, security_headers};

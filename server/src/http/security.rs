@@ -4,10 +4,11 @@
 use app::error::AppError;
 use axum::extract::Request;
 use axum::middleware::Next;
-use axum::response::Response;
 use axum::response::IntoResponse;
+use axum::response::Response;
 use http::header::{
-    CACHE_CONTROL, CONTENT_SECURITY_POLICY, LOCATION, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, LOCATION, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY,
+    X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use http::{HeaderName, HeaderValue, StatusCode};
 use std::any::Any;
@@ -30,7 +31,9 @@ fn is_static_asset(path: &str) -> bool {
 /// without them (and the request log records only paths).
 pub async fn refuse_password_in_url(request: Request, next: Next) -> Response {
     let carries_password = request.uri().query().is_some_and(|query| {
-        query.split('&').any(|pair| pair.split('=').next().unwrap_or_default().to_ascii_lowercase().contains("password"))
+        query
+            .split('&')
+            .any(|pair| pair.split('=').next().unwrap_or_default().to_ascii_lowercase().contains("password"))
     });
     if !carries_password {
         return next.run(request).await;

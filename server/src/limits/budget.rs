@@ -5,11 +5,11 @@
 
 use crate::auth::CurrentUser;
 use crate::http::client_ip::ClientIp;
+use crate::http::problem::error_response;
 use crate::state::AppState;
 use app::error::AppError;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
-use crate::http::problem::error_response;
 use axum::response::Response;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

@@ -24,6 +24,8 @@ pub struct Limits {
     pub email_per_address: Limit,
     /// Password-reset requests per client address.
     pub reset_per_ip: Limit,
+    /// Password-reset emails per account (workspace + email), known or not.
+    pub reset_per_account: Limit,
     /// Share-link lookups per client address.
     pub share_per_ip: Limit,
     /// Requests per client address per minute, in memory, per process.
@@ -41,6 +43,7 @@ impl Default for Limits {
             signup_per_ip: Limit::new("signup-ip", 10, 60 * 60),
             email_per_address: Limit::new("email-address", 5, 60 * 60),
             reset_per_ip: Limit::new("reset-ip", 10, 60 * 60),
+            reset_per_account: Limit::new("reset-account", 3, 60 * 60),
             share_per_ip: Limit::new("share-ip", 120, 60),
             requests_per_ip_per_minute: 1200,
             requests_per_user_per_minute: 600,

@@ -16,8 +16,8 @@ use axum::{Extension, Router};
 use http::HeaderMap;
 use serde::Deserialize;
 use sqlx::postgres::PgListener;
-use std::convert::Infallible;
 use std::collections::HashMap;
+use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{broadcast, mpsc, watch, Notify};
@@ -188,10 +188,8 @@ async fn stream(
 ) -> Result<Response, Problem> {
     let Extension(user) = user.ok_or(app::error::AppError::Unauthorized)?;
     user.ensure_verified()?;
-    let slot = state
-        .live
-        .open_stream(user.user_id())
-        .ok_or(app::error::AppError::TooManyRequests { retry_after_secs: 30 })?;
+    let slot =
+        state.live.open_stream(user.user_id()).ok_or(app::error::AppError::TooManyRequests { retry_after_secs: 30 })?;
     // The browser's own reconnects send Last-Event-ID; the page's fresh connections
     // after a closed stream say `?after=`.
     let last_seen = headers

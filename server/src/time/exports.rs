@@ -7,6 +7,7 @@ use crate::auth::CurrentUser;
 use crate::db::TenantTx;
 use crate::http::problem::Problem;
 use crate::state::AppState;
+use app::error::AppError;
 use app::time::{format_minutes, ReportQuery};
 use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
@@ -15,13 +16,12 @@ use axum::routing::get;
 use axum::{Extension, Router};
 use futures_util::TryStreamExt;
 use http::{header, HeaderValue};
-use app::error::AppError;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
-use uuid::Uuid;
 use tokio_stream::wrappers::ReceiverStream;
+use uuid::Uuid;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/exports/time-report.csv", get(csv_report)).route("/exports/time-report.pdf", get(pdf_report))

@@ -261,7 +261,7 @@ async fn repeated_failures_throttle_the_account_even_with_the_right_password(db:
 
 #[sqlx::test(migrations = "../migrations")]
 async fn many_failures_from_one_address_throttle_every_account_from_it(db: PgPool) {
-    let app = spawn_app(db).await;
+    let app = spawn_app_with(db, |s| s.limits.login_per_ip.max = 30).await;
     app.sign_up("acme", "ada@example.com").await;
     for n in 0..30 {
         let response = app.log_in("acme", &format!("guess{n}@example.com"), "wrong password!").await;

@@ -58,12 +58,7 @@ async fn hostile_names_and_titles_render_escaped_on_public_and_signed_in_pages(d
     let customer_id = customer(&app, &admin, HOSTILE_NAME).await;
     let worker_id = app.create_user(&admin, HOSTILE_NAME, "walt@evil.test", "WORKER").await;
     let customer_login = app.create_user(&admin, "Carla", "carla@evil.test", "CUSTOMER").await;
-    app.rpc_ok(
-        &admin,
-        "users/link_customer",
-        json!({ "user_id": customer_login, "customer_id": customer_id }),
-    )
-    .await;
+    app.rpc_ok(&admin, "users/link_customer", json!({ "user_id": customer_login, "customer_id": customer_id })).await;
     let job_id = job(&app, &admin, &customer_id, &worker_id, HOSTILE_NAME).await;
     app.rpc_ok(
         &admin,
@@ -191,7 +186,8 @@ async fn cross_site_requests_are_refused_on_every_server_function_and_same_origi
 async fn sign_in_forms_work_before_the_script_loads_and_passwords_never_reach_a_url(db: PgPool) {
     let app = spawn_app(db).await;
     app.sign_up("acme", "ada@acme.test").await;
-    let no_redirects = Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let no_redirects =
+        Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
 
     let wrong = no_redirects
         .post(app.url("/acme/login"))
@@ -237,7 +233,11 @@ async fn burst(n: usize, request: impl Fn(usize) -> reqwest::RequestBuilder) -> 
 
 fn tally(statuses: &[StatusCode]) -> (usize, usize, usize) {
     let count = |s: StatusCode| statuses.iter().filter(|x| **x == s).count();
-    (count(StatusCode::UNAUTHORIZED), count(StatusCode::TOO_MANY_REQUESTS), statuses.iter().filter(|s| s.is_server_error()).count())
+    (
+        count(StatusCode::UNAUTHORIZED),
+        count(StatusCode::TOO_MANY_REQUESTS),
+        statuses.iter().filter(|s| s.is_server_error()).count(),
+    )
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -293,14 +293,14 @@ async fn bursts_of_sign_ups_resets_and_password_changes_stop_at_their_limits(db:
     };
     let statuses = burst(50, reset).await;
     let refused = statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
-    assert_eq!(refused, 45, "{statuses:?}");
-    assert_eq!(app.count("select count(*) from account_tokens where purpose = 'RESET_PASSWORD'").await, 3,
-        "and the per-account cap on reset mails still holds");
+    assert_eq!(refused, 47, "three reset mails per account and hour: {statuses:?}");
+    assert_eq!(app.count("select count(*) from account_tokens where purpose = 'RESET_PASSWORD'").await, 3);
 
     let change = |_| {
-        signed.client.post(app.url("/rpc/account/change_password")).json(
-            &json!({ "form": { "current_password": "not it at all", "new_password": "a brand new passphrase" } }),
-        )
+        signed
+            .client
+            .post(app.url("/rpc/account/change_password"))
+            .json(&json!({ "form": { "current_password": "not it at all", "new_password": "a brand new passphrase" } }))
     };
     let statuses = burst(30, change).await;
     let evaluated = statuses.iter().filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY).count();
@@ -323,7 +323,10 @@ async fn the_client_address_comes_from_forwarded_for_only_behind_a_trusted_proxy
             .json(&json!({ "form": { "workspace": "acme", "email": email, "password": "guess" } }))
     };
     for i in 0..3 {
-        assert_eq!(attempt("198.51.100.1", &format!("a{i}@x.test")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            attempt("198.51.100.1", &format!("a{i}@x.test")).send().await.unwrap().status(),
+            StatusCode::UNAUTHORIZED
+        );
     }
     let over = attempt("198.51.100.1", "a9@x.test").send().await.unwrap();
     assert_eq!(over.status(), StatusCode::TOO_MANY_REQUESTS);
@@ -349,7 +352,12 @@ async fn the_general_request_budget_answers_429_with_retry_after(db: PgPool) {
 /// is refused with 422 naming the field, and nothing is written.
 #[sqlx::test(migrations = "../migrations")]
 async fn hostile_text_in_any_field_of_any_server_function_is_a_field_error(db: PgPool) {
-    let app = spawn_app(db).await;
+    // Hundreds of requests in a few seconds: the general budget is not what is tested here.
+    let app = spawn_app_with(db, |s| {
+        s.limits.requests_per_ip_per_minute = 100_000;
+        s.limits.requests_per_user_per_minute = 100_000;
+    })
+    .await;
     let admin = app.sign_up("acme", "ada@acme.test").await.client;
     let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
         .filter_map(|(path, _)| path.strip_prefix("/rpc/").map(String::from))
@@ -406,8 +414,20 @@ fn string_leaves(value: &Value) -> Vec<(String, String)> {
 
 async fn table_counts(app: &TestApp) -> Vec<i64> {
     let mut counts = Vec::new();
-    for table in ["companies", "users", "customers", "jobs", "job_tasks", "job_notes", "job_statuses", "work_logs",
-                  "contracts", "invitations", "outbox", "audit_log"] {
+    for table in [
+        "companies",
+        "users",
+        "customers",
+        "jobs",
+        "job_tasks",
+        "job_notes",
+        "job_statuses",
+        "work_logs",
+        "contracts",
+        "invitations",
+        "outbox",
+        "audit_log",
+    ] {
         counts.push(app.count(&format!("select count(*) from {table}")).await);
     }
     counts
@@ -422,12 +442,24 @@ async fn extreme_dates_are_field_errors_and_never_stall_or_drop_the_connection(d
     let job_id = job(&app, &admin, &customer_id, &worker_id, "Fence").await;
     let worker = app.log_in_browser("acme", "walt@acme.test").await;
     let before = table_counts(&app).await;
-    for date in ["+262142-12-31", "-262143-01-01", "-5000-01-01", "200000-01-01", "1899-12-31", "2201-01-01", "2026-13-01"] {
+    for date in
+        ["+262142-12-31", "-262143-01-01", "-5000-01-01", "200000-01-01", "1899-12-31", "2201-01-01", "2026-13-01"]
+    {
         let cases = [
-            (&worker, "time/create", json!({ "form": { "job_id": job_id, "date": date, "start": "08:00", "end": "09:00",
-                "duration": "", "break_minutes": "", "description": "", "billable": true } }), "date"),
-            (&admin, "contracts/create", json!({ "form": { "title": "Care", "worker_id": worker_id, "customer_id": customer_id,
-                "budget_hours": "10", "period": "MONTHLY", "starts_on": date, "ends_on": "" } }), "starts_on"),
+            (
+                &worker,
+                "time/create",
+                json!({ "form": { "job_id": job_id, "date": date, "start": "08:00", "end": "09:00",
+                "duration": "", "break_minutes": "", "description": "", "billable": true } }),
+                "date",
+            ),
+            (
+                &admin,
+                "contracts/create",
+                json!({ "form": { "title": "Care", "worker_id": worker_id, "customer_id": customer_id,
+                "budget_hours": "10", "period": "MONTHLY", "starts_on": date, "ends_on": "" } }),
+                "starts_on",
+            ),
             (&admin, "time/list", json!({ "query": { "from": "2026-01-01", "to": date } }), "to"),
         ];
         for (client, endpoint, body, field) in cases {
@@ -452,7 +484,9 @@ async fn a_customer_sees_job_counts_of_their_own_jobs_only(db: PgPool) {
     let admin = app.sign_up("acme", "ada@acme.test").await.client;
     let mine = customer(&app, &admin, "Harbour Café").await;
     let other = customer(&app, &admin, "Greenfield School").await;
-    for (customer_id, title) in [(&mine, "Mine 1"), (&mine, "Mine 2"), (&other, "Theirs 1"), (&other, "Theirs 2"), (&other, "Theirs 3")] {
+    for (customer_id, title) in
+        [(&mine, "Mine 1"), (&mine, "Mine 2"), (&other, "Theirs 1"), (&other, "Theirs 2"), (&other, "Theirs 3")]
+    {
         job(&app, &admin, customer_id, "", title).await;
     }
     let login = app.create_user(&admin, "Carla", "carla@acme.test", "CUSTOMER").await;
@@ -513,7 +547,9 @@ async fn cancelled_requests_leave_every_pooled_connection_idle(db: PgPool) {
                 &json!({ "form": { "name": format!("C {round} {i}"), "email": "", "phone": "", "address": "" } }),
             );
             async move {
-                let _ = tokio::time::timeout(Duration::from_micros(200 + (i * 397 + round * 131) % 4000), request.send()).await;
+                let _ =
+                    tokio::time::timeout(Duration::from_micros(200 + (i * 397 + round * 131) % 4000), request.send())
+                        .await;
             }
         });
         join_all(requests).await;
@@ -529,7 +565,11 @@ async fn cancelled_requests_leave_every_pooled_connection_idle(db: PgPool) {
     // And the next requests are correct.
     for i in 0..10 {
         let created = app
-            .rpc_ok(&admin, "customers/create", json!({ "form": { "name": format!("After {i}"), "email": "", "phone": "", "address": "" } }))
+            .rpc_ok(
+                &admin,
+                "customers/create",
+                json!({ "form": { "name": format!("After {i}"), "email": "", "phone": "", "address": "" } }),
+            )
             .await;
         assert_eq!(created["name"], format!("After {i}"));
     }
@@ -563,13 +603,32 @@ async fn idle_connections_beyond_the_limit_wait_and_idle_sockets_are_closed(db: 
 async fn slow_export_readers_cannot_starve_sign_in(db: PgPool) {
     let app = spawn_app(db).await;
     let admin = app.sign_up("acme", "ada@acme.test").await.client;
+    let customer_id = customer(&app, &admin, "Miller Farm").await;
+    let worker_id = app.create_user(&admin, "Walt", "walt@acme.test", "WORKER").await;
+    let job_id = job(&app, &admin, &customer_id, &worker_id, "Fence").await;
+    // Four weeks of short entries with long descriptions: an export of ~25 MB, more than
+    // the sockets buffer, so a client that never reads keeps its export waiting.
+    sqlx::query(
+        "insert into work_logs (company_id, worker_id, job_id, customer_id, started_at, ended_at, description,
+                                status, submitted_at, decided_at)
+         select j.company_id, j.assigned_worker_id, j.id, j.customer_id, s, s + interval '2 minutes', repeat('x', 1900),
+                'APPROVED', s, s
+         from jobs j, generate_series(date_trunc('month', now()), date_trunc('month', now()) + interval '27 days',
+                                      interval '3 minutes') s
+         where j.id = $1::uuid",
+    )
+    .bind(&job_id)
+    .execute(&app.db)
+    .await
+    .unwrap();
     // Many exports requested and never read.
     let mut held = Vec::new();
     for _ in 0..22 {
         held.push(admin.get(app.url("/exports/time-report.csv")).send().await.unwrap());
     }
     let refused = held.iter().filter(|r| r.status() == StatusCode::TOO_MANY_REQUESTS).count();
-    assert!(refused >= 20, "exports beyond the per-user cap are refused ({refused})");
+    let statuses: Vec<_> = held.iter().map(|r| r.status()).collect();
+    assert_eq!(refused, 20, "exports beyond the per-user cap are refused: {statuses:?}");
     // Sign-in and the workspace lookup still work at once.
     let started = std::time::Instant::now();
     assert_eq!(app.log_in("acme", "ada@acme.test", PASSWORD).await.status(), StatusCode::OK);
