@@ -1,4 +1,6 @@
 import { expect, test } from "@playwright/test";
+import * as fs from "node:fs";
+import * as http from "node:http";
 import { logIn, openHydrated, screenshots } from "./helpers";
 
 // Another origin on the same site (same host, another port): the browser sends the
@@ -10,37 +12,40 @@ test("a page on another origin that auto-submits forms to Fieldbook changes noth
   await logIn(page, "northwind", "alice@northwind.example");
   const forged = `Forged ${Date.now()}`;
   const rpc = (name: string) => `${baseURL}/rpc/${name}`;
-  await page.route(`${ATTACKER}/**`, (route) =>
-    route.fulfill({
-      contentType: "text/html",
-      body: `<!doctype html><html><body>
-        <iframe name="sink"></iframe>
-        <form id="smuggle" method="post" enctype="text/plain" target="sink" action="${rpc("customers/create")}">
+  // A real server on its own port (a page Playwright fulfils itself counts as public, and
+  // Chromium would block it from reaching a local server for that reason alone).
+  const attackPage = `<!doctype html><html><body>
+        <iframe name="sink1"></iframe><iframe name="sink2"></iframe><iframe name="sink3"></iframe>
+        <form id="smuggle" method="post" enctype="text/plain" target="sink1" action="${rpc("customers/create")}">
           <input name='{"form":{"name":"${forged}","email":"","phone":"","address":"","x":"' value='"}}'>
         </form>
-        <form id="invite" method="post" enctype="text/plain" target="sink" action="${rpc("users/invite")}">
+        <form id="invite" method="post" enctype="text/plain" target="sink2" action="${rpc("users/invite")}">
           <input name='{"form":{"email":"attacker@evil.example","role":"ADMIN","customer_id":"","x":"' value='"}}'>
         </form>
-        <form id="login" method="post" target="sink" action="${baseURL}/northwind/login">
+        <form id="login" method="post" target="sink3" action="${baseURL}/northwind/login">
           <input name="email" value="walter@northwind.example"><input name="password" value="demo-fieldbook-2026">
         </form>
         <script>
           for (const id of ["smuggle", "invite", "login"]) document.getElementById(id).submit();
           setTimeout(() => { document.body.dataset.done = "yes"; }, 1500);
         </script>
-      </body></html>`,
-    }),
-  );
-  const refused: number[] = [];
-  page.on("response", (response) => {
-    if (response.url().startsWith(`${baseURL}/rpc/`) || response.url().endsWith("/northwind/login")) {
-      if (response.request().method() === "POST") refused.push(response.status());
-    }
+      </body></html>`;
+  const attacker = http.createServer((_request, response) => {
+    response.writeHead(200, { "content-type": "text/html" });
+    response.end(attackPage);
   });
-  await page.goto(`${ATTACKER}/prize`);
-  await expect(page.locator("body")).toHaveAttribute("data-done", "yes");
-  expect(refused.length).toBeGreaterThanOrEqual(3);
-  expect(refused.every((status) => status === 403 || status === 415)).toBe(true);
+  await new Promise<void>((resolve) => attacker.listen(3199, "127.0.0.1", resolve));
+  const serverLog = process.env.E2E_SERVER_LOG ?? "";
+  const refusals = () => (fs.readFileSync(serverLog, "utf8").match(/refused a cross-origin request/g) ?? []).length;
+  const before = refusals();
+  try {
+    await page.goto(`${ATTACKER}/prize`);
+    await expect(page.locator("body")).toHaveAttribute("data-done", "yes");
+    // All three forged posts reached the server and were refused there.
+    await expect.poll(() => refusals() - before).toBe(3);
+  } finally {
+    attacker.close();
+  }
 
   // Back on Fieldbook: still Alice, no forged customer, no invitation for the attacker.
   await openHydrated(page, `/app/customers?q=${encodeURIComponent(forged)}`);

@@ -50,6 +50,8 @@ pub struct Settings {
     /// Open connections beyond this wait to be accepted (`MAX_CONNECTIONS`).
     pub max_connections: usize,
     pub limits: crate::limits::Limits,
+    /// How often a live event stream checks that its session still exists.
+    pub stream_session_recheck: Duration,
 }
 
 /// Outgoing mail: where to send it and how the outbox retries.
@@ -201,6 +203,7 @@ impl Settings {
             trusted_proxies,
             max_connections,
             limits: crate::limits::Limits::default(),
+            stream_session_recheck: Duration::from_secs(30),
         })
     }
 
@@ -240,6 +243,7 @@ impl Settings {
             trusted_proxies: Vec::new(),
             max_connections: DEFAULT_MAX_CONNECTIONS,
             limits: crate::limits::Limits::default(),
+            stream_session_recheck: Duration::from_secs(30),
             // Tests that read mail point this at the local sink themselves.
             mail: MailSettings {
                 smtp_url: None,

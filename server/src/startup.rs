@@ -168,10 +168,20 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     let hsts = state.settings.environment == Environment::Production;
 
-    Router::new()
+    let routes = Router::new()
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(options.clone()))
         .merge(crate::http::router())
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell));
+    with_middleware(routes, state, hsts)
+}
+
+/// Wraps routes in the middleware every request passes, innermost first: body limit,
+/// error statuses, hostile-input guard, request budget, authentication, form-post
+/// fallback, same-origin check, password-in-URL refusal, client address; then request
+/// ids, tracing, security and cache headers, compression, the timeout and the panic
+/// catcher. Public so tests can put routes of their own behind the same stack.
+pub fn with_middleware(routes: Router<AppState>, state: AppState, hsts: bool) -> Router {
+    routes
         // Room for a too-long field to reach validation and get a field-named error.
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
         .layer(middleware::from_fn(crate::http::rpc_error_status))

@@ -43,8 +43,13 @@ impl AppPool {
             Box::pin(async move {
                 // `now()` is the transaction's start, `statement_timestamp()` this
                 // statement's: equal exactly when this statement began its own transaction.
-                match sqlx::query_scalar::<_, bool>("select now() <> statement_timestamp()").fetch_one(&mut *conn).await
-                {
+                // A simple query (one protocol message): with the extended protocol the
+                // statement time moves on between Parse and Execute.
+                // (A bare string is sent as a simple query.)
+                let in_transaction = sqlx::Executor::fetch_one(&mut *conn, "select now() <> statement_timestamp()")
+                    .await
+                    .and_then(|row| sqlx::Row::try_get::<bool, _>(&row, 0));
+                match in_transaction {
                     Ok(false) => Ok(true),
                     Ok(true) => {
                         tracing::warn!("a connection came back inside a transaction: closed, not reused");

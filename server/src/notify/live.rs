@@ -56,8 +56,6 @@ pub struct LiveHub {
 
 /// Streams one user may hold open on one process (a few devices and tabs).
 pub const MAX_STREAMS_PER_USER: usize = 8;
-/// How often an open stream checks that its session still exists.
-const SESSION_RECHECK: Duration = Duration::from_secs(30);
 
 /// One open stream, counted until dropped.
 struct StreamSlot {
@@ -207,7 +205,7 @@ async fn stream(
     let (sender, receiver) = mpsc::channel::<Result<Event, Infallible>>(16);
     tokio::spawn(async move {
         let _slot = slot;
-        let mut recheck = tokio::time::interval(SESSION_RECHECK);
+        let mut recheck = tokio::time::interval(state.settings.stream_session_recheck);
         recheck.tick().await;
         let mut newest = last_seen.unwrap_or(0);
         // A first event straight away, so the browser knows the stream is open.

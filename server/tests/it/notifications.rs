@@ -343,7 +343,7 @@ async fn a_sender_killed_mid_send_leaves_the_message_for_the_next_with_the_same_
 }
 
 /// The link of the newest outbox message for `to` that contains `path`.
-async fn mailed_link(db: &PgPool, to: &str, path: &str) -> String {
+pub(crate) async fn mailed_link(db: &PgPool, to: &str, path: &str) -> String {
     let bodies: Vec<String> =
         sqlx::query_scalar("select body_text from outbox where to_address = $1 order by created_at desc")
             .bind(to)

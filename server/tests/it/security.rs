@@ -69,8 +69,17 @@ async fn hostile_names_and_titles_render_escaped_on_public_and_signed_in_pages(d
     let link = app.rpc_ok(&admin, "jobs/create_share_link", json!({ "job_id": job_id, "days": "" })).await;
     let share_path = link["url"].as_str().unwrap().split_once("/share/").map(|(_, t)| format!("/share/{t}")).unwrap();
 
+    app.rpc_ok(
+        &admin,
+        "users/invite",
+        json!({ "form": { "email": "inv@evil.test", "role": "WORKER", "customer_id": "" } }),
+    )
+    .await;
+    let invitation = crate::notifications::mailed_link(&app.db, "inv@evil.test", "/invitation").await;
+    let invitation_path = format!("/invitation{}", invitation.split_once("/invitation").unwrap().1);
+
     let anonymous = browser();
-    for path in ["/evil/login", share_path.as_str()] {
+    for path in ["/evil/login", share_path.as_str(), invitation_path.as_str()] {
         let page = anonymous.get(app.url(path)).send().await.unwrap().text().await.unwrap();
         assert!(page.contains("&lt;/title&gt;"), "{path}: the title is there, escaped");
         assert_escaped(&page, path);
@@ -665,4 +674,71 @@ async fn dead_sessions_are_purged(db: PgPool) {
     let (purged, _) = server::maintenance::sweep(&app.app_pool().await).await.unwrap();
     assert_eq!(purged, 1);
     assert_eq!(app.count("select count(*) from sessions").await, 1);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_live_stream_ends_when_its_session_is_signed_out(db: PgPool) {
+    let app = spawn_app_with(db, |s| s.stream_session_recheck = Duration::from_millis(300)).await;
+    let admin = app.sign_up("acme", "ada@acme.test").await.client;
+    let mut stream = admin.get(app.url("/events/notifications")).send().await.unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+    assert!(stream.chunk().await.unwrap().is_some(), "the ready event");
+    app.rpc_ok(&admin, "auth/log_out_everywhere", json!({})).await;
+    let ended = tokio::time::timeout(Duration::from_secs(5), async {
+        while let Some(_chunk) = stream.chunk().await.unwrap_or(None) {}
+    })
+    .await;
+    assert!(ended.is_ok(), "the stream closed after the sign-out");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_panicking_request_is_answered_with_a_500_and_the_server_keeps_serving(db: PgPool) {
+    let owner = db.connect_options().as_ref().clone();
+    let state = server::startup::Application::task_state(server::config::Settings::for_tests(owner)).await.unwrap();
+    let routes = axum::Router::new()
+        .route(
+            "/boom",
+            axum::routing::get(|| async {
+                if std::hint::black_box(true) {
+                    panic!("a bug in a handler");
+                }
+                "unreachable"
+            }),
+        )
+        .route("/fine", axum::routing::get(|| async { "fine" }));
+    let router = server::startup::with_middleware(routes, state, false);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(server::http::serve::serve(listener, router, 64, std::future::pending()));
+    // One client, one kept-alive connection: it survives the panic.
+    let client = Client::builder().pool_max_idle_per_host(1).build().unwrap();
+    let boom = client.get(format!("{base}/boom")).send().await.expect("an answer, not a dropped connection");
+    assert_eq!(boom.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let body: Value = boom.json().await.unwrap();
+    assert_eq!(body["kind"], "internal");
+    assert_eq!(client.get(format!("{base}/fine")).send().await.unwrap().text().await.unwrap(), "fine");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_pool_keeps_clean_connections_and_closes_one_left_inside_a_transaction(db: PgPool) {
+    let owner = db.connect_options().as_ref().clone();
+    let pool = server::db::AppPool::options()
+        .max_connections(1)
+        .connect_with(server::config::app_role_options(&owner, None))
+        .await
+        .unwrap();
+    let pid = |pool: PgPool| async move {
+        sqlx::query_scalar::<_, i32>("select pg_backend_pid()").fetch_one(&pool).await.unwrap()
+    };
+    let first = pid(pool.clone()).await;
+    for _ in 0..5 {
+        assert_eq!(pid(pool.clone()).await, first, "a clean connection is reused");
+    }
+    // A transaction begun behind sqlx's back, as a cancelled `begin()` can leave it.
+    let mut conn = pool.acquire().await.unwrap();
+    sqlx::raw_sql("begin").execute(&mut *conn).await.unwrap();
+    drop(conn);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let next = pid(pool.clone()).await;
+    assert_ne!(next, first, "the connection left in a transaction was closed, not handed out");
 }
