@@ -50,3 +50,19 @@ pub fn session(access: &str, refresh: &str, secure: bool) -> [HeaderValue; 2] {
 pub fn cleared(secure: bool) -> [HeaderValue; 2] {
     [build(ACCESS_COOKIE, "", 0, secure), build(REFRESH_COOKIE, "", 0, secure)]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outside_development_cookies_are_secure_and_host_prefixed() {
+        let [access, refresh] = session("a.b.c", "r", true);
+        let access = access.to_str().unwrap();
+        assert!(access.starts_with("__Host-fb_access=a.b.c; Path=/;"), "{access}");
+        assert!(access.contains("HttpOnly") && access.contains("SameSite=Lax") && access.ends_with("; Secure"));
+        assert!(refresh.to_str().unwrap().starts_with("__Host-fb_refresh=r;"));
+        let [local, _] = session("a.b.c", "r", false);
+        assert!(local.to_str().unwrap().starts_with("fb_access=") && !local.to_str().unwrap().contains("Secure"));
+    }
+}
