@@ -93,11 +93,27 @@ impl Default for DeliverySettings {
 /// Enough for every browser of a busy company; idle sockets beyond it cannot pile up.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
 
-/// `scheme://host[:port]` of a URL (what browsers send as `Origin`).
+/// `scheme://host[:port]` of a URL as browsers send it in `Origin`: lowercase, and
+/// without the scheme's default port.
 fn origin_of(url: &str) -> String {
-    match url.split_once("://") {
-        Some((scheme, rest)) => format!("{scheme}://{}", rest.split('/').next().unwrap_or_default()),
-        None => url.to_string(),
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_ascii_lowercase() };
+    let scheme = scheme.to_ascii_lowercase();
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default().to_ascii_lowercase();
+    let default_port = if scheme == "https" { ":443" } else { ":80" };
+    let authority = authority.strip_suffix(default_port).unwrap_or(&authority);
+    format!("{scheme}://{authority}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::origin_of;
+
+    #[test]
+    fn origins_are_normalised_as_browsers_send_them() {
+        assert_eq!(origin_of("https://Fieldbook.Example:443/app"), "https://fieldbook.example");
+        assert_eq!(origin_of("http://127.0.0.1:3000"), "http://127.0.0.1:3000");
+        assert_eq!(origin_of("http://example.com:80"), "http://example.com");
+        assert_eq!(origin_of("https://example.com:8443"), "https://example.com:8443");
     }
 }
 

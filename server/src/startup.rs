@@ -102,13 +102,12 @@ impl Application {
         let listener_task = state.live.spawn_listener(&state.pool);
         let delivery = spawn_delivery(&state);
         let live = state.live.clone();
-        let served =
-            crate::http::serve::serve(self.listener, self.router, state.settings.max_connections, async move {
-                shutdown_signal().await;
-                // Open event streams would otherwise hold graceful shutdown forever.
-                live.shut_down();
-            })
-            .await;
+        let served = crate::http::serve::serve(self.listener, self.router, connection_limits(&state), async move {
+            shutdown_signal().await;
+            // Open event streams would otherwise hold graceful shutdown forever.
+            live.shut_down();
+        })
+        .await;
         state.live.shut_down();
         if let Some(delivery) = delivery {
             if tokio::time::timeout(Duration::from_secs(35), delivery).await.is_err() {
@@ -118,6 +117,10 @@ impl Application {
         listener_task.abort();
         served
     }
+}
+
+fn connection_limits(state: &AppState) -> crate::http::serve::ConnectionLimits {
+    crate::http::serve::ConnectionLimits::new(state.settings.max_connections, state.settings.trusted_proxies.clone())
 }
 
 /// Starts this process's outbox delivery loop, if it is configured to send mail.
@@ -176,10 +179,10 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Wraps routes in the middleware every request passes, innermost first: body limit,
-/// error statuses, hostile-input guard, request budget, authentication, form-post
-/// fallback, same-origin check, password-in-URL refusal, client address; then request
-/// ids, tracing, security and cache headers, compression, the timeout and the panic
-/// catcher. Public so tests can put routes of their own behind the same stack.
+/// error statuses, hostile-input guard, per-user budget, authentication, form-post
+/// fallback, same-origin check, per-address budget, password-in-URL refusal, client
+/// address; then the panic catcher, timeout, compression, security and cache headers,
+/// request ids and tracing. Public so tests can put routes of their own behind the same stack.
 pub fn with_middleware(routes: Router<AppState>, state: AppState, hsts: bool) -> Router {
     routes
         // Room for a too-long field to reach validation and get a field-named error.
@@ -188,10 +191,11 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState, hsts: bool) ->
         .layer(middleware::from_fn(|request, next| {
             crate::http::input_guard::reject_hostile_json(request, next, MAX_REQUEST_BYTES)
         }))
-        .layer(middleware::from_fn_with_state(state.clone(), crate::limits::budget::enforce))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::limits::budget::per_user))
         .layer(middleware::from_fn_with_state(state.clone(), crate::auth::authenticate))
         .layer(middleware::from_fn(crate::http::form_posts::redirect_unhandled_form_posts))
         .layer(middleware::from_fn_with_state(state.clone(), crate::http::csrf::require_same_origin))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::limits::budget::per_address))
         .layer(middleware::from_fn(crate::http::refuse_password_in_url))
         .layer(middleware::from_fn_with_state(state.clone(), crate::http::client_ip::resolve_client_ip))
         .layer(

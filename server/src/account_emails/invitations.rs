@@ -102,7 +102,8 @@ async fn send(tx: &mut TenantTx, links: Links<'_>, id: Uuid, token: &str) -> Res
 pub async fn invite(state: &AppState, admin: &CurrentUser, form: InvitationForm) -> Result<Invitation> {
     admin.require(Role::Admin)?;
     let valid = form.validate()?;
-    crate::limits::hit(&state.pool, &[(state.settings.limits.email_per_address, valid.email.as_str())]).await?;
+    let subject = format!("{}:{}", admin.company_id(), valid.email.as_str());
+    crate::limits::hit(&state.pool, &[(state.settings.limits.email_per_address, subject.as_str())]).await?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
     let company_id = tx.company_id();
     let taken = sqlx::query_scalar!(
@@ -163,7 +164,13 @@ pub async fn resend(state: &AppState, admin: &CurrentUser, id: Uuid) -> Result<I
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
     let company_id = tx.company_id();
     let before = find(&mut tx, id).await?;
-    crate::limits::hit(&state.pool, &[(state.settings.limits.email_per_address, before.email.as_str())]).await?;
+    // Counted per company and address (one company cannot use up another's), outside the
+    // transaction so it holds no second pooled connection meanwhile.
+    tx.commit().await?;
+    let subject = format!("{company_id}:{}", before.email);
+    crate::limits::hit(&state.pool, &[(state.settings.limits.email_per_address, subject.as_str())]).await?;
+    let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    find(&mut tx, id).await?;
     let (token, hash) = new_link_token(company_id);
     sqlx::query!(
         "update invitations set token_hash = $3, expires_at = now() + $4::float8 * interval '1 second',

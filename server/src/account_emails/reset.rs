@@ -26,7 +26,7 @@ pub async fn request(state: &AppState, form: PasswordResetRequest, client: &Clie
     let email = form.email.trim().to_lowercase();
     // Counted for every request, known address or not, so the answer reveals nothing.
     let limits = &state.settings.limits;
-    let ip = client.ip.map(|ip| ip.to_string());
+    let ip = client.limit_subject();
     let address = format!("{slug}:{email}");
     let mut attempt = vec![(limits.reset_per_account, address.as_str())];
     if let Some(ip) = &ip {

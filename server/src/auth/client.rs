@@ -23,6 +23,13 @@ impl ClientInfo {
     }
 }
 
+impl ClientInfo {
+    /// What per-address limits count this client as (its /64 network for IPv6).
+    pub fn limit_subject(&self) -> Option<String> {
+        self.ip.map(crate::http::client_ip::limit_subject)
+    }
+}
+
 /// A short device label from a User-Agent ("Chrome on Android").
 pub fn device_label(user_agent: Option<&str>) -> String {
     let Some(ua) = user_agent else { return "Unknown device".into() };

@@ -9,25 +9,33 @@ use app::error::AppError;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use secrecy::{ExposeSecret, SecretString};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::sync::Semaphore;
 
 /// A hash waiting longer than this for a free core is refused with 429.
 const QUEUE_TIMEOUT: Duration = Duration::from_secs(10);
 
-fn slots() -> &'static Semaphore {
-    static SLOTS: OnceLock<Semaphore> = OnceLock::new();
-    SLOTS.get_or_init(|| Semaphore::new(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)))
+fn slots() -> Arc<Semaphore> {
+    static SLOTS: OnceLock<Arc<Semaphore>> = OnceLock::new();
+    SLOTS
+        .get_or_init(|| Arc::new(Semaphore::new(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2))))
+        .clone()
 }
 
-/// Runs `work` on a blocking thread once a hashing slot is free.
+/// Runs `work` on a blocking thread once a hashing slot is free. The slot goes with
+/// the work: a client that hangs up cancels its request, not the hash already
+/// running, so the slot is freed only when the hash is done.
 async fn on_hashing_pool<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
-    let _slot = match tokio::time::timeout(QUEUE_TIMEOUT, slots().acquire()).await {
+    let slot = match tokio::time::timeout(QUEUE_TIMEOUT, slots().acquire_owned()).await {
         Ok(Ok(slot)) => slot,
         _ => return Err(AppError::TooManyRequests { retry_after_secs: 5 }.into()),
     };
-    Ok(tokio::task::spawn_blocking(work).await.context("password hashing task")?)
+    let task = tokio::task::spawn_blocking(move || {
+        let _slot = slot;
+        work()
+    });
+    Ok(task.await.context("password hashing task")?)
 }
 
 fn hasher() -> Argon2<'static> {

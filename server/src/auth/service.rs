@@ -52,7 +52,7 @@ pub async fn sign_up(state: &AppState, form: SignUpForm, client: &ClientInfo) ->
     // Each sign-up mails a verification link: limited per client and per address, so
     // nobody can make Fieldbook mail a stranger over and over.
     let limits = &state.settings.limits;
-    let ip = client.ip.map(|ip| ip.to_string());
+    let ip = client.limit_subject();
     let mut attempt = vec![(limits.email_per_address, valid.email.as_str())];
     if let Some(ip) = &ip {
         attempt.push((limits.signup_per_ip, ip.as_str()));
@@ -125,10 +125,10 @@ pub async fn log_in(state: &AppState, form: LoginForm, client: &ClientInfo) -> R
     let email = form.email.trim().to_lowercase();
     let limits = &state.settings.limits;
     let account_key = format!("{workspace}:{email}");
-    let ip = client.ip.map(|ip| ip.to_string()).unwrap_or_default();
+    let ip = client.limit_subject();
     // Counted before evaluating: of a burst, exactly the allowed number are evaluated.
     let mut attempt = vec![(limits.login_per_account, account_key.as_str())];
-    if client.ip.is_some() {
+    if let Some(ip) = &ip {
         attempt.push((limits.login_per_ip, ip.as_str()));
     }
     crate::limits::hit(&state.pool, &attempt).await?;
@@ -166,9 +166,10 @@ pub async fn log_in(state: &AppState, form: LoginForm, client: &ClientInfo) -> R
     let tokens = start_session(state, &mut tx, account.id, account.role, client).await?;
     tx.audit("auth.login", "user", Some(account.id), None, None).await?;
     tx.commit().await?;
-    // A correct password resets the account's count and does not count against the address.
-    let refund: Vec<_> = attempt.iter().skip(1).copied().collect();
-    crate::limits::undo(&state.pool, &attempt[..1], &refund).await?;
+    // A correct password resets the account's count. The address keeps counting every
+    // attempt: refunding successes would let a sprayer interleave logins to an account of
+    // their own and guess on for ever.
+    crate::limits::undo(&state.pool, &attempt[..1]).await?;
     let user = SessionUser {
         user_id: account.id,
         name: account.name,

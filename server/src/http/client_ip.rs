@@ -70,19 +70,51 @@ pub fn parse_ranges(raw: &str) -> Result<Vec<IpRange>, String> {
 
 /// The client address of a request from `peer` with these headers.
 pub fn client_ip(peer: IpAddr, headers: &http::HeaderMap, trusted: &[IpRange]) -> IpAddr {
+    let peer = peer.to_canonical();
     let is_trusted = |ip: IpAddr| trusted.iter().any(|range| range.contains(ip));
     if !is_trusted(peer) {
         return peer;
     }
-    let forwarded: Vec<IpAddr> = headers
+    let entries: Vec<&str> = headers
         .get_all("x-forwarded-for")
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .map(|part| part.trim().parse::<IpAddr>())
-        .collect::<Result<_, _>>()
-        .unwrap_or_default();
-    forwarded.into_iter().rev().find(|ip| !is_trusted(*ip)).unwrap_or(peer)
+        .map(str::trim)
+        .collect();
+    // From the right: each trusted hop vouches for the entry before it. The first entry
+    // that is not a trusted proxy is the client; an unreadable one ends the trust.
+    let mut client = peer;
+    for entry in entries.iter().rev() {
+        let Some(ip) = parse_entry(entry) else { break };
+        client = ip;
+        if !is_trusted(ip) {
+            break;
+        }
+    }
+    client
+}
+
+/// An `X-Forwarded-For` entry: an address, possibly with a port (`1.2.3.4:5678`, `[::1]:80`).
+fn parse_entry(entry: &str) -> Option<IpAddr> {
+    let ip = entry
+        .parse::<IpAddr>()
+        .ok()
+        .or_else(|| entry.parse::<std::net::SocketAddr>().ok().map(|s| s.ip()))
+        .or_else(|| entry.strip_prefix('[').and_then(|e| e.strip_suffix(']')).and_then(|e| e.parse().ok()))?;
+    Some(ip.to_canonical())
+}
+
+/// What per-address limits count: the address itself for IPv4, its /64 network for
+/// IPv6 (one client usually holds a whole /64 and could otherwise rotate through it).
+pub fn limit_subject(ip: IpAddr) -> String {
+    match ip.to_canonical() {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+    }
 }
 
 pub async fn resolve_client_ip(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
@@ -123,5 +155,20 @@ mod tests {
         // From anyone else: the header is the client's own claim, ignored.
         assert_eq!(client_ip(ip("198.51.100.1"), &headers, &trusted), ip("198.51.100.1"));
         assert_eq!(client_ip(ip("10.0.0.1"), &headers, &[]), ip("10.0.0.1"));
+        // Junk the client put in front changes nothing; ports and mapped IPv4 are read.
+        headers.insert("x-forwarded-for", HeaderValue::from_static("unknown, 203.0.113.7:5123, 10.0.0.2"));
+        assert_eq!(client_ip(ip("::ffff:10.0.0.1"), &headers, &trusted), ip("203.0.113.7"));
+        headers.insert("x-forwarded-for", HeaderValue::from_static("[2001:db8::1]:443"));
+        assert_eq!(client_ip(ip("10.0.0.1"), &headers, &trusted), ip("2001:db8::1"));
+        // An unreadable last entry: the proxy itself is all we know.
+        headers.insert("x-forwarded-for", HeaderValue::from_static("203.0.113.7, garbage"));
+        assert_eq!(client_ip(ip("10.0.0.1"), &headers, &trusted), ip("10.0.0.1"));
+    }
+
+    #[test]
+    fn ipv6_clients_are_limited_by_their_64_network() {
+        assert_eq!(limit_subject(ip("2001:db8:1:2:aaaa::1")), limit_subject(ip("2001:db8:1:2:bbbb::9")));
+        assert_ne!(limit_subject(ip("2001:db8:1:2::1")), limit_subject(ip("2001:db8:1:3::1")));
+        assert_eq!(limit_subject(ip("::ffff:192.0.2.1")), "192.0.2.1");
     }
 }

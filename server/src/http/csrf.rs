@@ -51,7 +51,8 @@ pub async fn require_same_origin(State(state): State<AppState>, request: Request
 
 /// Ok when the request comes from one of `allowed` origins, or from no browser at all.
 pub fn check_origin(headers: &http::HeaderMap, allowed: &[String]) -> Result<(), &'static str> {
-    let header = |name| headers.get(name).and_then(|v: &http::HeaderValue| v.to_str().ok());
+    // Present but unreadable counts as present: it must not fall through to weaker checks.
+    let header = |name| headers.get(name).map(|v: &http::HeaderValue| v.to_str().unwrap_or("\u{fffd}"));
     if let Some(origin) = header(ORIGIN) {
         return if allowed.iter().any(|a| a == origin) { Ok(()) } else { Err("foreign Origin") };
     }

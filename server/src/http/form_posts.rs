@@ -46,8 +46,10 @@ struct LoginFields {
 }
 
 fn see_other(location: &str) -> Response {
+    // Always a path on this site: `//host` would send the browser elsewhere.
+    let location = format!("/{}", location.trim_start_matches(['/', '\\']));
     let mut response = StatusCode::SEE_OTHER.into_response();
-    let location = HeaderValue::from_str(location).unwrap_or_else(|_| HeaderValue::from_static("/"));
+    let location = HeaderValue::from_str(&location).unwrap_or_else(|_| HeaderValue::from_static("/"));
     response.headers_mut().insert(LOCATION, location);
     response
 }

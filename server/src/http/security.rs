@@ -39,7 +39,9 @@ pub async fn refuse_password_in_url(request: Request, next: Next) -> Response {
         return next.run(request).await;
     }
     tracing::warn!(path = %request.uri().path(), "refused a password in the query string");
-    let target = HeaderValue::from_str(request.uri().path()).unwrap_or_else(|_| HeaderValue::from_static("/"));
+    // A path on this site only: `//host/…` would send the browser elsewhere.
+    let path = format!("/{}", request.uri().path().trim_start_matches(['/', '\\']));
+    let target = HeaderValue::from_str(&path).unwrap_or_else(|_| HeaderValue::from_static("/"));
     let mut response = StatusCode::SEE_OTHER.into_response();
     response.headers_mut().insert(LOCATION, target);
     response

@@ -3,16 +3,21 @@
 //! runs out of file descriptors. Here every connection is HTTP/1.1 (TLS and HTTP/2
 //! end at the proxy in front) with a deadline for each request's headers — which
 //! also closes idle keep-alive connections — and at most `max_connections` are open:
-//! beyond that, new ones wait in the kernel's backlog until one closes.
+//! beyond that, new ones wait in the kernel's backlog until one closes. One address
+//! (other than a trusted proxy) may hold only a share of them, so a single host
+//! cannot take every slot.
 
+use super::client_ip::IpRange;
 use axum::extract::ConnectInfo;
 use axum::Router;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
+use std::collections::HashMap;
 use std::future::Future;
-use std::sync::Arc;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
@@ -23,13 +28,60 @@ pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// After shutdown begins, requests in flight get this long to finish.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How many connections the server keeps open.
+#[derive(Debug, Clone)]
+pub struct ConnectionLimits {
+    pub max: usize,
+    /// Per client address, except for trusted proxies (which carry everyone).
+    pub per_address: usize,
+    pub trusted_proxies: Vec<IpRange>,
+}
+
+impl ConnectionLimits {
+    /// A sixteenth of the total per address: a browser uses six, a few devices fit.
+    pub fn new(max: usize, trusted_proxies: Vec<IpRange>) -> Self {
+        Self { max, per_address: (max / 16).max(8), trusted_proxies }
+    }
+}
+
+/// Open connections per address; a slot is given back when its guard drops.
+#[derive(Clone, Default)]
+struct PerAddress(Arc<Mutex<HashMap<IpAddr, usize>>>);
+
+struct AddressSlot(PerAddress, IpAddr);
+
+impl PerAddress {
+    fn take(&self, ip: IpAddr, max: usize) -> Option<AddressSlot> {
+        let mut open = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let count = open.entry(ip).or_insert(0);
+        if *count >= max {
+            return None;
+        }
+        *count += 1;
+        Some(AddressSlot(self.clone(), ip))
+    }
+}
+
+impl Drop for AddressSlot {
+    fn drop(&mut self) {
+        let mut open = self.0 .0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(count) = open.get_mut(&self.1) {
+            *count -= 1;
+            if *count == 0 {
+                open.remove(&self.1);
+            }
+        }
+    }
+}
+
 pub async fn serve(
     listener: TcpListener,
     router: Router,
-    max_connections: usize,
+    limits: ConnectionLimits,
     shutdown: impl Future<Output = ()> + Send,
 ) -> std::io::Result<()> {
-    let open = Arc::new(Semaphore::new(max_connections));
+    let open = Arc::new(Semaphore::new(limits.max));
+    let per_address = PerAddress::default();
     let graceful = GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new()).header_read_timeout(HEADER_READ_TIMEOUT).keep_alive(true);
@@ -51,6 +103,15 @@ pub async fn serve(
             },
             _ = &mut shutdown => break,
         };
+        let ip = peer.ip().to_canonical();
+        let address_slot = if limits.trusted_proxies.iter().any(|range| range.contains(ip)) {
+            None
+        } else {
+            match per_address.take(ip, limits.per_address) {
+                Some(slot) => Some(slot),
+                None => continue, // Dropping the stream closes it: this address has its share.
+            }
+        };
         // No Nagle delay: streamed bodies (the CSV export) otherwise wait ~40 ms for
         // delayed acknowledgements on their last chunk.
         if let Err(error) = stream.set_nodelay(true) {
@@ -65,6 +126,7 @@ pub async fn serve(
         tokio::spawn(async move {
             // Errors here are clients hanging up or timing out: nothing to report.
             let _ = connection.await;
+            drop(address_slot);
             drop(permit);
         });
     }

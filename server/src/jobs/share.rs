@@ -112,7 +112,7 @@ pub async fn revoke(state: &AppState, admin: &CurrentUser, job_id: Uuid, link_id
 /// What a share link shows, for anyone holding it.
 pub async fn view(state: &AppState, token: &str, client: &crate::auth::ClientInfo) -> Result<SharedJob> {
     // Tokens cannot be guessed, but lookups are still limited per client.
-    if let Some(ip) = client.ip.map(|ip| ip.to_string()) {
+    if let Some(ip) = client.limit_subject() {
         crate::limits::hit(&state.pool, &[(state.settings.limits.share_per_ip, ip.as_str())]).await?;
     }
     let Some(company_id) = tokens::token_company(token) else {

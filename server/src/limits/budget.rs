@@ -26,18 +26,25 @@ enum Subject {
 /// Fixed one-minute windows per subject.
 #[derive(Clone, Default)]
 pub struct RequestBudget {
-    windows: Arc<Mutex<HashMap<Subject, (Instant, u32)>>>,
+    windows: Arc<Mutex<Windows>>,
+}
+
+#[derive(Default)]
+struct Windows {
+    counts: HashMap<Subject, (Instant, u32)>,
+    last_pruned: Option<Instant>,
 }
 
 impl RequestBudget {
     /// Counts a request; the seconds until the window ends when over `max`.
     fn take(&self, subject: Subject, max: u32, now: Instant) -> Result<(), u64> {
         let mut windows = self.windows.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        // Forget finished windows now and then, so the map holds only active clients.
-        if windows.len() > 10_000 {
-            windows.retain(|_, (start, _)| now.duration_since(*start) < WINDOW);
+        // Forget finished windows once a window, so the map holds only recent clients.
+        if windows.last_pruned.is_none_or(|at| now.duration_since(at) >= WINDOW) {
+            windows.counts.retain(|_, (start, _)| now.duration_since(*start) < WINDOW);
+            windows.last_pruned = Some(now);
         }
-        let entry = windows.entry(subject).or_insert((now, 0));
+        let entry = windows.counts.entry(subject).or_insert((now, 0));
         if now.duration_since(entry.0) >= WINDOW {
             *entry = (now, 0);
         }
@@ -54,24 +61,41 @@ fn is_free(path: &str) -> bool {
     path.starts_with("/pkg/") || matches!(path, "/health" | "/ready" | "/favicon.svg" | "/favicon.ico")
 }
 
-pub async fn enforce(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if is_free(request.uri().path()) {
-        return next.run(request).await;
-    }
-    let limits = &state.settings.limits;
-    let now = Instant::now();
-    let mut outcome = Ok(());
-    if let Some(ClientIp(ip)) = request.extensions().get::<ClientIp>() {
-        outcome = state.budget.take(Subject::Ip(*ip), limits.requests_per_ip_per_minute, now);
-    }
-    if let (Ok(()), Some(user)) = (&outcome, request.extensions().get::<CurrentUser>()) {
-        outcome = state.budget.take(Subject::User(user.user_id()), limits.requests_per_user_per_minute, now);
-    }
-    match outcome {
-        Ok(()) => next.run(request).await,
-        Err(retry_after_secs) => {
-            error_response(request.uri().path(), None, AppError::TooManyRequests { retry_after_secs })
+/// The per-address budget: before authentication, so a flood is refused before it
+/// costs a session lookup.
+pub async fn per_address(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if !is_free(request.uri().path()) {
+        if let Some(ClientIp(ip)) = request.extensions().get::<ClientIp>() {
+            let max = state.settings.limits.requests_per_ip_per_minute;
+            if let Err(retry_after_secs) = state.budget.take(Subject::Ip(ip_key(*ip)), max, Instant::now()) {
+                return error_response(request.uri().path(), None, AppError::TooManyRequests { retry_after_secs });
+            }
         }
+    }
+    next.run(request).await
+}
+
+/// The per-user budget: after authentication, which knows the user.
+pub async fn per_user(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if !is_free(request.uri().path()) {
+        if let Some(user) = request.extensions().get::<CurrentUser>() {
+            let max = state.settings.limits.requests_per_user_per_minute;
+            if let Err(retry_after_secs) = state.budget.take(Subject::User(user.user_id()), max, Instant::now()) {
+                return error_response(request.uri().path(), None, AppError::TooManyRequests { retry_after_secs });
+            }
+        }
+    }
+    next.run(request).await
+}
+
+/// IPv6 clients are counted by their /64 network, like the stored limits.
+fn ip_key(ip: std::net::IpAddr) -> std::net::IpAddr {
+    match ip.to_canonical() {
+        std::net::IpAddr::V6(v6) => {
+            let s = v6.segments();
+            std::net::IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+        }
+        v4 => v4,
     }
 }
 

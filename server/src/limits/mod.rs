@@ -14,7 +14,8 @@ pub use store::{hit, undo, Limit};
 pub struct Limits {
     /// Sign-in attempts per account (workspace + email).
     pub login_per_account: Limit,
-    /// Sign-in attempts per client address, across accounts.
+    /// Sign-in attempts per client address, across accounts, successful ones included
+    /// (generous: an office behind one address signs in together in the morning).
     pub login_per_ip: Limit,
     /// Wrong current passwords when changing the password, per user.
     pub password_change_per_user: Limit,
@@ -38,7 +39,7 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             login_per_account: Limit::new("login-account", 5, 15 * 60),
-            login_per_ip: Limit::new("login-ip", 100, 15 * 60),
+            login_per_ip: Limit::new("login-ip", 300, 15 * 60),
             password_change_per_user: Limit::new("password-change", 5, 15 * 60),
             signup_per_ip: Limit::new("signup-ip", 10, 60 * 60),
             email_per_address: Limit::new("email-address", 5, 60 * 60),

@@ -64,19 +64,10 @@ pub async fn hit(pool: &AppPool, checks: &[(Limit, &str)]) -> Result<()> {
     }
 }
 
-/// Takes back attempts that turned out fine: `clear` forgets the subject's count
-/// (a correct password resets its account's count), `refund` takes one attempt off.
-pub async fn undo(pool: &AppPool, clear: &[(Limit, &str)], refund: &[(Limit, &str)]) -> Result<()> {
+/// Forgets the count of each `(limit, subject)`: a correct password resets its account's.
+pub async fn undo(pool: &AppPool, clear: &[(Limit, &str)]) -> Result<()> {
     let cleared: Vec<Vec<u8>> = clear.iter().map(|(limit, subject)| limit.key(subject)).collect();
-    let refunded: Vec<Vec<u8>> = refund.iter().map(|(limit, subject)| limit.key(subject)).collect();
-    sqlx::query!(
-        "with cleared as (delete from rate_limits where key_hash = any($1))
-         update rate_limits set hits = greatest(hits - 1, 0) where key_hash = any($2)",
-        &cleared,
-        &refunded,
-    )
-    .execute(pool.untenanted())
-    .await?;
+    sqlx::query!("delete from rate_limits where key_hash = any($1)", &cleared).execute(pool.untenanted()).await?;
     Ok(())
 }
 

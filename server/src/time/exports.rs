@@ -14,9 +14,11 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
+use futures_util::StreamExt;
 use futures_util::TryStreamExt;
 use http::{header, HeaderValue};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
@@ -36,6 +38,8 @@ const MAX_EXPORTS: usize = 4;
 const MAX_EXPORTS_PER_USER: usize = 2;
 /// A client that takes no chunk for this long is dropped and its connection freed.
 const STALLED_CLIENT: Duration = Duration::from_secs(20);
+/// No export holds its connection longer than this, however steadily it is read.
+const EXPORT_DEADLINE: Duration = Duration::from_secs(10 * 60);
 
 /// A running export, counted in the process-wide and the per-user totals until dropped.
 struct ExportSlot {
@@ -139,23 +143,41 @@ async fn csv_report(
     let file_name = format!("{}.csv", spec.file_stem());
     // A small channel: the query only reads ahead as fast as the client downloads.
     let (sender, receiver) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+    // Set when the export stops early, so the download ends with an error instead of
+    // looking complete (the channel may be full, so the error cannot always be sent).
+    let cut_short = Arc::new(AtomicBool::new(false));
+    let cut = cut_short.clone();
     tokio::spawn(async move {
         let _slot = slot;
-        if let Err(error) = stream_csv(&state, &user, &spec, &sender).await {
-            tracing::error!(error = %error, "CSV export failed mid-stream");
-            let _ = sender.send(Err(std::io::Error::other("export failed"))).await;
-        }
+        let outcome = tokio::time::timeout(EXPORT_DEADLINE, stream_csv(&state, &user, &spec, &sender)).await;
+        let complete = match outcome {
+            Ok(Ok(complete)) => complete,
+            Ok(Err(error)) => {
+                tracing::error!(error = %error, "CSV export failed mid-stream");
+                false
+            }
+            Err(_) => {
+                tracing::warn!("CSV export ran past its deadline and was stopped");
+                false
+            }
+        };
+        cut.store(!complete, Ordering::SeqCst);
     });
-    Ok((attachment("text/csv; charset=utf-8", &file_name), Body::from_stream(ReceiverStream::new(receiver)))
-        .into_response())
+    let ending = futures_util::stream::once(async move {
+        cut_short.load(Ordering::SeqCst).then(|| Err(std::io::Error::other("the export was stopped early")))
+    })
+    .filter_map(std::future::ready);
+    let body = Body::from_stream(ReceiverStream::new(receiver).chain(ending));
+    Ok((attachment("text/csv; charset=utf-8", &file_name), body).into_response())
 }
 
+/// Streams the report; `Ok(false)` when the client went away or stalled.
 async fn stream_csv(
     state: &AppState,
     user: &CurrentUser,
     spec: &ReportSpec,
     sender: &mpsc::Sender<Result<Bytes, std::io::Error>>,
-) -> crate::error::Result<()> {
+) -> crate::error::Result<bool> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
     let company_id = tx.company_id();
     // A byte-order mark so spreadsheet programs read the file as UTF-8.
@@ -170,17 +192,17 @@ async fn stream_csv(
             in_chunk += 1;
             if in_chunk == CHUNK_ROWS {
                 if !deliver(sender, Bytes::from(std::mem::take(&mut chunk))).await {
-                    return Ok(()); // The client went away or stopped reading: free the connection.
+                    return Ok(false); // The client went away or stopped reading: free the connection.
                 }
                 in_chunk = 0;
             }
         }
     }
-    if !chunk.is_empty() {
-        deliver(sender, Bytes::from(chunk)).await;
+    if !chunk.is_empty() && !deliver(sender, Bytes::from(chunk)).await {
+        return Ok(false);
     }
     tx.commit().await?;
-    Ok(())
+    Ok(true)
 }
 
 async fn pdf_report(

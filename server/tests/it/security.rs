@@ -225,6 +225,8 @@ async fn sign_in_forms_work_before_the_script_loads_and_passwords_never_reach_a_
     let leaked = no_redirects.get(app.url("/acme/login?email=a%40b.c&password=secret")).send().await.unwrap();
     assert_eq!(leaked.status(), StatusCode::SEE_OTHER);
     assert_eq!(leaked.headers()["location"], "/acme/login");
+    let elsewhere = no_redirects.get(app.url("//evil.example/x?password=secret")).send().await.unwrap();
+    assert_eq!(elsewhere.headers()["location"], "/evil.example/x", "never a redirect off the site");
 
     // Every form of the sign-in page declares POST.
     let page = browser().get(app.url("/acme/login")).send().await.unwrap().text().await.unwrap();
@@ -584,28 +586,47 @@ async fn cancelled_requests_leave_every_pooled_connection_idle(db: PgPool) {
     }
 }
 
+/// A connection from `local` (any 127.x.y.z is this machine) that sends nothing.
+async fn idle_socket(address: &str, local: &str) -> tokio::net::TcpStream {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind(format!("{local}:0").parse().unwrap()).unwrap();
+    socket.connect(address.parse().unwrap()).await.unwrap()
+}
+
+/// Whether the server closed `socket` within `within`.
+async fn closed(socket: &mut tokio::net::TcpStream, within: Duration) -> bool {
+    use tokio::io::AsyncReadExt;
+    let mut buffer = [0u8; 1];
+    matches!(tokio::time::timeout(within, socket.read(&mut buffer)).await, Ok(Ok(0) | Err(_)))
+}
+
 #[sqlx::test(migrations = "../migrations")]
-async fn idle_connections_beyond_the_limit_wait_and_idle_sockets_are_closed(db: PgPool) {
+async fn idle_connections_are_capped_per_address_and_in_total_and_closed_after_the_header_timeout(db: PgPool) {
     let app = spawn_app_with(db, |s| s.max_connections = 16).await;
     let address = app.base.trim_start_matches("http://").to_string();
-    // Sockets that never send a byte take every slot...
+    // One address gets its share (8 of 16); a ninth socket from it is closed at once.
     let mut idle = Vec::new();
-    for _ in 0..16 {
-        idle.push(tokio::net::TcpStream::connect(&address).await.unwrap());
+    for _ in 0..8 {
+        idle.push(idle_socket(&address, "127.0.0.1").await);
     }
-    // ...so a new request waits; once the header timeout closes them, it is answered.
+    let mut ninth = idle_socket(&address, "127.0.0.1").await;
+    assert!(closed(&mut ninth, Duration::from_secs(2)).await, "over the per-address share");
+    // A second address takes the other half: now every slot is held by silent sockets...
+    for _ in 0..8 {
+        idle.push(idle_socket(&address, "127.0.0.2").await);
+    }
+    // ...so a third address waits until the header timeout closes them, then is answered.
     let started = std::time::Instant::now();
-    let response = tokio::time::timeout(Duration::from_secs(30), api_client().get(app.url("/health")).send())
+    let client = Client::builder().local_address("127.0.0.3".parse::<std::net::IpAddr>().unwrap()).build().unwrap();
+    let response = tokio::time::timeout(Duration::from_secs(30), client.get(app.url("/health")).send())
         .await
         .expect("answered once the idle sockets were closed")
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     assert!(started.elapsed() >= Duration::from_secs(5), "it had to wait for a slot");
-    // The idle sockets were closed by the server.
-    use tokio::io::AsyncReadExt;
-    let mut buffer = [0u8; 1];
-    let read = tokio::time::timeout(Duration::from_secs(1), idle[0].read(&mut buffer)).await.unwrap();
-    assert!(matches!(read, Ok(0) | Err(_)), "closed by the server");
+    for socket in idle.iter_mut() {
+        assert!(closed(socket, Duration::from_secs(1)).await, "idle sockets are closed by the server");
+    }
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -709,7 +730,8 @@ async fn a_panicking_request_is_answered_with_a_500_and_the_server_keeps_serving
     let router = server::startup::with_middleware(routes, state, false);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(server::http::serve::serve(listener, router, 64, std::future::pending()));
+    let limits = server::http::serve::ConnectionLimits::new(64, Vec::new());
+    tokio::spawn(server::http::serve::serve(listener, router, limits, std::future::pending()));
     // One client, one kept-alive connection: it survives the panic.
     let client = Client::builder().pool_max_idle_per_host(1).build().unwrap();
     let boom = client.get(format!("{base}/boom")).send().await.expect("an answer, not a dropped connection");
