@@ -228,6 +228,18 @@ async fn sign_in_forms_work_before_the_script_loads_and_passwords_never_reach_a_
     let elsewhere = no_redirects.get(app.url("//evil.example/x?password=secret")).send().await.unwrap();
     assert_eq!(elsewhere.headers()["location"], "/evil.example/x", "never a redirect off the site");
 
+    // Any other page's form posted before its script loaded goes back to the page, unprocessed.
+    let page_post = no_redirects
+        .post(app.url("/app/customers?q=x"))
+        .header("origin", &app.base)
+        .form(&[("name", "Should not be created")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page_post.status(), StatusCode::SEE_OTHER);
+    assert_eq!(page_post.headers()["location"], "/app/customers?q=x");
+    assert_eq!(app.count("select count(*) from customers").await, 0);
+
     // Every form of the sign-in page declares POST.
     let page = browser().get(app.url("/acme/login")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains(r#"<form method="post""#), "the sign-in form posts");
