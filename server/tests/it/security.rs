@@ -776,3 +776,114 @@ async fn the_pool_keeps_clean_connections_and_closes_one_left_inside_a_transacti
     let next = pid(pool.clone()).await;
     assert_ne!(next, first, "the connection left in a transaction was closed, not handed out");
 }
+
+/// Fields holding dates, times, months and numbers, by the key that names them.
+const DATE_FIELDS: [&str; 6] = ["scheduled_date", "date", "from", "to", "starts_on", "ends_on"];
+const TIME_FIELDS: [&str; 3] = ["scheduled_time", "start", "end"];
+const MONTH_FIELDS: [&str; 1] = ["month"];
+const NUMBER_FIELDS: [&str; 4] = ["duration", "break_minutes", "budget_hours", "days"];
+
+fn bad_values(field: &str) -> &'static [&'static str] {
+    if DATE_FIELDS.contains(&field) {
+        &[
+            "+262142-12-31",
+            "-262143-01-01",
+            "-5000-01-01",
+            "200000-01-01",
+            "1899-12-31",
+            "2201-01-01",
+            "2026-02-30",
+            "soon",
+        ]
+    } else if TIME_FIELDS.contains(&field) {
+        &["25:00", "-1:00", "99999999999:00", "12:60", "noon"]
+    } else if MONTH_FIELDS.contains(&field) {
+        &["+262142-12", "-5000-01", "0-01", "2026-13", "99999999999-01", "this one"]
+    } else {
+        &["1e309", "-1", "99999999999999999999", "NaN", "inf", "lots"]
+    }
+}
+
+/// Extreme and malformed dates, times, months and numbers in every such field of every
+/// server function (found from `hostile_rows.rs`, so a new one needs a body here too):
+/// 422 naming the field, nothing written, nothing stalls or panics.
+#[sqlx::test(migrations = "../migrations")]
+async fn extreme_and_malformed_dates_times_and_numbers_in_every_field_are_field_errors(db: PgPool) {
+    let app = spawn_app_with(db, |s| {
+        s.limits.requests_per_ip_per_minute = 100_000;
+        s.limits.requests_per_user_per_minute = 100_000;
+    })
+    .await;
+    let admin = app.sign_up("acme", "ada@acme.test").await.client;
+    let customer_id = customer(&app, &admin, "Miller Farm").await;
+    let worker_id = app.create_user(&admin, "Walt", "walt@acme.test", "WORKER").await;
+    let job_id = job(&app, &admin, &customer_id, &worker_id, "Fence").await;
+    let worker = app.log_in_browser("acme", "walt@acme.test").await;
+    let log_form = json!({ "job_id": job_id, "date": "2026-11-10", "start": "08:00", "end": "", "duration": "1:00",
+                           "break_minutes": "0", "description": "", "billable": true });
+    let log = app.rpc_ok(&worker, "time/create", json!({ "form": log_form })).await;
+    let contract_form = json!({ "title": "Care", "worker_id": worker_id, "customer_id": customer_id,
+                                "budget_hours": "10", "period": "MONTHLY", "starts_on": "2026-01-01", "ends_on": "" });
+    app.rpc_ok(&admin, "contracts/create", json!({ "form": contract_form })).await;
+    let contract_id: String = sqlx::query_scalar("select id::text from contracts").fetch_one(&app.db).await.unwrap();
+    let status = status_id(&app, &admin, "Scheduled").await;
+    let job_form = json!({ "customer_id": customer_id, "title": "Gate", "description": "", "scheduled_date": "2026-07-15",
+                           "scheduled_time": "09:30", "worker_id": worker_id, "status_id": status, "tasks": [], "version": 1 });
+    let valid = |endpoint: &str| -> (&Client, Value) {
+        match endpoint {
+            "jobs/create" => (&admin, json!({ "form": job_form })),
+            "jobs/update" => (&admin, json!({ "id": job_id, "form": job_form })),
+            "jobs/create_share_link" => (&admin, json!({ "job_id": job_id, "days": "7" })),
+            "time/create" => (&worker, json!({ "form": log_form })),
+            "time/update" => (&worker, json!({ "id": log["id"], "form": log_form })),
+            "time/list" => (&admin, json!({ "query": { "from": "2026-01-01", "to": "2026-12-31" } })),
+            "time/sign_month" | "time/reopen_month" => {
+                (&admin, json!({ "customer_id": customer_id, "month": "2026-11" }))
+            }
+            "contracts/create" => (&admin, json!({ "form": contract_form })),
+            "contracts/update" => (&admin, json!({ "id": contract_id, "form": contract_form })),
+            "reports/monthly" => (&admin, json!({ "query": { "month": "2026-11" } })),
+            other => panic!("{other} takes a date, time, month or number: give it a valid body in this test"),
+        }
+    };
+    let typed = |field: &str| {
+        DATE_FIELDS.contains(&field)
+            || TIME_FIELDS.contains(&field)
+            || MONTH_FIELDS.contains(&field)
+            || NUMBER_FIELDS.contains(&field)
+    };
+    let before = table_counts(&app).await;
+    let mut checked = 0;
+    for (endpoint, template) in ROWS {
+        let template: Value = serde_json::from_str(template).unwrap();
+        for (_, field) in string_leaves(&template).into_iter().filter(|(_, field)| typed(field)) {
+            let (client, body) = valid(endpoint);
+            for value in bad_values(&field) {
+                let mut body = body.clone();
+                let nested = ["form", "query"].into_iter().find(|k| body.get(*k).is_some());
+                let target = match nested {
+                    Some(key) => &mut body[key],
+                    None => &mut body,
+                };
+                target[field.as_str()] = json!(value);
+                if field == "end" {
+                    target["duration"] = json!("");
+                }
+                let started = std::time::Instant::now();
+                let response = app.rpc(client, endpoint, body).await;
+                let status = response.status();
+                let answer: Value = response.json().await.unwrap_or(Value::Null);
+                assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{endpoint} {field} = {value:?}: {answer}");
+                assert_eq!(error_fields(&answer), vec![field.clone()], "{endpoint} {field} = {value:?}");
+                assert!(
+                    started.elapsed() < Duration::from_secs(2),
+                    "{endpoint} {field} = {value:?} took {:?}",
+                    started.elapsed()
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100, "{checked} cases");
+    assert_eq!(table_counts(&app).await, before, "nothing was written");
+}
