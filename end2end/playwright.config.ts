@@ -1,6 +1,6 @@
 import { defineConfig } from "@playwright/test";
 
-// The server is started by `./fieldbook test` (release WASM bundle, debug server, fresh database);
+// The server is started by `./fieldbook test` (release build, fresh database);
 // BASE_URL says where, SECOND_BASE_URL where a second server on the same database is, and
 // MAIL_SINK_API where their mail can be read (see mail.ts). Chromium is Debian's:
 // Playwright never downloads a browser here.
