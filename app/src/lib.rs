@@ -56,7 +56,7 @@ fn page_title(title: String) -> String {
     }
 }
 
-/// `&`, `<`, `>`, `"` and `'` as character references.
+/// `&`, `<`, `>`, `"` and `'` as character references (pages' titles, emails' HTML).
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {

@@ -105,15 +105,23 @@ fn parse_entry(entry: &str) -> Option<IpAddr> {
     Some(ip.to_canonical())
 }
 
-/// What per-address limits count: the address itself for IPv4, its /64 network for
+/// Whom per-address limits count: the address itself for IPv4, its /64 network for
 /// IPv6 (one client usually holds a whole /64 and could otherwise rotate through it).
-pub fn limit_subject(ip: IpAddr) -> String {
+pub fn limited_network(ip: IpAddr) -> IpAddr {
     match ip.to_canonical() {
-        IpAddr::V4(v4) => v4.to_string(),
         IpAddr::V6(v6) => {
             let s = v6.segments();
-            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
         }
+        v4 => v4,
+    }
+}
+
+/// [`limited_network`] as the subject of a stored limit.
+pub fn limit_subject(ip: IpAddr) -> String {
+    match limited_network(ip) {
+        IpAddr::V6(network) => format!("{network}/64"),
+        v4 => v4.to_string(),
     }
 }
 

@@ -4,7 +4,7 @@
 //! [`super::store`]). Static assets and health checks are free.
 
 use crate::auth::CurrentUser;
-use crate::http::client_ip::ClientIp;
+use crate::http::client_ip::{limited_network, ClientIp};
 use crate::http::problem::error_response;
 use crate::state::AppState;
 use app::error::AppError;
@@ -67,7 +67,7 @@ pub async fn per_address(State(state): State<AppState>, request: Request, next: 
     if !is_free(request.uri().path()) {
         if let Some(ClientIp(ip)) = request.extensions().get::<ClientIp>() {
             let max = state.settings.limits.requests_per_ip_per_minute;
-            if let Err(retry_after_secs) = state.budget.take(Subject::Ip(ip_key(*ip)), max, Instant::now()) {
+            if let Err(retry_after_secs) = state.budget.take(Subject::Ip(limited_network(*ip)), max, Instant::now()) {
                 return error_response(request.uri().path(), None, AppError::TooManyRequests { retry_after_secs });
             }
         }
@@ -86,17 +86,6 @@ pub async fn per_user(State(state): State<AppState>, request: Request, next: Nex
         }
     }
     next.run(request).await
-}
-
-/// IPv6 clients are counted by their /64 network, like the stored limits.
-fn ip_key(ip: std::net::IpAddr) -> std::net::IpAddr {
-    match ip.to_canonical() {
-        std::net::IpAddr::V6(v6) => {
-            let s = v6.segments();
-            std::net::IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
-        }
-        v4 => v4,
-    }
 }
 
 #[cfg(test)]

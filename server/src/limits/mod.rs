@@ -4,6 +4,7 @@
 //! budget per client is counted in memory per process ([`budget`]).
 
 pub mod budget;
+pub mod slots;
 pub mod store;
 
 pub use store::{hit, undo, Limit};

@@ -6,6 +6,7 @@
 use crate::auth::CurrentUser;
 use crate::db::{AppPool, TenantTx};
 use crate::http::problem::Problem;
+use crate::limits::slots::{KeyedSlot, KeyedSlots};
 use crate::state::AppState;
 use app::notifications::Notification;
 use axum::extract::{Query, State};
@@ -16,9 +17,8 @@ use axum::{Extension, Router};
 use http::HeaderMap;
 use serde::Deserialize;
 use sqlx::postgres::PgListener;
-use std::collections::HashMap;
 use std::convert::Infallible;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{broadcast, mpsc, watch, Notify};
 use tokio_stream::wrappers::ReceiverStream;
@@ -51,29 +51,11 @@ pub struct LiveHub {
     pub outbox_wake: Arc<Notify>,
     stop: Arc<watch::Sender<bool>>,
     /// Open streams per user on this process.
-    open_streams: Arc<Mutex<HashMap<Uuid, usize>>>,
+    open_streams: KeyedSlots<Uuid>,
 }
 
 /// Streams one user may hold open on one process (a few devices and tabs).
 pub const MAX_STREAMS_PER_USER: usize = 8;
-
-/// One open stream, counted until dropped.
-struct StreamSlot {
-    hub: LiveHub,
-    user_id: Uuid,
-}
-
-impl Drop for StreamSlot {
-    fn drop(&mut self) {
-        let mut open = self.hub.open_streams.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(count) = open.get_mut(&self.user_id) {
-            *count -= 1;
-            if *count == 0 {
-                open.remove(&self.user_id);
-            }
-        }
-    }
-}
 
 impl Default for LiveHub {
     fn default() -> Self {
@@ -89,14 +71,8 @@ impl LiveHub {
     }
 
     /// A slot for one more stream of `user_id`, unless they hold the maximum already.
-    fn open_stream(&self, user_id: Uuid) -> Option<StreamSlot> {
-        let mut open = self.open_streams.lock().unwrap_or_else(|p| p.into_inner());
-        let count = open.entry(user_id).or_insert(0);
-        if *count >= MAX_STREAMS_PER_USER {
-            return None;
-        }
-        *count += 1;
-        Some(StreamSlot { hub: self.clone(), user_id })
+    fn open_stream(&self, user_id: Uuid) -> Option<KeyedSlot<Uuid>> {
+        self.open_streams.take(user_id, MAX_STREAMS_PER_USER)
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Signal> {

@@ -2,6 +2,8 @@
 //! escaped), with the company's name, a link into the app, and for non-essential
 //! mail the reason it was sent and an unsubscribe link.
 
+use app::escape_html as escape;
+
 /// The content of one email, independent of its two renderings.
 #[derive(Debug, Clone)]
 pub struct EmailContent {
@@ -75,21 +77,6 @@ impl EmailContent {
             company = escape(&self.company),
         )
     }
-}
-
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use super::{csv, pdf, LogRow, Who};
 use crate::auth::CurrentUser;
 use crate::db::TenantTx;
 use crate::http::problem::Problem;
+use crate::limits::slots::{KeyedSlot, KeyedSlots};
 use crate::state::AppState;
 use app::error::AppError;
 use app::time::{format_minutes, ReportQuery};
@@ -17,9 +18,8 @@ use axum::{Extension, Router};
 use futures_util::StreamExt;
 use futures_util::TryStreamExt;
 use http::{header, HeaderValue};
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 use tokio_stream::wrappers::ReceiverStream;
@@ -44,40 +44,19 @@ const EXPORT_DEADLINE: Duration = Duration::from_secs(10 * 60);
 /// A running export, counted in the process-wide and the per-user totals until dropped.
 struct ExportSlot {
     _global: OwnedSemaphorePermit,
-    user_id: Uuid,
-}
-
-fn exports_per_user() -> &'static Mutex<HashMap<Uuid, usize>> {
-    static RUNNING: OnceLock<Mutex<HashMap<Uuid, usize>>> = OnceLock::new();
-    RUNNING.get_or_init(Default::default)
+    _user: KeyedSlot<Uuid>,
 }
 
 impl ExportSlot {
     /// A slot, or 429 when the process or the user runs the most exports already.
     fn take(user_id: Uuid) -> Result<Self, AppError> {
         static GLOBAL: OnceLock<Arc<Semaphore>> = OnceLock::new();
-        let busy = AppError::TooManyRequests { retry_after_secs: 10 };
+        static PER_USER: OnceLock<KeyedSlots<Uuid>> = OnceLock::new();
+        let busy = || AppError::TooManyRequests { retry_after_secs: 10 };
         let global = GLOBAL.get_or_init(|| Arc::new(Semaphore::new(MAX_EXPORTS))).clone();
-        let permit = global.try_acquire_owned().map_err(|_| busy.clone())?;
-        let mut running = exports_per_user().lock().unwrap_or_else(|p| p.into_inner());
-        let mine = running.entry(user_id).or_insert(0);
-        if *mine >= MAX_EXPORTS_PER_USER {
-            return Err(busy);
-        }
-        *mine += 1;
-        Ok(Self { _global: permit, user_id })
-    }
-}
-
-impl Drop for ExportSlot {
-    fn drop(&mut self) {
-        let mut running = exports_per_user().lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(mine) = running.get_mut(&self.user_id) {
-            *mine -= 1;
-            if *mine == 0 {
-                running.remove(&self.user_id);
-            }
-        }
+        let permit = global.try_acquire_owned().map_err(|_| busy())?;
+        let user = PER_USER.get_or_init(KeyedSlots::default).take(user_id, MAX_EXPORTS_PER_USER).ok_or_else(busy)?;
+        Ok(Self { _global: permit, _user: user })
     }
 }
 

@@ -245,6 +245,16 @@ async fn sign_in_forms_work_before_the_script_loads_and_passwords_never_reach_a_
     assert!(page.contains(r#"<form method="post""#), "the sign-in form posts");
 }
 
+/// For tests sending hundreds of requests in a few seconds, where the general request
+/// budget is not what is tested.
+async fn spawn_app_without_request_budget(db: PgPool) -> TestApp {
+    spawn_app_with(db, |s| {
+        s.limits.requests_per_ip_per_minute = 100_000;
+        s.limits.requests_per_user_per_minute = 100_000;
+    })
+    .await
+}
+
 /// Fires `n` requests at once; returns the status of each.
 async fn burst(n: usize, request: impl Fn(usize) -> reqwest::RequestBuilder) -> Vec<StatusCode> {
     join_all((0..n).map(|i| {
@@ -375,12 +385,7 @@ async fn the_general_request_budget_answers_429_with_retry_after(db: PgPool) {
 /// is refused with 422 naming the field, and nothing is written.
 #[sqlx::test(migrations = "../migrations")]
 async fn hostile_text_in_any_field_of_any_server_function_is_a_field_error(db: PgPool) {
-    // Hundreds of requests in a few seconds: the general budget is not what is tested here.
-    let app = spawn_app_with(db, |s| {
-        s.limits.requests_per_ip_per_minute = 100_000;
-        s.limits.requests_per_user_per_minute = 100_000;
-    })
-    .await;
+    let app = spawn_app_without_request_budget(db).await;
     let admin = app.sign_up("acme", "ada@acme.test").await.client;
     let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
         .filter_map(|(path, _)| path.strip_prefix("/rpc/").map(String::from))
@@ -809,11 +814,7 @@ fn bad_values(field: &str) -> &'static [&'static str] {
 /// 422 naming the field, nothing written, nothing stalls or panics.
 #[sqlx::test(migrations = "../migrations")]
 async fn extreme_and_malformed_dates_times_and_numbers_in_every_field_are_field_errors(db: PgPool) {
-    let app = spawn_app_with(db, |s| {
-        s.limits.requests_per_ip_per_minute = 100_000;
-        s.limits.requests_per_user_per_minute = 100_000;
-    })
-    .await;
+    let app = spawn_app_without_request_budget(db).await;
     let admin = app.sign_up("acme", "ada@acme.test").await.client;
     let customer_id = customer(&app, &admin, "Miller Farm").await;
     let worker_id = app.create_user(&admin, "Walt", "walt@acme.test", "WORKER").await;
