@@ -12,10 +12,10 @@ use app::{shell, App};
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::middleware;
 use axum::Router;
-use http::header::CONTENT_SECURITY_POLICY;
 use leptos::config::{Env, LeptosOptions};
+use leptos::nonce::Nonce;
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes, ResponseOptions};
+use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -153,13 +153,14 @@ fn leptos_options(settings: &Settings, address: SocketAddr) -> LeptosOptions {
         .build()
 }
 
-/// Per-request context for pages and server functions: the backend, and the
-/// page's CSP carrying the nonce Leptos uses for its inline scripts.
+/// Per-request context for pages and server functions: the backend, and the nonce
+/// the security headers put in the page's CSP (it replaces the one Leptos made).
 fn request_context(backend: SharedBackend) -> impl Fn() + Clone + Send + Sync + 'static {
     move || {
         provide_context(backend.clone());
-        if let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<ResponseOptions>()) {
-            response.insert_header(CONTENT_SECURITY_POLICY, crate::http::page_csp(&nonce));
+        let nonce = use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<Nonce>().cloned());
+        if let Some(nonce) = nonce {
+            provide_context(nonce);
         }
     }
 }

@@ -1,5 +1,9 @@
 //! Security headers on every response. Pages get a CSP whose script nonce
-//! matches the one Leptos puts on its inline hydration scripts.
+//! matches the one Leptos puts on its inline hydration scripts: the nonce is minted
+//! here, before the request reaches Leptos, and handed to the page through the
+//! request's extensions (see `startup::request_context`). Setting the header from
+//! inside the render through `ResponseOptions` instead lost it now and then, and a
+//! page without its policy gets the default one, which blocks its own scripts.
 
 use app::error::AppError;
 use axum::extract::Request;
@@ -7,7 +11,7 @@ use axum::middleware::Next;
 use axum::response::IntoResponse;
 use axum::response::Response;
 use http::header::{
-    CACHE_CONTROL, CONTENT_SECURITY_POLICY, LOCATION, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY,
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, LOCATION, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY,
     X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use http::{HeaderName, HeaderValue, StatusCode};
@@ -72,16 +76,24 @@ pub fn page_csp(nonce: &str) -> HeaderValue {
     .expect("a nonce is base64url")
 }
 
-pub async fn security_headers(request: Request, next: Next, hsts: bool) -> Response {
+pub async fn security_headers(mut request: Request, next: Next, hsts: bool) -> Response {
     let is_asset = is_static_asset(request.uri().path());
+    let nonce = leptos::nonce::Nonce::new();
+    request.extensions_mut().insert(nonce.clone());
     let mut response = next.run(request).await;
+    let is_page = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"));
     let cache = if is_asset && response.status().is_success() { STATIC_CACHE } else { PERSONAL_CACHE };
     let headers = response.headers_mut();
     if !headers.contains_key(CACHE_CONTROL) {
         headers.insert(CACHE_CONTROL, HeaderValue::from_static(cache));
     }
     if !headers.contains_key(CONTENT_SECURITY_POLICY) {
-        headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(DEFAULT_CSP));
+        let policy = if is_page { page_csp(&nonce) } else { HeaderValue::from_static(DEFAULT_CSP) };
+        headers.insert(CONTENT_SECURITY_POLICY, policy);
     }
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));

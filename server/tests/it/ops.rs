@@ -33,18 +33,32 @@ async fn every_response_carries_security_headers_and_a_request_id(db: PgPool) {
     }
 }
 
+/// Every page — public, signed in with data loading, not found — carries a CSP whose
+/// nonce is on each of its inline scripts, also when many render at once (a page
+/// without its policy blocks its own scripts and never hydrates).
 #[sqlx::test(migrations = "../migrations")]
 async fn pages_get_a_csp_whose_nonce_matches_their_inline_scripts(db: PgPool) {
     let app = spawn_app(db).await;
-    let response = api_client().get(app.url("/login")).send().await.unwrap();
-    let csp = response.headers()["content-security-policy"].to_str().unwrap().to_string();
-    let nonce = csp.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).expect("a nonce").to_string();
-    assert!(csp.contains("'wasm-unsafe-eval'"));
-    let html = response.text().await.unwrap();
-    assert!(
-        html.contains(&format!("<script type=\"module\" nonce=\"{nonce}\">")),
-        "hydration script carries the nonce"
-    );
+    let admin = app.sign_up("nonce-co", "admin@nonce.test").await;
+    let pages = ["/login", "/app/dashboard", "/app/jobs", "/app/customers", "/app/logs", "/app/nothing-here"];
+    let requests = (0..5).flat_map(|_| pages).map(|path| {
+        let (client, url) = (admin.client.clone(), app.url(path));
+        async move { (path, client.get(url).send().await.unwrap()) }
+    });
+    for (path, response) in futures_util::future::join_all(requests).await {
+        let csp = response.headers()["content-security-policy"].to_str().unwrap().to_string();
+        let nonce = csp.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).unwrap_or_else(|| {
+            panic!("{path}: the page's policy has no nonce: {csp}");
+        });
+        assert!(csp.contains("'wasm-unsafe-eval'"), "{path}");
+        let nonce = nonce.to_string();
+        let html = response.text().await.unwrap();
+        assert!(html.contains(&format!("<script type=\"module\" nonce=\"{nonce}\">")), "{path}: hydration script");
+        let scripts = html.matches("<script").count();
+        let with_nonce = html.matches(&format!("<script type=\"module\" nonce=\"{nonce}\"")).count()
+            + html.matches(&format!("<script nonce=\"{nonce}\"")).count();
+        assert_eq!(scripts, with_nonce, "{path}: every inline script carries the page's nonce");
+    }
 }
 
 #[sqlx::test(migrations = "../migrations")]
