@@ -22,6 +22,7 @@ use crate::time::{
 };
 use crate::users::{NewUserForm, UserListQuery, UserPage, UserSummary};
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -130,10 +131,10 @@ pub trait JobsBackend: Send + Sync {
 pub trait TimeBackend: Send + Sync {
     async fn my_time(&self, rq: &RequestContext) -> AppResult<MyTime>;
     async fn current_timer(&self, rq: &RequestContext) -> AppResult<Option<RunningTimer>>;
-    async fn start_timer(&self, rq: &RequestContext, job_id: Uuid) -> AppResult<RunningTimer>;
-    async fn pause_timer(&self, rq: &RequestContext) -> AppResult<RunningTimer>;
-    async fn resume_timer(&self, rq: &RequestContext) -> AppResult<RunningTimer>;
-    async fn stop_timer(&self, rq: &RequestContext) -> AppResult<WorkLog>;
+    async fn start_timer(&self, rq: &RequestContext, job_id: Uuid, at: Option<DateTime<Utc>>) -> AppResult<RunningTimer>;
+    async fn pause_timer(&self, rq: &RequestContext, at: Option<DateTime<Utc>>) -> AppResult<RunningTimer>;
+    async fn resume_timer(&self, rq: &RequestContext, at: Option<DateTime<Utc>>) -> AppResult<RunningTimer>;
+    async fn stop_timer(&self, rq: &RequestContext, at: Option<DateTime<Utc>>) -> AppResult<WorkLog>;
     async fn create_log(&self, rq: &RequestContext, form: LogForm) -> AppResult<WorkLog>;
     async fn update_log(&self, rq: &RequestContext, id: Uuid, form: LogForm) -> AppResult<WorkLog>;
     async fn delete_log(&self, rq: &RequestContext, id: Uuid) -> AppResult<()>;

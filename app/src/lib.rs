@@ -13,6 +13,7 @@ pub mod domain;
 pub mod error;
 pub mod jobs;
 pub mod notifications;
+pub mod offline;
 pub mod pages;
 pub mod statuses;
 pub mod time;
@@ -20,12 +21,14 @@ pub mod users;
 
 use components::{AppShell, NotFound, RequireRole};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // When the page was rendered: a copy the service worker shows offline says "as of" this.
+    let rendered_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -33,7 +36,19 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
                 <meta name="theme-color" content="#0f5c4d" />
+                <meta name="fieldbook-rendered-at" content=rendered_at />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="apple-touch-icon" href="/apple-touch-icon.png" />
+                <meta name="mobile-web-app-capable" content="yes" />
+                <meta name="apple-mobile-web-app-capable" content="yes" />
+                <meta name="apple-mobile-web-app-title" content="Fieldbook" />
+                <meta name="apple-mobile-web-app-status-bar-style" content="default" />
+                <HashedStylesheet options=options.clone() id="leptos" />
+                // The installable app (service worker, install button, offline queue): plain
+                // scripts from our own origin, outside the WASM bundle.
+                <script src="/offline-queue.js" defer></script>
+                <script type="module" src="/pwa.js"></script>
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -80,7 +95,6 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| hydrated.set(true));
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/fieldbook.css" />
         <Title formatter=page_title />
         <div id="root" data-hydrated=move || hydrated.get().to_string()>
             <Router>

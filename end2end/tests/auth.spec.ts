@@ -65,7 +65,7 @@ test("the admin logs out, fails with a wrong password, then logs in at /{slug}/l
   await expect(page).toHaveURL(/\/app\/dashboard$/);
   await waitHydrated(page);
   await page.getByRole("button", { name: "Log out" }).first().click();
-  await expect(page).toHaveURL(new RegExp(`/${slug}/login$`));
+  await expect(page).toHaveURL(new RegExp(`/${slug}/login\\?signed_out$`));
   await waitHydrated(page);
   await expect(page.getByRole("heading", { name: "Log in to Acme Plumbing" })).toBeVisible();
 
@@ -98,7 +98,7 @@ test("the workspace login at /login remembers the workspace on this device", asy
   await expect(page).toHaveURL(/\/app\/dashboard$/);
   await waitHydrated(page);
   await page.getByRole("button", { name: "Log out" }).first().click();
-  await expect(page).toHaveURL(new RegExp(`/${slug}/login$`));
+  await expect(page).toHaveURL(new RegExp(`/${slug}/login\\?signed_out$`));
 
   await openHydrated(page, "/login");
   await expect(page.getByLabel("Workspace")).toHaveValue(slug);

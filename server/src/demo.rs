@@ -348,7 +348,7 @@ async fn seed_company(state: &AppState, plan: &Company, logins: &mut Vec<DemoLog
         // Field work as the assigned worker would do it, so the history reads true.
         let actor = job.worker.map(|w| &workers[w]).unwrap_or(&admin);
         for task in created.tasks.iter().take(job.ticked) {
-            crate::jobs::set_task_completed(state, actor, created.id, task.id, true).await?;
+            crate::jobs::set_task_completed(state, actor, created.id, task.id, true, None).await?;
         }
         for (body, for_customer, by_worker) in job.notes {
             let author = if *by_worker { actor } else { &admin };
@@ -358,11 +358,12 @@ async fn seed_company(state: &AppState, plan: &Company, logins: &mut Vec<DemoLog
                 author,
                 created.id,
                 NoteForm { body: (*body).into(), visibility: visibility.into() },
+                None,
             )
             .await?;
         }
         if job.status != "New" {
-            crate::jobs::change_status(state, actor, created.id, status_id(job.status)?).await?;
+            crate::jobs::change_status(state, actor, created.id, status_id(job.status)?, None).await?;
         }
         if job.archived {
             crate::jobs::set_archived(state, &admin, created.id, true).await?;
@@ -418,7 +419,7 @@ async fn seed_time(
                 description: DEMO_WORK[(day as usize + index) % DEMO_WORK.len()].into(),
                 billable: day != 4,
             };
-            let log = crate::time::entries::create(state, worker, form).await?;
+            let log = crate::time::entries::create(state, worker, form, None).await?;
             if day == 1 {
                 continue; // Left as a draft.
             }

@@ -1,5 +1,6 @@
 //! Housekeeping beside the HTTP server: deletes sessions that can no longer be used
-//! and rate-limit windows long over, so neither table grows without end.
+//! rate-limit windows long over and idempotency keys older than eight days, so no
+//! table grows without end.
 
 use crate::db::{AppPool, TenantTx};
 use crate::error::Result;
@@ -13,17 +14,20 @@ pub fn spawn(pool: AppPool) {
         loop {
             tick.tick().await;
             match sweep(&pool).await {
-                Ok((0, 0)) => {}
-                Ok((sessions, windows)) => tracing::info!(sessions, windows, "purged dead sessions and old limits"),
+                Ok((0, 0, 0)) => {}
+                Ok((sessions, windows, keys)) => {
+                    tracing::info!(sessions, windows, keys, "purged dead sessions, old limits and idempotency keys")
+                }
                 Err(error) => tracing::warn!(error = %error, "maintenance sweep failed"),
             }
         }
     });
 }
 
-/// One sweep: (sessions deleted, rate-limit windows deleted).
-pub async fn sweep(pool: &AppPool) -> Result<(u64, u64)> {
+/// One sweep: (sessions, rate-limit windows, idempotency keys deleted).
+pub async fn sweep(pool: &AppPool) -> Result<(u64, u64, u64)> {
     let windows = crate::limits::store::prune(pool).await?;
+    let keys = crate::db::purge_idempotency_keys(pool).await?;
     let companies =
         sqlx::query_scalar!(r#"select companies_with_dead_sessions() as "id!""#).fetch_all(pool.untenanted()).await?;
     let mut sessions = 0;
@@ -39,5 +43,5 @@ pub async fn sweep(pool: &AppPool) -> Result<(u64, u64)> {
         tx.commit().await?;
         sessions += done.rows_affected();
     }
-    Ok((sessions, windows))
+    Ok((sessions, windows, keys))
 }

@@ -146,11 +146,18 @@ fn spawn_delivery(state: &AppState) -> Option<tokio::task::JoinHandle<()>> {
 fn leptos_options(settings: &Settings, address: SocketAddr) -> LeptosOptions {
     LeptosOptions::builder()
         .output_name("fieldbook")
+        // A release build (cargo-leptos, `hash-files`) names the bundle after its content
+        // and leaves the names in hash.txt beside the server binary; test builds have none.
+        .hash_files(bundle_names_are_hashed())
         .site_root(std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()))
         .site_pkg_dir("pkg")
         .site_addr(address)
         .env(if settings.environment == Environment::Development { Env::DEV } else { Env::PROD })
         .build()
+}
+
+fn bundle_names_are_hashed() -> bool {
+    std::env::current_exe().ok().and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt").exists())).unwrap_or(false)
 }
 
 /// Per-request context for pages and server functions: the backend, and the nonce

@@ -72,7 +72,8 @@ fn ShellLayout(user: SessionUser) -> impl IntoView {
     }
     let live = crate::notifications::provide_live_notifications();
     let log_out = ServerAction::<LogOut>::new();
-    let login_path = format!("/{}/login", user.company.slug);
+    // `signed_out` tells the installed app to forget this worker's offline pages and changes.
+    let login_path = format!("/{}/login?signed_out", user.company.slug);
     Effect::new(move |_| {
         if log_out.value().get().is_some() {
             hard_navigate(&login_path);
@@ -97,7 +98,7 @@ fn ShellLayout(user: SessionUser) -> impl IntoView {
     };
 
     view! {
-        <div class="shell" data-role=user.role.as_str()>
+        <div class="shell" data-role=user.role.as_str() data-user=user.user_id.to_string()>
             <header class="topbar">
                 <a class="brand" href="/app">
                     <span class="brand-mark" aria-hidden="true">"F"</span>

@@ -12,6 +12,7 @@ use super::{JobChoices, JobDetail, JobNote, JobTask, NoteForm, NoteVisibility, S
 use crate::auth::Role;
 use crate::components::{field_error, use_user, Banner, NotFound, SubmitButton};
 use crate::error::AppError;
+use crate::offline::{offline_action, Outcome, Sent};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -62,9 +63,47 @@ struct JobState {
     /// Bumped after each saved change (the history reloads on it).
     changes: RwSignal<u32>,
     failure: RwSignal<Option<AppError>>,
+    /// Changes made on this page without a connection, shown already, not yet on the server.
+    waiting: RwSignal<u32>,
 }
 
 impl JobState {
+    /// Like [`JobState::watch`], for a change that may be queued offline: then
+    /// `apply` shows it on the page at once.
+    fn watch_offline<S>(self, action: Action<S, Outcome<S>>, apply: impl Fn(&mut JobDetail, &S) + 'static)
+    where
+        S: leptos::server_fn::ServerFn<Output = JobDetail> + Clone + Send + Sync + 'static,
+    {
+        Effect::new(move |_| match action.value().get() {
+            Some((_, Ok(Sent::Done(job)))) => {
+                self.failure.set(None);
+                self.job.set(job);
+                self.changes.update(|c| *c += 1);
+            }
+            Some((call, Ok(Sent::Queued))) => {
+                self.failure.set(None);
+                self.job.update(|job| apply(job, &call));
+                self.waiting.update(|w| *w += 1);
+            }
+            Some((_, Err(error))) => self.failure.set(Some(error)),
+            None => {}
+        });
+    }
+
+    /// After queued changes reached the server, shows the job as the server has it.
+    fn reload_when_synced(self) {
+        let id = self.job.get_untracked().id;
+        crate::offline::on_synced(move || {
+            leptos::task::spawn_local(async move {
+                if let Ok(job) = get_job(id).await {
+                    self.job.set(job);
+                    self.waiting.set(0);
+                    self.changes.update(|c| *c += 1);
+                }
+            });
+        });
+    }
+
     fn watch(self, value: MappedSignal<Option<Result<JobDetail, AppError>>>) {
         Effect::new(move |_| match value.get() {
             Some(Ok(job)) => {
@@ -82,7 +121,13 @@ impl JobState {
 fn JobView(job: JobDetail, choices: JobChoices) -> impl IntoView {
     let JobChoices { statuses, workers } = choices;
     let role = use_user().role;
-    let state = JobState { job: RwSignal::new(job), changes: RwSignal::new(0), failure: RwSignal::new(None) };
+    let state = JobState {
+        job: RwSignal::new(job),
+        changes: RwSignal::new(0),
+        failure: RwSignal::new(None),
+        waiting: RwSignal::new(0),
+    };
+    state.reload_when_synced();
     let job = state.job;
     let id = job.get_untracked().id;
     let archive = ServerAction::<SetJobArchived>::new();
@@ -153,6 +198,18 @@ fn JobView(job: JobDetail, choices: JobChoices) -> impl IntoView {
             })}
         </div>
         <Banner failure=state.failure />
+        {move || {
+            let waiting = state.waiting.get();
+            (waiting > 0).then(|| view! {
+                <p class="banner banner-info" role="status" data-testid="job-waiting">
+                    {if waiting == 1 {
+                        "Saved on this phone: 1 change will be sent when you are back online.".to_string()
+                    } else {
+                        format!("Saved on this phone: {waiting} changes will be sent when you are back online.")
+                    }}
+                </p>
+            })
+        }}
         <div class="job-layout" data-ready=move || ready.get().to_string()>{main}{aside}</div>
     }
     .into_any()
@@ -161,8 +218,20 @@ fn JobView(job: JobDetail, choices: JobChoices) -> impl IntoView {
 /// Status buttons (admins and the assigned worker): one tap moves the job.
 #[component]
 fn StatusPicker(state: JobState, statuses: Vec<StatusChip>) -> impl IntoView {
-    let change = ServerAction::<ChangeJobStatus>::new();
-    state.watch(change.value());
+    let names = statuses.clone();
+    let label_names = statuses.clone();
+    let change = offline_action(
+        move |call: &ChangeJobStatus| {
+            let name = label_names.iter().find(|s| s.id == call.status_id).map(|s| s.name.clone()).unwrap_or_default();
+            format!("Status “{name}”")
+        },
+        std::convert::identity,
+    );
+    state.watch_offline(change, move |job, call| {
+        if let Some(status) = names.iter().find(|s| s.id == call.status_id) {
+            job.status = status.clone();
+        }
+    });
     let id = state.job.get_untracked().id;
     view! {
         <section class="card" aria-labelledby="status-title">
@@ -249,12 +318,30 @@ fn JobFacts(state: JobState, role: Role, workers: Vec<WorkerOption>) -> impl Int
 fn Tasks(state: JobState, role: Role) -> impl IntoView {
     let job = state.job;
     let id = job.get_untracked().id;
-    let tick = ServerAction::<SetTaskCompleted>::new();
+    let tick = offline_action(
+        move |call: &SetTaskCompleted| {
+            let title = job
+                .with_untracked(|j| j.tasks.iter().find(|t| t.id == call.task_id).map(|t| t.title.clone()))
+                .unwrap_or_default();
+            if call.completed {
+                format!("Ticked “{title}”")
+            } else {
+                format!("Unticked “{title}”")
+            }
+        },
+        std::convert::identity,
+    );
+    state.watch_offline(tick, |job, call| {
+        if let Some(task) = job.tasks.iter_mut().find(|t| t.id == call.task_id) {
+            task.is_completed = call.completed;
+            task.completed_by_name = None;
+        }
+    });
     let add = ServerAction::<AddJobTask>::new();
     let edit = ServerAction::<EditJobTask>::new();
     let delete = ServerAction::<DeleteJobTask>::new();
     let reorder = ServerAction::<ReorderJobTasks>::new();
-    for value in [tick.value(), add.value(), edit.value(), delete.value(), reorder.value()] {
+    for value in [add.value(), edit.value(), delete.value(), reorder.value()] {
         state.watch(value);
     }
     let new_task = RwSignal::new(String::new());
@@ -372,17 +459,27 @@ fn TaskRow(
 fn Notes(state: JobState, role: Role) -> impl IntoView {
     let job = state.job;
     let id = job.get_untracked().id;
-    let add = ServerAction::<AddJobNote>::new();
-    state.watch(add.value());
+    let add = offline_action(|_: &AddJobNote| "Note".to_string(), std::convert::identity);
+    state.watch_offline(add, |job, call| {
+        let visibility = NoteVisibility::parse(&call.form.visibility).unwrap_or(NoteVisibility::Internal);
+        job.notes.push(JobNote {
+            id: Uuid::nil(),
+            author_name: "You".to_string(),
+            body: call.form.body.trim().to_string(),
+            visibility,
+            created_at: crate::offline::now(),
+            created_label: "waiting to sync".to_string(),
+        });
+    });
     let body = RwSignal::new(String::new());
     let visibility = RwSignal::new(NoteVisibility::Internal.as_str().to_string());
     let failure = RwSignal::new(None::<AppError>);
     Effect::new(move |_| match add.value().get() {
-        Some(Ok(_)) => {
+        Some((_, Ok(_))) => {
             body.set(String::new());
             failure.set(None);
         }
-        Some(Err(error)) => failure.set(Some(error)),
+        Some((_, Err(error))) => failure.set(Some(error)),
         None => {}
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {

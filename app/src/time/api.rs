@@ -8,6 +8,7 @@ use super::{
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 /// The signed-in worker's timer, jobs, entries and contract budgets.
@@ -24,32 +25,35 @@ pub async fn load_timer() -> Result<Option<RunningTimer>, AppError> {
     backend.current_timer(&rq).await
 }
 
+// Timer actions take `at`, the moment the phone recorded them when it was offline
+// (None: now, by the server's clock); the server checks it is plausible.
+
 /// Starts a timer on one of the worker's jobs; refused while another runs.
 #[server(prefix = "/rpc", endpoint = "time/start", input = Json)]
-pub async fn start_timer(job_id: Uuid) -> Result<RunningTimer, AppError> {
+pub async fn start_timer(job_id: Uuid, at: Option<DateTime<Utc>>) -> Result<RunningTimer, AppError> {
     let (backend, rq) = crate::backend::context()?;
-    backend.start_timer(&rq, job_id).await
+    backend.start_timer(&rq, job_id, at).await
 }
 
 /// Pauses the running timer.
 #[server(prefix = "/rpc", endpoint = "time/pause", input = Json)]
-pub async fn pause_timer() -> Result<RunningTimer, AppError> {
+pub async fn pause_timer(at: Option<DateTime<Utc>>) -> Result<RunningTimer, AppError> {
     let (backend, rq) = crate::backend::context()?;
-    backend.pause_timer(&rq).await
+    backend.pause_timer(&rq, at).await
 }
 
 /// Resumes the paused timer.
 #[server(prefix = "/rpc", endpoint = "time/resume", input = Json)]
-pub async fn resume_timer() -> Result<RunningTimer, AppError> {
+pub async fn resume_timer(at: Option<DateTime<Utc>>) -> Result<RunningTimer, AppError> {
     let (backend, rq) = crate::backend::context()?;
-    backend.resume_timer(&rq).await
+    backend.resume_timer(&rq, at).await
 }
 
 /// Stops the timer; the time becomes a draft entry.
 #[server(prefix = "/rpc", endpoint = "time/stop", input = Json)]
-pub async fn stop_timer() -> Result<WorkLog, AppError> {
+pub async fn stop_timer(at: Option<DateTime<Utc>>) -> Result<WorkLog, AppError> {
     let (backend, rq) = crate::backend::context()?;
-    backend.stop_timer(&rq).await
+    backend.stop_timer(&rq, at).await
 }
 
 /// Adds a manual entry (a draft) for the signed-in worker.

@@ -7,6 +7,7 @@ use super::widgets::{BudgetMeter, EntryFields, EntryFieldsView, LogSummary};
 use super::{LogForm, LogStatus, LoggableJob, MyTime, WorkLog};
 use crate::components::{on_action_ok, Banner, Icon, SubmitButton};
 use crate::error::AppError;
+use crate::offline::{offline_action, Sent};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use uuid::Uuid;
@@ -87,12 +88,30 @@ fn TimeView(mine: MyTime, reload: RwSignal<u32>) -> impl IntoView {
 fn StartCard(jobs: Vec<LoggableJob>) -> impl IntoView {
     let timer = use_timer_state();
     let job_id = RwSignal::new(jobs.first().map(|j| j.id.to_string()).unwrap_or_default());
-    let start = ServerAction::<StartTimer>::new();
+    let names = jobs.clone();
+    let job_name = move |id: Uuid| names.iter().find(|j| j.id == id).map(|j| (j.title.clone(), j.customer_name.clone()));
+    let label_name = job_name.clone();
+    let start = offline_action(
+        move |call: &StartTimer| format!("Started the timer on “{}”", label_name(call.job_id).unwrap_or_default().0),
+        |call| StartTimer { at: Some(crate::offline::now()), ..call },
+    );
     let failure = RwSignal::new(None::<AppError>);
-    on_action_ok(start.value(), failure, move |t| {
-        if let Some(state) = timer {
-            state.set(Some(t));
+    Effect::new(move |_| match start.value().get() {
+        Some((_, Ok(Sent::Done(t)))) => {
+            failure.set(None);
+            if let Some(state) = timer {
+                state.set(Some(t));
+            }
         }
+        Some((call, Ok(Sent::Queued))) => {
+            failure.set(None);
+            let (title, customer) = job_name(call.job_id).unwrap_or_default();
+            if let Some(state) = timer {
+                state.started_offline(call.job_id, title, customer);
+            }
+        }
+        Some((_, Err(error))) => failure.set(Some(error)),
+        None => {}
     });
     let jobs_for_budget = jobs.clone();
     let budget = Signal::derive(move || {
@@ -117,7 +136,7 @@ fn StartCard(jobs: Vec<LoggableJob>) -> impl IntoView {
                         <form method="post" class="start-form" on:submit=move |ev| {
                             ev.prevent_default();
                             match job_id.get_untracked().parse::<Uuid>() {
-                                Ok(id) => { start.dispatch(StartTimer { job_id: id }); }
+                                Ok(id) => { start.dispatch(StartTimer { job_id: id, at: None }); }
                                 Err(_) => failure.set(Some(AppError::field("job_id", "Choose a job."))),
                             }
                         }>
@@ -152,11 +171,33 @@ fn ManualEntry(jobs: Vec<LoggableJob>, today: String, reload: RwSignal<u32>) -> 
         ..Default::default()
     };
     let fields = EntryFields::new(blank.clone());
-    let create = ServerAction::<CreateLog>::new();
+    let create = offline_action(
+        |call: &CreateLog| format!("Time entry of {}", call.form.date),
+        std::convert::identity,
+    );
     let failure = RwSignal::new(None::<AppError>);
     let open = RwSignal::new(false);
-    on_action_ok(create.value(), failure, move |_| {
-        open.set(false);
+    let saved_offline = RwSignal::new(None::<String>);
+    Effect::new(move |_| match create.value().get() {
+        Some((_, Ok(Sent::Done(_)))) => {
+            failure.set(None);
+            saved_offline.set(None);
+            open.set(false);
+            reload.update(|r| *r += 1);
+        }
+        Some((call, Ok(Sent::Queued))) => {
+            failure.set(None);
+            open.set(false);
+            saved_offline.set(Some(format!(
+                "The entry of {} is saved on this phone: it is sent when you are back online.",
+                call.form.date
+            )));
+        }
+        Some((_, Err(error))) => failure.set(Some(error)),
+        None => {}
+    });
+    crate::offline::on_synced(move || {
+        saved_offline.set(None);
         reload.update(|r| *r += 1);
     });
     view! {
@@ -168,6 +209,7 @@ fn ManualEntry(jobs: Vec<LoggableJob>, today: String, reload: RwSignal<u32>) -> 
                     {move || if open.get() { "Close" } else { "Add entry" }}
                 </button>
             </div>
+            {move || saved_offline.get().map(|note| view! { <p class="banner banner-info" role="status" data-testid="entry-offline">{note}</p> })}
             <Show when=move || open.get()>
                 <form method="post" class="form" data-testid="manual-entry" on:submit=move |ev| {
                     ev.prevent_default();

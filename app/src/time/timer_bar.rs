@@ -5,6 +5,8 @@
 use super::api::{load_timer, PauseTimer, ResumeTimer, StopTimer};
 use super::{format_elapsed, RunningTimer};
 use crate::components::Icon;
+use crate::error::AppError;
+use crate::offline::{offline_action, Sent};
 use leptos::prelude::*;
 use std::time::Duration;
 
@@ -19,6 +21,8 @@ pub struct TimerState {
     /// Bumped when entries change through the timer (the time page reloads on it).
     pub changes: RwSignal<u32>,
     pub failure: RwSignal<Option<String>>,
+    /// What the last change made without a connection did ("Stopped at 1:05, saved on this phone").
+    pub offline_note: RwSignal<Option<String>>,
 }
 
 fn now_ms() -> f64 {
@@ -52,13 +56,50 @@ impl TimerState {
         })
     }
 
-    /// Asks the server for the timer.
+    /// Asks the server for the timer. Without a connection the timer stays as the
+    /// phone last knew it (changes made offline included).
     pub fn refresh(self) {
+        if !crate::offline::is_online() {
+            return;
+        }
         leptos::task::spawn_local(async move {
             if let Ok(timer) = load_timer().await {
                 self.set(timer);
             }
         });
+    }
+
+    /// Shows a timer started without a connection, from now.
+    pub fn started_offline(self, job_id: uuid::Uuid, job_title: String, customer_name: String) {
+        let started_label = crate::offline::now().format("%H:%M").to_string();
+        self.set(Some(RunningTimer {
+            log_id: uuid::Uuid::nil(),
+            job_id,
+            job_title,
+            customer_name,
+            started_label,
+            paused: false,
+            elapsed_seconds: 0,
+        }));
+        self.offline_note.set(Some("Timer started on this phone: it is sent when you are back online.".into()));
+    }
+
+    /// Shows a pause or resume made without a connection.
+    fn paused_offline(self, paused: bool) {
+        let elapsed = self.elapsed().get_untracked();
+        let timer = self.timer.get_untracked().map(|t| RunningTimer { paused, elapsed_seconds: elapsed, ..t });
+        self.set(timer);
+        self.offline_note.set(Some(if paused { "Paused on this phone." } else { "Resumed on this phone." }.into()));
+    }
+
+    /// Shows a stop made without a connection.
+    fn stopped_offline(self) {
+        let elapsed = self.elapsed().get_untracked();
+        self.set(None);
+        self.offline_note.set(Some(format!(
+            "Stopped at {}: the entry is saved on this phone and sent when you are back online.",
+            format_elapsed(elapsed)
+        )));
     }
 }
 
@@ -70,6 +111,7 @@ pub fn provide_timer_state() -> TimerState {
         now_ms: RwSignal::new(0.0),
         changes: RwSignal::new(0),
         failure: RwSignal::new(None),
+        offline_note: RwSignal::new(None),
     };
     provide_context(state);
     state
@@ -88,6 +130,11 @@ pub fn TimerBar(state: TimerState) -> impl IntoView {
         let tick = set_interval_with_handle(move || state.now_ms.set(now_ms()), Duration::from_secs(1)).ok();
         let poll = set_interval_with_handle(move || state.refresh(), Duration::from_secs(60)).ok();
         let focus = window_event_listener(leptos::ev::focus, move |_| state.refresh());
+        crate::offline::on_synced(move || {
+            state.offline_note.set(None);
+            state.changes.update(|c| *c += 1);
+            state.refresh();
+        });
         on_cleanup(move || {
             if let Some(h) = tick {
                 h.clear();
@@ -98,25 +145,29 @@ pub fn TimerBar(state: TimerState) -> impl IntoView {
             focus.remove();
         });
     });
-    let pause = ServerAction::<PauseTimer>::new();
-    let resume = ServerAction::<ResumeTimer>::new();
-    let stop = ServerAction::<StopTimer>::new();
-    for action in [pause.value(), resume.value()] {
-        Effect::new(move |_| match action.get() {
-            Some(Ok(timer)) => state.set(Some(timer)),
-            Some(Err(error)) => {
-                state.failure.set(Some(error.to_string()));
-                state.refresh();
-            }
-            None => {}
-        });
-    }
+    // Made offline, each action records the moment on the phone's clock.
+    let pause = offline_action(|_: &PauseTimer| "Paused the timer".into(), |_| PauseTimer { at: Some(crate::offline::now()) });
+    let resume =
+        offline_action(|_: &ResumeTimer| "Resumed the timer".into(), |_| ResumeTimer { at: Some(crate::offline::now()) });
+    let stop = offline_action(|_: &StopTimer| "Stopped the timer".into(), |_| StopTimer { at: Some(crate::offline::now()) });
+    let on_pause_or_resume = move |answer: Option<Result<Sent<RunningTimer>, AppError>>, paused: bool| match answer {
+        Some(Ok(Sent::Done(timer))) => state.set(Some(timer)),
+        Some(Ok(Sent::Queued)) => state.paused_offline(paused),
+        Some(Err(error)) => {
+            state.failure.set(Some(error.to_string()));
+            state.refresh();
+        }
+        None => {}
+    };
+    Effect::new(move |_| on_pause_or_resume(pause.value().get().map(|(_, answer)| answer), true));
+    Effect::new(move |_| on_pause_or_resume(resume.value().get().map(|(_, answer)| answer), false));
     Effect::new(move |_| match stop.value().get() {
-        Some(Ok(_)) => {
+        Some((_, Ok(Sent::Done(_)))) => {
             state.set(None);
             state.changes.update(|c| *c += 1);
         }
-        Some(Err(error)) => {
+        Some((_, Ok(Sent::Queued))) => state.stopped_offline(),
+        Some((_, Err(error))) => {
             state.failure.set(Some(error.to_string()));
             state.refresh();
         }
@@ -124,7 +175,10 @@ pub fn TimerBar(state: TimerState) -> impl IntoView {
     });
     let busy = move || pause.pending().get() || resume.pending().get() || stop.pending().get();
     let elapsed = state.elapsed();
-    move || {
+    let offline_note = move || {
+        state.offline_note.get().map(|note| view! { <p class="banner banner-info timer-offline" role="status" data-testid="timer-offline">{note}</p> })
+    };
+    let bar = move || {
         state.timer.get().map(|timer| {
             let paused = timer.paused;
             view! {
@@ -139,18 +193,18 @@ pub fn TimerBar(state: TimerState) -> impl IntoView {
                     <div class="timer-actions">
                         {if paused {
                             view! {
-                                <button class="btn btn-small" disabled=busy on:click=move |_| { resume.dispatch(ResumeTimer {}); }>
+                                <button class="btn btn-small" disabled=busy on:click=move |_| { resume.dispatch(ResumeTimer { at: None }); }>
                                     <Icon name="play" /><span>"Resume"</span>
                                 </button>
                             }.into_any()
                         } else {
                             view! {
-                                <button class="btn btn-small" disabled=busy on:click=move |_| { pause.dispatch(PauseTimer {}); }>
+                                <button class="btn btn-small" disabled=busy on:click=move |_| { pause.dispatch(PauseTimer { at: None }); }>
                                     <Icon name="pause" /><span>"Pause"</span>
                                 </button>
                             }.into_any()
                         }}
-                        <button class="btn btn-small btn-primary" disabled=busy on:click=move |_| { stop.dispatch(StopTimer {}); }>
+                        <button class="btn btn-small btn-primary" disabled=busy on:click=move |_| { stop.dispatch(StopTimer { at: None }); }>
                             <Icon name="stop" /><span>"Stop"</span>
                         </button>
                     </div>
@@ -158,5 +212,6 @@ pub fn TimerBar(state: TimerState) -> impl IntoView {
                 </div>
             }
         })
-    }
+    };
+    view! { {bar} {offline_note} }
 }

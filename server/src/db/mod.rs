@@ -1,7 +1,9 @@
 //! Connections, migrations and the tenant-scoped transaction.
 
+mod idempotency;
 mod tenant;
 
+pub use idempotency::{idempotency_key, purge as purge_idempotency_keys, Claim, IdempotencyKey};
 pub use tenant::TenantTx;
 
 use crate::config::Settings;

@@ -6,6 +6,7 @@ pub mod client_ip;
 pub mod csrf;
 pub mod form_posts;
 mod health;
+mod offline;
 pub mod input_guard;
 pub mod problem;
 mod rpc_status;
@@ -13,7 +14,7 @@ mod security;
 pub mod serve;
 
 pub use rpc_status::rpc_error_status;
-pub use security::{page_csp, panic_response, refuse_password_in_url, security_headers};
+pub use security::{page_csp, panic_response, refuse_password_in_url, security_headers, static_asset, StaticAsset};
 
 use crate::state::AppState;
 use axum::Router;
@@ -23,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .merge(health::router())
         .merge(api_auth::router())
         .merge(form_posts::router())
+        .merge(offline::router())
         .merge(crate::time::exports::router())
         .merge(crate::notify::live::router())
 }

@@ -20,14 +20,43 @@ use std::any::Any;
 /// Pages, server-function answers, the API, share pages and exports are personal:
 /// no shared proxy may keep them and the back button must not show them after sign-out.
 const PERSONAL_CACHE: &str = "no-store";
-/// The site's own files: kept, but checked with the server before each use (their
-/// names carry no content hash, so a new deployment must be picked up at once).
-const STATIC_CACHE: &str = "no-cache";
+/// The site's own files without a content hash in their name (icons, the manifest,
+/// the service worker): kept, but checked with the server before each use, so a new
+/// deployment is picked up at once.
+const PLAIN_ASSET_CACHE: &str = "no-cache";
+/// Files whose name changes with their content (the WASM, JS and CSS bundle, the
+/// versioned Workbox runtime): a year, never revalidated.
+const HASHED_ASSET_CACHE: &str = "public, max-age=31536000, immutable";
 
-fn is_static_asset(path: &str) -> bool {
-    let top_level_file = [".svg", ".png", ".ico", ".webmanifest", ".txt"].iter().any(|ext| path.ends_with(ext))
-        && !path.get(1..).unwrap_or_default().contains('/');
-    path.starts_with("/pkg/") || top_level_file
+/// A file of the built site, by how it may be cached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaticAsset {
+    Hashed,
+    Plain,
+}
+
+/// Whether `path` is one of the site's own files, and which kind.
+pub fn static_asset(path: &str) -> Option<StaticAsset> {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    if path.starts_with("/workbox-v") {
+        return Some(StaticAsset::Hashed);
+    }
+    if path.starts_with("/pkg/") {
+        return Some(if has_content_hash(name) { StaticAsset::Hashed } else { StaticAsset::Plain });
+    }
+    let top_level = path.matches('/').count() == 1;
+    let site_file =
+        [".svg", ".png", ".ico", ".webmanifest", ".txt", ".js", ".css", ".html"].iter().any(|ext| name.ends_with(ext));
+    (top_level && site_file).then_some(StaticAsset::Plain)
+}
+
+/// `fieldbook.3f9a…c1.wasm`: a dot-separated part of 16 or more URL-safe characters.
+fn has_content_hash(name: &str) -> bool {
+    let parts: Vec<&str> = name.split('.').collect();
+    parts.len() >= 3
+        && parts[1..parts.len() - 1]
+            .iter()
+            .any(|part| part.len() >= 16 && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
 }
 
 /// Query strings carrying a password — a sign-in form submitted as GET before the
@@ -77,7 +106,7 @@ pub fn page_csp(nonce: &str) -> HeaderValue {
 }
 
 pub async fn security_headers(mut request: Request, next: Next, hsts: bool) -> Response {
-    let is_asset = is_static_asset(request.uri().path());
+    let asset = static_asset(request.uri().path());
     let nonce = leptos::nonce::Nonce::new();
     request.extensions_mut().insert(nonce.clone());
     let mut response = next.run(request).await;
@@ -86,7 +115,11 @@ pub async fn security_headers(mut request: Request, next: Next, hsts: bool) -> R
         .get(CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value.starts_with("text/html"));
-    let cache = if is_asset && response.status().is_success() { STATIC_CACHE } else { PERSONAL_CACHE };
+    let cache = match asset {
+        Some(StaticAsset::Hashed) if response.status().is_success() => HASHED_ASSET_CACHE,
+        Some(StaticAsset::Plain) if response.status().is_success() => PLAIN_ASSET_CACHE,
+        _ => PERSONAL_CACHE,
+    };
     let headers = response.headers_mut();
     if !headers.contains_key(CACHE_CONTROL) {
         headers.insert(CACHE_CONTROL, HeaderValue::from_static(cache));

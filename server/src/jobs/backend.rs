@@ -5,6 +5,7 @@ use super::{
     assign_worker, change_status, choices, create, form_options, get, history, list, mine, set_archived, share, update,
 };
 use crate::auth::request_user;
+use crate::db::idempotency_key;
 use crate::state::AppState;
 use app::backend::{JobsBackend, RequestContext};
 use app::error::AppResult;
@@ -80,7 +81,7 @@ impl JobsBackend for AppState {
     }
 
     async fn change_job_status(&self, rq: &RequestContext, id: Uuid, status_id: Uuid) -> AppResult<JobDetail> {
-        Ok(change_status(self, &request_user(rq)?, id, status_id).await?)
+        Ok(change_status(self, &request_user(rq)?, id, status_id, idempotency_key(rq)?).await?)
     }
 
     async fn add_job_task(&self, rq: &RequestContext, job_id: Uuid, title: String) -> AppResult<JobDetail> {
@@ -94,11 +95,11 @@ impl JobsBackend for AppState {
         task_id: Uuid,
         completed: bool,
     ) -> AppResult<JobDetail> {
-        Ok(set_task_completed(self, &request_user(rq)?, job_id, task_id, completed).await?)
+        Ok(set_task_completed(self, &request_user(rq)?, job_id, task_id, completed, idempotency_key(rq)?).await?)
     }
 
     async fn add_job_note(&self, rq: &RequestContext, job_id: Uuid, form: NoteForm) -> AppResult<JobDetail> {
-        Ok(add_note(self, &request_user(rq)?, job_id, form).await?)
+        Ok(add_note(self, &request_user(rq)?, job_id, form, idempotency_key(rq)?).await?)
     }
 
     async fn get_job(&self, rq: &RequestContext, id: Uuid) -> AppResult<JobDetail> {

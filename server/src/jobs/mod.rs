@@ -4,7 +4,7 @@
 //! have their own modules.
 
 use crate::auth::CurrentUser;
-use crate::db::TenantTx;
+use crate::db::{Claim, IdempotencyKey, TenantTx};
 use crate::error::Result;
 use crate::state::AppState;
 use app::auth::Role;
@@ -390,8 +390,19 @@ async fn lock_for_field_action(tx: &mut TenantTx, user: &CurrentUser, id: Uuid) 
     }
 }
 
-pub async fn change_status(state: &AppState, user: &CurrentUser, id: Uuid, status_id: Uuid) -> Result<JobDetail> {
+pub async fn change_status(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    status_id: Uuid,
+    key: Option<IdempotencyKey>,
+) -> Result<JobDetail> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
+    let claim = tx.claim_key(key, "jobs/change_status").await?;
+    if let Claim::Replayed(job) = claim {
+        tx.commit().await?;
+        return Ok(job);
+    }
     lock_for_field_action(&mut tx, user, id).await?;
     let before = load_detail(&mut tx, Viewer::of(user), id).await?;
     let company_id = tx.company_id();
@@ -416,16 +427,28 @@ pub async fn change_status(state: &AppState, user: &CurrentUser, id: Uuid, statu
         Some(json!({ "status": after.status.name, "status_id": after.status.id })),
     )
     .await?;
+    tx.remember(&claim, &after).await?;
     tx.commit().await?;
     Ok(after)
 }
 
-pub async fn add_note(state: &AppState, user: &CurrentUser, job_id: Uuid, form: NoteForm) -> Result<JobDetail> {
+pub async fn add_note(
+    state: &AppState,
+    user: &CurrentUser,
+    job_id: Uuid,
+    form: NoteForm,
+    key: Option<IdempotencyKey>,
+) -> Result<JobDetail> {
     if user.role() == Role::Customer {
         return Err(AppError::Forbidden.into());
     }
     let (body, visibility) = form.validate()?;
     let mut tx = TenantTx::begin(&state.pool, user).await?;
+    let claim = tx.claim_key(key, "jobs/add_note").await?;
+    if let Claim::Replayed(job) = claim {
+        tx.commit().await?;
+        return Ok(job);
+    }
     lock_for_field_action(&mut tx, user, job_id).await?;
     let company_id = tx.company_id();
     let note_id = sqlx::query_scalar!(
@@ -447,6 +470,7 @@ pub async fn add_note(state: &AppState, user: &CurrentUser, job_id: Uuid, form: 
     )
     .await?;
     let job = load_detail(&mut tx, Viewer::of(user), job_id).await?;
+    tx.remember(&claim, &job).await?;
     tx.commit().await?;
     Ok(job)
 }

@@ -3,7 +3,7 @@
 
 use super::{load_detail, lock_current, lock_for_field_action, Viewer};
 use crate::auth::CurrentUser;
-use crate::db::TenantTx;
+use crate::db::{Claim, IdempotencyKey, TenantTx};
 use crate::error::Result;
 use crate::state::AppState;
 use app::auth::Role;
@@ -40,8 +40,14 @@ pub async fn set_task_completed(
     job_id: Uuid,
     task_id: Uuid,
     completed: bool,
+    key: Option<IdempotencyKey>,
 ) -> Result<JobDetail> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
+    let claim = tx.claim_key(key, "jobs/set_task_completed").await?;
+    if let Claim::Replayed(job) = claim {
+        tx.commit().await?;
+        return Ok(job);
+    }
     lock_for_field_action(&mut tx, user, job_id).await?;
     let company_id = tx.company_id();
     let title = sqlx::query_scalar!(
@@ -62,6 +68,7 @@ pub async fn set_task_completed(
     let action = if completed { "job.task_completed" } else { "job.task_reopened" };
     tx.audit(action, "job", Some(job_id), None, Some(json!({ "task_id": task_id, "title": title }))).await?;
     let job = load_detail(&mut tx, Viewer::of(user), job_id).await?;
+    tx.remember(&claim, &job).await?;
     tx.commit().await?;
     Ok(job)
 }

@@ -58,7 +58,7 @@ impl RequestBudget {
 }
 
 fn is_free(path: &str) -> bool {
-    path.starts_with("/pkg/") || matches!(path, "/health" | "/ready" | "/favicon.svg" | "/favicon.ico")
+    crate::http::static_asset(path).is_some() || matches!(path, "/health" | "/ready")
 }
 
 /// The per-address budget: before authentication, so a flood is refused before it

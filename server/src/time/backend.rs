@@ -2,6 +2,8 @@
 
 use super::{approvals, contracts, entries, reports, timer};
 use crate::auth::request_user;
+use crate::db::idempotency_key;
+use chrono::{DateTime, Utc};
 use crate::state::AppState;
 use app::backend::{RequestContext, TimeBackend};
 use app::error::AppResult;
@@ -22,24 +24,24 @@ impl TimeBackend for AppState {
         Ok(timer::current(self, &request_user(rq)?).await?)
     }
 
-    async fn start_timer(&self, rq: &RequestContext, job_id: Uuid) -> AppResult<RunningTimer> {
-        Ok(timer::start(self, &request_user(rq)?, job_id).await?)
+    async fn start_timer(&self, rq: &RequestContext, job_id: Uuid, at: Option<DateTime<Utc>>) -> AppResult<RunningTimer> {
+        Ok(timer::start(self, &request_user(rq)?, job_id, at, idempotency_key(rq)?).await?)
     }
 
-    async fn pause_timer(&self, rq: &RequestContext) -> AppResult<RunningTimer> {
-        Ok(timer::pause(self, &request_user(rq)?).await?)
+    async fn pause_timer(&self, rq: &RequestContext, at: Option<DateTime<Utc>>) -> AppResult<RunningTimer> {
+        Ok(timer::pause(self, &request_user(rq)?, at, idempotency_key(rq)?).await?)
     }
 
-    async fn resume_timer(&self, rq: &RequestContext) -> AppResult<RunningTimer> {
-        Ok(timer::resume(self, &request_user(rq)?).await?)
+    async fn resume_timer(&self, rq: &RequestContext, at: Option<DateTime<Utc>>) -> AppResult<RunningTimer> {
+        Ok(timer::resume(self, &request_user(rq)?, at, idempotency_key(rq)?).await?)
     }
 
-    async fn stop_timer(&self, rq: &RequestContext) -> AppResult<WorkLog> {
-        Ok(timer::stop(self, &request_user(rq)?).await?)
+    async fn stop_timer(&self, rq: &RequestContext, at: Option<DateTime<Utc>>) -> AppResult<WorkLog> {
+        Ok(timer::stop(self, &request_user(rq)?, at, idempotency_key(rq)?).await?)
     }
 
     async fn create_log(&self, rq: &RequestContext, form: LogForm) -> AppResult<WorkLog> {
-        Ok(entries::create(self, &request_user(rq)?, form).await?)
+        Ok(entries::create(self, &request_user(rq)?, form, idempotency_key(rq)?).await?)
     }
 
     async fn update_log(&self, rq: &RequestContext, id: Uuid, form: LogForm) -> AppResult<WorkLog> {

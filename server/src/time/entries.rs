@@ -5,7 +5,7 @@
 use super::contracts::usages_for_worker;
 use super::{ensure_month_open, load_log, load_row, lock_log, log_json, people, LogRow, Who, LOG_SELECT};
 use crate::auth::CurrentUser;
-use crate::db::TenantTx;
+use crate::db::{Claim, IdempotencyKey, TenantTx};
 use crate::error::{OnConstraint, Result};
 use crate::jobs::local_to_utc;
 use crate::state::AppState;
@@ -120,10 +120,20 @@ async fn check_entry(
 
 const OVERLAP: &str = "This overlaps another of your entries. Change the times so they do not overlap.";
 
-pub async fn create(state: &AppState, user: &CurrentUser, form: LogForm) -> Result<WorkLog> {
+pub async fn create(
+    state: &AppState,
+    user: &CurrentUser,
+    form: LogForm,
+    key: Option<IdempotencyKey>,
+) -> Result<WorkLog> {
     user.require(Role::Worker)?;
     let valid = form.validate()?;
     let mut tx = TenantTx::begin(&state.pool, user).await?;
+    let claim = tx.claim_key(key, "time/create").await?;
+    if let Claim::Replayed(log) = claim {
+        tx.commit().await?;
+        return Ok(log);
+    }
     let who = Who::load(&mut tx, user).await?;
     let span = span(&valid, &who);
     let customer_id = check_entry(&mut tx, &who, who.user_id, &valid, span, None, None).await?;
@@ -147,6 +157,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, form: LogForm) -> Resu
     .on_constraint("work_logs_no_overlap", || AppError::field("start", OVERLAP))?;
     let log = load_log(&mut tx, &who, id).await?;
     tx.audit("work_log.created", "work_log", Some(id), None, Some(log_json(&log))).await?;
+    tx.remember(&claim, &log).await?;
     tx.commit().await?;
     Ok(log)
 }

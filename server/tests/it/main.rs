@@ -11,6 +11,7 @@ mod job_matrix;
 mod job_pages;
 mod jobs;
 mod notifications;
+mod offline;
 mod ops;
 mod security;
 mod statuses;

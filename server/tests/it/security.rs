@@ -709,7 +709,7 @@ async fn dead_sessions_are_purged(db: PgPool) {
         .execute(&app.db)
         .await
         .unwrap();
-    let (purged, _) = server::maintenance::sweep(&app.app_pool().await).await.unwrap();
+    let (purged, _, _) = server::maintenance::sweep(&app.app_pool().await).await.unwrap();
     assert_eq!(purged, 1);
     assert_eq!(app.count("select count(*) from sessions").await, 1);
 }

@@ -1,0 +1,85 @@
+// After `cargo leptos build --release`: writes the service worker into the site,
+// with the Workbox runtime copied next to it, and precompresses the site's files
+// (brotli and gzip) for the server to send as they are.
+//   node pwa/build.mjs [site-root]     (default: target/site)
+import { copyWorkboxLibraries, injectManifest } from "workbox-build";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as zlib from "node:zlib";
+
+const here = import.meta.dirname;
+const site = path.resolve(process.argv[2] ?? path.join(here, "..", "target", "site"));
+if (!fs.existsSync(path.join(site, "pkg"))) {
+  console.error(`no built site at ${site}: run cargo leptos build --release first`);
+  process.exit(1);
+}
+
+// Old runtimes and compressed copies from earlier builds go first.
+for (const entry of fs.readdirSync(site)) {
+  if (entry.startsWith("workbox-v")) fs.rmSync(path.join(site, entry), { recursive: true });
+}
+const workboxDir = await copyWorkboxLibraries(site);
+// Only the production runtime files are served: drop the dev builds and source maps.
+for (const file of fs.readdirSync(path.join(site, workboxDir))) {
+  if (file.endsWith(".map") || file.includes(".dev.")) fs.rmSync(path.join(site, workboxDir, file));
+}
+
+const source = fs.readFileSync(path.join(here, "sw-src.js"), "utf8").replaceAll("__WORKBOX_DIR__", workboxDir);
+const temporary = fs.mkdtempSync(path.join(os.tmpdir(), "fieldbook-sw-"));
+const swSrc = path.join(temporary, "sw.js");
+fs.writeFileSync(swSrc, source);
+const { count, size, warnings } = await injectManifest({
+  swSrc,
+  swDest: path.join(site, "sw.js"),
+  globDirectory: site,
+  globPatterns: [
+    "pkg/*.{js,wasm,css}",
+    "*.{png,svg,webmanifest}",
+    "offline.html",
+    "offline.css",
+    "pwa.js",
+    "offline-queue.js",
+  ],
+  globIgnores: ["**/*.br", "**/*.gz", "sw.js"],
+  // Files whose names carry a content hash need no revision of their own.
+  dontCacheBustURLsMatching: /\.[0-9a-zA-Z_-]{16,}\.(js|wasm|css)$/,
+  maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
+});
+fs.rmSync(temporary, { recursive: true });
+for (const warning of warnings) console.warn(`workbox: ${warning}`);
+
+// Precompressed copies, picked by the server from Accept-Encoding.
+let compressed = 0;
+function compress(dir) {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      compress(file);
+      continue;
+    }
+    if (!/\.(js|wasm|css|html|svg|webmanifest|json)$/.test(entry.name)) continue;
+    const data = fs.readFileSync(file);
+    if (data.length < 1024) continue;
+    fs.writeFileSync(
+      `${file}.br`,
+      zlib.brotliCompressSync(data, {
+        params: {
+          [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
+          [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length,
+        },
+      }),
+    );
+    fs.writeFileSync(`${file}.gz`, zlib.gzipSync(data, { level: 9 }));
+    compressed += 1;
+  }
+}
+for (const dir of [site, path.join(site, "pkg")]) {
+  for (const entry of fs.readdirSync(dir)) {
+    if (entry.endsWith(".br") || entry.endsWith(".gz")) fs.rmSync(path.join(dir, entry));
+  }
+}
+compress(site);
+console.log(
+  `service worker: ${count} files precached (${(size / 1024).toFixed(0)} KiB), runtime ${workboxDir}; ${compressed} files precompressed`,
+);
