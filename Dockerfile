@@ -1,5 +1,5 @@
-# Multi-stage build: cargo-leptos builds the server and the WASM bundle; the
-# runtime image holds only the binary and the site files.
+# Multi-stage build: cargo-leptos builds the server and the WASM bundle, Workbox the
+# service worker; the runtime image holds only the binary and the site files.
 FROM rust:1.95-bookworm AS build
 RUN rustup target add wasm32-unknown-unknown \
  && apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
@@ -10,14 +10,17 @@ ENV FIELDBOOK_TOOLS_DIR=/tools
 RUN bash scripts/tools.sh
 ENV PATH=/tools/cargo-leptos-0.3.11/bin:/tools/wasm-bindgen-0.2.130/bin:/tools/binaryen-132.0.0/node_modules/.bin:$PATH
 COPY . .
-ENV SQLX_OFFLINE=true
-RUN cargo leptos build --release
+ENV SQLX_OFFLINE=true LEPTOS_OUTPUT_NAME=fieldbook
+RUN cargo leptos build --release \
+ && (cd pwa && npm ci --no-audit --no-fund) && node pwa/build.mjs target/site
 
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates curl && rm -rf /var/lib/apt/lists/* \
  && useradd --system --home /app fieldbook
 WORKDIR /app
 COPY --from=build /src/target/release/server /app/server
+# The bundle's hashed file names, read beside the binary.
+COPY --from=build /src/target/release/hash.txt /app/hash.txt
 COPY --from=build /src/target/site /app/site
 ENV APP_ENV=production \
     LEPTOS_SITE_ROOT=/app/site \

@@ -78,10 +78,10 @@
         return (error.errors || []).map((e) => e.message).join(" ") || "The server refused the change.";
       case "conflict":
         return error.message || "Someone changed this meanwhile.";
+      // The server does not say whether another worker's job exists: one message for both.
       case "forbidden":
-        return "You no longer have access to this (the job may have been reassigned).";
       case "not_found":
-        return "It no longer exists (it was deleted meanwhile).";
+        return "This is no longer yours: the job was reassigned or deleted meanwhile.";
       default:
         return `The server refused the change (${status}).`;
     }

@@ -22,7 +22,7 @@ function renderedAt() {
 }
 
 function clock(date) {
-  return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
 }
 
 // ---- a strip of notices at the bottom of the screen, above the tab bar ----
@@ -64,10 +64,35 @@ function button(label, className, onClick) {
 
 // ---- offline line ----
 
+// `navigator.onLine` says only whether there is a network, not whether the server can
+// be reached (a phone on a Wi-Fi without internet, a plant room with one bar): the app
+// also asks the server, at load, after each failure and every few seconds while cut off.
+let reachable = true;
+let probing = null;
+const PROBE_OFFLINE_EVERY_MS = 5_000;
+
+async function probe() {
+  if (!probing) {
+    probing = fetch("/health", { cache: "no-store" })
+      .then((response) => response.ok, () => false)
+      .then((ok) => {
+        const cameBack = ok && !reachable;
+        reachable = ok;
+        showConnection();
+        if (cameBack) replay();
+        return ok;
+      })
+      .finally(() => (probing = null));
+  }
+  return probing;
+}
+
+const isOffline = () => !navigator.onLine || !reachable;
+
 function showConnection() {
   const at = renderedAt();
   const stale = at && Date.now() - at.getTime() > STALE_AFTER_MS;
-  const offline = !navigator.onLine;
+  const offline = isOffline();
   if (!offline && !stale) return notice("pwa-offline", null);
   notice("pwa-offline", (element) => {
     element.className = "pwa-note pwa-offline";
@@ -84,7 +109,7 @@ function showConnection() {
 document.addEventListener(
   "click",
   (event) => {
-    if (navigator.onLine && !document.getElementById("pwa-offline")) return;
+    if (!isOffline() && !document.getElementById("pwa-offline")) return;
     const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
     if (!link || link.target || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey) return;
     const url = new URL(link.href, location.href);
@@ -143,7 +168,7 @@ async function showQueue() {
 }
 
 async function replay() {
-  if (!navigator.onLine) return;
+  if (isOffline()) return;
   try {
     const sent = await Queue.replay(currentUser());
     // What the server now holds replaces the optimistic copy on screen.
@@ -177,7 +202,7 @@ async function forgetPreviousUser() {
 }
 
 async function cacheWorkerPages(registration) {
-  if (currentRole() !== "WORKER" || !navigator.onLine) return;
+  if (currentRole() !== "WORKER" || isOffline()) return;
   const last = Number(localStorage.getItem(PREFETCHED_AT) ?? 0);
   if (Date.now() - last < REFRESH_PAGES_EVERY_MS) return;
   const response = await fetch("/offline/pages.json", { credentials: "same-origin" }).catch(() => null);
@@ -289,9 +314,12 @@ self.fieldbookOffline = {
   async queue(endpoint, args, label) {
     const key = await Queue.enqueue({ endpoint, args, label, user: currentUser() });
     document.dispatchEvent(new CustomEvent("fieldbook:queued"));
+    probe();
     return key;
   },
-  isOnline: () => navigator.onLine,
+  isOnline: () => !isOffline(),
+  /** A request could not reach the server: check, and show it. */
+  unreachable: () => probe(),
 };
 
 // ---- start ----
@@ -316,7 +344,10 @@ async function start() {
     /* no BroadcastChannel */
   }
   setInterval(replay, 30_000);
-  replay();
+  setInterval(() => {
+    if (isOffline()) probe();
+  }, PROBE_OFFLINE_EVERY_MS);
+  probe().then((ok) => ok && replay());
   register().catch((error) => console.warn("service worker not registered:", error));
 }
 

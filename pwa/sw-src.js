@@ -1,6 +1,6 @@
 // Fieldbook's service worker. `build.mjs` turns this into target/site/sw.js: it puts
 // the Workbox runtime (copied into the site, never from a CDN) in place of
-// __WORKBOX_DIR__ and the list of files to precache in place of self.__WB_MANIFEST.
+// __WORKBOX_DIR__ and the list of files to precache in place of the manifest marker.
 //
 // - The site's files (hashed WASM, JS and CSS, icons, the offline page) are precached.
 // - Page navigations go to the network first; after a short wait, or without a

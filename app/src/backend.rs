@@ -131,7 +131,12 @@ pub trait JobsBackend: Send + Sync {
 pub trait TimeBackend: Send + Sync {
     async fn my_time(&self, rq: &RequestContext) -> AppResult<MyTime>;
     async fn current_timer(&self, rq: &RequestContext) -> AppResult<Option<RunningTimer>>;
-    async fn start_timer(&self, rq: &RequestContext, job_id: Uuid, at: Option<DateTime<Utc>>) -> AppResult<RunningTimer>;
+    async fn start_timer(
+        &self,
+        rq: &RequestContext,
+        job_id: Uuid,
+        at: Option<DateTime<Utc>>,
+    ) -> AppResult<RunningTimer>;
     async fn pause_timer(&self, rq: &RequestContext, at: Option<DateTime<Utc>>) -> AppResult<RunningTimer>;
     async fn resume_timer(&self, rq: &RequestContext, at: Option<DateTime<Utc>>) -> AppResult<RunningTimer>;
     async fn stop_timer(&self, rq: &RequestContext, at: Option<DateTime<Utc>>) -> AppResult<WorkLog>;

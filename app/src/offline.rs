@@ -25,22 +25,33 @@ pub type Outcome<S> = (S, Result<Sent<<S as ServerFn>::Output>, AppError>);
 /// An action for a change that may be made offline. `label` names the change for
 /// the worker; `queued_as` adjusts the call before it is queued (timer actions
 /// record the moment on the phone's clock then).
-pub fn offline_action<S>(
-    label: impl Fn(&S) -> String + 'static,
-    queued_as: fn(S) -> S,
-) -> Action<S, Outcome<S>>
+pub fn offline_action<S>(label: impl Fn(&S) -> String + 'static, queued_as: fn(S) -> S) -> Action<S, Outcome<S>>
 where
     S: ServerFn<Error = AppError> + Serialize + Clone + Send + Sync + 'static,
     S::Output: Send + Sync + 'static,
 {
-    Action::new_unsync(move |call: &S| {
-        let call = call.clone();
-        let label = label(&call);
-        async move {
-            let sent = send_or_queue(call.clone(), label, queued_as).await;
-            (call, sent)
-        }
-    })
+    // In the browser the queue's futures are not `Send` (JavaScript promises): an
+    // unsync action, on the one thread there is. On the server, where pages render
+    // across threads and actions never run, a plain one.
+    #[cfg(feature = "hydrate")]
+    {
+        Action::new_unsync(move |call: &S| {
+            let call = call.clone();
+            let label = label(&call);
+            async move {
+                let sent = send_or_queue(call.clone(), label, queued_as).await;
+                (call, sent)
+            }
+        })
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (label, queued_as);
+        Action::new(|call: &S| {
+            let call = call.clone();
+            async move { (call, Err(AppError::Internal)) }
+        })
+    }
 }
 
 /// Sends `call` to the server, or queues it when there is no connection.
@@ -57,7 +68,8 @@ where
                 answer => return answer.map(Sent::Done),
             }
         }
-        let args = serde_json::to_string(&queued_as(call)).map_err(|error| AppError::BadRequest { message: error.to_string() })?;
+        let args = serde_json::to_string(&queued_as(call))
+            .map_err(|error| AppError::BadRequest { message: error.to_string() })?;
         queue(S::PATH.trim_start_matches("/rpc/"), &args, &label).await?;
         Ok(Sent::Queued)
     }
@@ -82,11 +94,17 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
     }
 }
 
-/// Whether the browser believes it is online.
+/// Whether the server looks reachable: the installed app's view (it also asks the
+/// server), else the browser's.
 pub fn is_online() -> bool {
     #[cfg(feature = "hydrate")]
     {
-        window().navigator().on_line()
+        use wasm_bindgen::JsCast;
+        let app_view = js_sys::Reflect::get(&window(), &"fieldbookOffline".into()).ok().and_then(|offline| {
+            let check = js_sys::Reflect::get(&offline, &"isOnline".into()).ok()?;
+            check.dyn_into::<js_sys::Function>().ok()?.call0(&offline).ok()?.as_bool()
+        });
+        app_view.unwrap_or_else(|| window().navigator().on_line())
     }
     #[cfg(not(feature = "hydrate"))]
     {
@@ -97,9 +115,8 @@ pub fn is_online() -> bool {
 #[cfg(feature = "hydrate")]
 async fn queue(endpoint: &str, args: &str, label: &str) -> Result<(), AppError> {
     use wasm_bindgen::JsCast;
-    let unavailable = || AppError::Network {
-        detail: "No connection, and this browser cannot keep changes offline.".to_string(),
-    };
+    let unavailable =
+        || AppError::Network { detail: "No connection, and this browser cannot keep changes offline.".to_string() };
     let offline = js_sys::Reflect::get(&window(), &"fieldbookOffline".into()).map_err(|_| unavailable())?;
     let queue = js_sys::Reflect::get(&offline, &"queue".into())
         .ok()

@@ -10,9 +10,10 @@ use super::api::{
 use super::widgets::{StatusBadge, TaskProgress};
 use super::{JobChoices, JobDetail, JobNote, JobTask, NoteForm, NoteVisibility, ShareLink, StatusChip, WorkerOption};
 use crate::auth::Role;
-use crate::components::{field_error, use_user, Banner, NotFound, SubmitButton};
+use crate::components::{field_error, use_user, Banner, Icon, NotFound, SubmitButton};
 use crate::error::AppError;
 use crate::offline::{offline_action, Outcome, Sent};
+use crate::time::api::StartTimer;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -155,7 +156,8 @@ fn JobView(job: JobDetail, choices: JobChoices) -> impl IntoView {
                         }
                     }}
                 </section>
-                // The worker's main move comes first on a phone: where the job stands.
+                // The worker's main moves come first on a phone: the timer and where the job stands.
+                {(role == Role::Worker).then(|| view! { <JobTimer state /> })}
                 {(role == Role::Worker).then(|| view! { <StatusPicker state statuses=statuses.clone() /> })}
                 <Tasks state role />
                 <Notes state role />
@@ -211,6 +213,51 @@ fn JobView(job: JobDetail, choices: JobChoices) -> impl IntoView {
             })
         }}
         <div class="job-layout" data-ready=move || ready.get().to_string()>{main}{aside}</div>
+    }
+    .into_any()
+}
+
+/// The worker's timer on this job: start it here (also offline), or see that it runs.
+#[component]
+fn JobTimer(state: JobState) -> impl IntoView {
+    let Some(timer) = crate::time::use_timer_state() else { return ().into_any() };
+    let job = state.job;
+    let id = job.get_untracked().id;
+    let start = offline_action(
+        move |_: &StartTimer| format!("Started the timer on “{}”", job.with_untracked(|j| j.title.clone())),
+        |call| StartTimer { at: Some(crate::offline::now()), ..call },
+    );
+    Effect::new(move |_| match start.value().get() {
+        Some((_, Ok(Sent::Done(running)))) => {
+            state.failure.set(None);
+            timer.set(Some(running));
+        }
+        Some((_, Ok(Sent::Queued))) => {
+            state.failure.set(None);
+            let (title, customer) = job.with_untracked(|j| (j.title.clone(), j.customer.name.clone()));
+            timer.started_offline(id, title, customer);
+        }
+        Some((_, Err(error))) => state.failure.set(Some(error)),
+        None => {}
+    });
+    view! {
+        <section class="card job-timer" aria-labelledby="job-timer-title">
+            <h2 id="job-timer-title" class="card-title">"Timer"</h2>
+            {move || match timer.timer.get() {
+                Some(running) if running.job_id == id => view! {
+                    <p data-testid="job-timer-running">"Your timer runs on this job. Pause or stop it in the bar above."</p>
+                }.into_any(),
+                Some(running) => view! {
+                    <p class="muted">{format!("Your timer runs on “{}”. Stop it there before you start one here.", running.job_title)}</p>
+                }.into_any(),
+                None => view! {
+                    <button type="button" class="btn btn-primary btn-large" disabled=move || start.pending().get()
+                        on:click=move |_| { start.dispatch(StartTimer { job_id: id, at: None }); }>
+                        <Icon name="play" /><span>"Start timer on this job"</span>
+                    </button>
+                }.into_any(),
+            }}
+        </section>
     }
     .into_any()
 }

@@ -6,9 +6,9 @@ use super::{
     MyTime, ReportQuery, RunningTimer, TimeOverview, TimeSettings, WorkLog,
 };
 use crate::error::AppError;
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
-use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 /// The signed-in worker's timer, jobs, entries and contract budgets.

@@ -228,6 +228,8 @@ fn Months(months: Vec<MonthStatement>, reload: RwSignal<u32>) -> impl IntoView {
             <h2 id="months-title" class="card-title">"Monthly statements"</h2>
             <p class="muted small">"Signing off a month confirms its approved hours and locks them."</p>
             <Banner failure />
+            // Scrolls on its own on a narrow phone instead of widening the page.
+            <div class="table-scroll" role="region" aria-label="Monthly statements" tabindex="0">
             <table class="table">
                 <thead><tr><th>"Month"</th><th>"Approved"</th><th>"Waiting"</th><th>"Sign-off"</th></tr></thead>
                 <tbody>
@@ -255,6 +257,7 @@ fn Months(months: Vec<MonthStatement>, reload: RwSignal<u32>) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            </div>
         </section>
     }
 }

@@ -89,7 +89,8 @@ fn StartCard(jobs: Vec<LoggableJob>) -> impl IntoView {
     let timer = use_timer_state();
     let job_id = RwSignal::new(jobs.first().map(|j| j.id.to_string()).unwrap_or_default());
     let names = jobs.clone();
-    let job_name = move |id: Uuid| names.iter().find(|j| j.id == id).map(|j| (j.title.clone(), j.customer_name.clone()));
+    let job_name =
+        move |id: Uuid| names.iter().find(|j| j.id == id).map(|j| (j.title.clone(), j.customer_name.clone()));
     let label_name = job_name.clone();
     let start = offline_action(
         move |call: &StartTimer| format!("Started the timer on “{}”", label_name(call.job_id).unwrap_or_default().0),
@@ -171,10 +172,7 @@ fn ManualEntry(jobs: Vec<LoggableJob>, today: String, reload: RwSignal<u32>) -> 
         ..Default::default()
     };
     let fields = EntryFields::new(blank.clone());
-    let create = offline_action(
-        |call: &CreateLog| format!("Time entry of {}", call.form.date),
-        std::convert::identity,
-    );
+    let create = offline_action(|call: &CreateLog| format!("Time entry of {}", call.form.date), std::convert::identity);
     let failure = RwSignal::new(None::<AppError>);
     let open = RwSignal::new(false);
     let saved_offline = RwSignal::new(None::<String>);

@@ -146,10 +146,14 @@ pub fn TimerBar(state: TimerState) -> impl IntoView {
         });
     });
     // Made offline, each action records the moment on the phone's clock.
-    let pause = offline_action(|_: &PauseTimer| "Paused the timer".into(), |_| PauseTimer { at: Some(crate::offline::now()) });
-    let resume =
-        offline_action(|_: &ResumeTimer| "Resumed the timer".into(), |_| ResumeTimer { at: Some(crate::offline::now()) });
-    let stop = offline_action(|_: &StopTimer| "Stopped the timer".into(), |_| StopTimer { at: Some(crate::offline::now()) });
+    let pause =
+        offline_action(|_: &PauseTimer| "Paused the timer".into(), |_| PauseTimer { at: Some(crate::offline::now()) });
+    let resume = offline_action(
+        |_: &ResumeTimer| "Resumed the timer".into(),
+        |_| ResumeTimer { at: Some(crate::offline::now()) },
+    );
+    let stop =
+        offline_action(|_: &StopTimer| "Stopped the timer".into(), |_| StopTimer { at: Some(crate::offline::now()) });
     let on_pause_or_resume = move |answer: Option<Result<Sent<RunningTimer>, AppError>>, paused: bool| match answer {
         Some(Ok(Sent::Done(timer))) => state.set(Some(timer)),
         Some(Ok(Sent::Queued)) => state.paused_offline(paused),

@@ -94,6 +94,10 @@ pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
 /// For responses that are not pages: nothing may load, nothing may frame.
 const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+/// The service worker's own policy (a worker script's CSP governs the worker): it
+/// loads the Workbox runtime and the queue from our origin and fetches only from it.
+const SERVICE_WORKER_CSP: &str = "default-src 'none'; script-src 'self'; connect-src 'self'";
+
 /// The policy of an HTML page: our own origin, plus the page's inline scripts by nonce
 /// and WebAssembly compilation.
 pub fn page_csp(nonce: &str) -> HeaderValue {
@@ -107,6 +111,7 @@ pub fn page_csp(nonce: &str) -> HeaderValue {
 
 pub async fn security_headers(mut request: Request, next: Next, hsts: bool) -> Response {
     let asset = static_asset(request.uri().path());
+    let is_service_worker = request.uri().path() == "/sw.js";
     let nonce = leptos::nonce::Nonce::new();
     request.extensions_mut().insert(nonce.clone());
     let mut response = next.run(request).await;
@@ -125,7 +130,13 @@ pub async fn security_headers(mut request: Request, next: Next, hsts: bool) -> R
         headers.insert(CACHE_CONTROL, HeaderValue::from_static(cache));
     }
     if !headers.contains_key(CONTENT_SECURITY_POLICY) {
-        let policy = if is_page { page_csp(&nonce) } else { HeaderValue::from_static(DEFAULT_CSP) };
+        let policy = if is_page {
+            page_csp(&nonce)
+        } else if is_service_worker {
+            HeaderValue::from_static(SERVICE_WORKER_CSP)
+        } else {
+            HeaderValue::from_static(DEFAULT_CSP)
+        };
         headers.insert(CONTENT_SECURITY_POLICY, policy);
     }
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));

@@ -3,7 +3,6 @@
 use super::{approvals, contracts, entries, reports, timer};
 use crate::auth::request_user;
 use crate::db::idempotency_key;
-use chrono::{DateTime, Utc};
 use crate::state::AppState;
 use app::backend::{RequestContext, TimeBackend};
 use app::error::AppResult;
@@ -12,6 +11,7 @@ use app::time::{
     MyTime, ReportQuery, RunningTimer, TimeOverview, TimeSettings, WorkLog,
 };
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 #[async_trait]
@@ -24,7 +24,12 @@ impl TimeBackend for AppState {
         Ok(timer::current(self, &request_user(rq)?).await?)
     }
 
-    async fn start_timer(&self, rq: &RequestContext, job_id: Uuid, at: Option<DateTime<Utc>>) -> AppResult<RunningTimer> {
+    async fn start_timer(
+        &self,
+        rq: &RequestContext,
+        job_id: Uuid,
+        at: Option<DateTime<Utc>>,
+    ) -> AppResult<RunningTimer> {
         Ok(timer::start(self, &request_user(rq)?, job_id, at, idempotency_key(rq)?).await?)
     }
 

@@ -16,6 +16,7 @@ use app::time::{
     ValidLog, WorkLog, LOG_PAGE_SIZE,
 };
 use chrono::{DateTime, Duration, NaiveTime, Utc};
+use chrono_tz::Tz;
 use sqlx::{Postgres, QueryBuilder};
 use uuid::Uuid;
 
@@ -33,16 +34,28 @@ fn span(valid: &ValidLog, who: &Who) -> (DateTime<Utc>, DateTime<Utc>) {
     (start, end)
 }
 
-/// The jobs a worker may log time on: assigned to them, not archived.
-async fn loggable_jobs(tx: &mut TenantTx, worker_id: Uuid, usages: &[ContractUsage]) -> Result<Vec<LoggableJob>> {
+/// The jobs a worker may log time on: assigned to them, not archived. The pickers
+/// offer the first one, so unfinished jobs come first, today's (in the company's
+/// calendar) before the others, then by schedule.
+async fn loggable_jobs(
+    tx: &mut TenantTx,
+    worker_id: Uuid,
+    company_tz: Tz,
+    usages: &[ContractUsage],
+) -> Result<Vec<LoggableJob>> {
     let company_id = tx.company_id();
     let rows = sqlx::query!(
         r#"select j.id, j.title, j.customer_id, c.name as customer_name
-           from jobs j join customers c on c.company_id = j.company_id and c.id = j.customer_id
+           from jobs j
+           join customers c on c.company_id = j.company_id and c.id = j.customer_id
+           join job_statuses s on s.company_id = j.company_id and s.id = j.status_id
            where j.company_id = $1 and j.assigned_worker_id = $2 and j.deleted_at is null and not j.is_archived
-           order by j.scheduled_at nulls last, lower(j.title), j.id"#,
+           order by s.kind = 'DONE',
+                    coalesce((j.scheduled_at at time zone $3)::date = (now() at time zone $3)::date, false) desc,
+                    j.scheduled_at nulls last, lower(j.title), j.id"#,
         company_id,
-        worker_id
+        worker_id,
+        company_tz.name()
     )
     .fetch_all(tx.conn())
     .await?;
@@ -321,7 +334,7 @@ pub async fn mine(state: &AppState, user: &CurrentUser) -> Result<MyTime> {
     let who = Who::load(&mut tx, user).await?;
     let timer = super::timer::running(&mut tx, &who).await?;
     let contracts = usages_for_worker(&mut tx, &who, who.user_id).await?;
-    let jobs = loggable_jobs(&mut tx, who.user_id, &contracts).await?;
+    let jobs = loggable_jobs(&mut tx, who.user_id, who.company_tz, &contracts).await?;
     let company_id = tx.company_id();
     // Open work first (drafts, declined, pending), then the last 60 days of decided entries.
     let sql = format!(
@@ -352,7 +365,7 @@ pub async fn detail(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<Lo
     let history = super::history::events(&mut tx, &who, id).await?;
     let jobs = if log.can_edit {
         let usages = usages_for_worker(&mut tx, &who, worker_id).await?;
-        loggable_jobs(&mut tx, worker_id, &usages).await?
+        loggable_jobs(&mut tx, worker_id, who.company_tz, &usages).await?
     } else {
         Vec::new()
     };

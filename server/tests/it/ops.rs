@@ -2,6 +2,7 @@
 
 use crate::common::*;
 use reqwest::StatusCode;
+use serde_json::json;
 use sqlx::PgPool;
 
 #[sqlx::test(migrations = "../migrations")]
@@ -40,12 +41,35 @@ async fn every_response_carries_security_headers_and_a_request_id(db: PgPool) {
 async fn pages_get_a_csp_whose_nonce_matches_their_inline_scripts(db: PgPool) {
     let app = spawn_app(db).await;
     let admin = app.sign_up("nonce-co", "admin@nonce.test").await;
-    let pages = ["/login", "/app/dashboard", "/app/jobs", "/app/customers", "/app/logs", "/app/nothing-here"];
+    let customer = app
+        .rpc_ok(
+            &admin.client,
+            "customers/create",
+            json!({ "form": { "name": "Cafe", "email": "", "phone": "", "address": "" } }),
+        )
+        .await;
+    let statuses = app.rpc_ok(&admin.client, "statuses/list", json!({})).await;
+    let form = json!({ "form": { "customer_id": customer["id"], "title": "Pump", "description": "", "scheduled_date": "",
+                                 "scheduled_time": "", "worker_id": "", "status_id": statuses[0]["id"], "tasks": ["Fit"] } });
+    let job = app.rpc_ok(&admin.client, "jobs/create", form).await["id"].as_str().unwrap().to_string();
+    let job_page = format!("/app/jobs/{job}");
+    // The job page holds the actions a phone may queue offline: rendered on many threads at once.
+    let pages = [
+        "/login",
+        "/app/dashboard",
+        "/app/jobs",
+        job_page.as_str(),
+        "/app/customers",
+        "/app/logs",
+        "/app/nothing-here",
+    ];
     let requests = (0..5).flat_map(|_| pages).map(|path| {
         let (client, url) = (admin.client.clone(), app.url(path));
         async move { (path, client.get(url).send().await.unwrap()) }
     });
     for (path, response) in futures_util::future::join_all(requests).await {
+        let expected = if path == "/app/nothing-here" { 404 } else { 200 };
+        assert_eq!(response.status().as_u16(), expected, "{path}");
         let csp = response.headers()["content-security-policy"].to_str().unwrap().to_string();
         let nonce = csp.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).unwrap_or_else(|| {
             panic!("{path}: the page's policy has no nonce: {csp}");
@@ -63,7 +87,10 @@ async fn pages_get_a_csp_whose_nonce_matches_their_inline_scripts(db: PgPool) {
             .collect();
         assert!(!inline_tags.is_empty(), "{path}: hydration scripts are inline");
         for tag in inline_tags {
-            assert!(tag.contains(&format!("nonce=\"{nonce}\"")), "{path}: inline script without the nonce: <script{tag}>");
+            assert!(
+                tag.contains(&format!("nonce=\"{nonce}\"")),
+                "{path}: inline script without the nonce: <script{tag}>"
+            );
         }
     }
 }

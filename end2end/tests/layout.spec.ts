@@ -1,0 +1,99 @@
+import { expect, test, type Page } from "@playwright/test";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { logIn, openHydrated } from "./helpers";
+
+// Every page of every role fits a phone: nothing is wider than the screen at 360
+// and 390 px (the top bar shortens the company name instead). The demo data is in
+// the e2e database (the test command loads it before the suite).
+const PHONES = [
+  { width: 360, height: 740 },
+  { width: 390, height: 844 },
+];
+const SHOTS = path.join(__dirname, "..", "screenshots", "layout");
+
+/** The first link on `listPage` whose path matches `pattern` (a page with an id in it). */
+async function firstLink(page: Page, listPage: string, pattern: RegExp): Promise<string> {
+  await openHydrated(page, listPage);
+  const hrefs = await page.locator("a[href]").evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? ""));
+  const href = hrefs.find((h) => pattern.test(h));
+  expect(href, `a link like ${pattern} on ${listPage}`).toBeTruthy();
+  return href!;
+}
+
+async function expectFits(page: Page, pages: string[], role: string) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  for (const url of pages) {
+    for (const size of PHONES) {
+      await page.setViewportSize(size);
+      await openHydrated(page, url);
+      // Let late parts (hydrated after the document) lay out.
+      await page.waitForTimeout(250);
+      const { scrollWidth, innerWidth, widest } = await page.evaluate(() => {
+        const width = window.innerWidth;
+        let widest = "";
+        for (const element of Array.from(document.querySelectorAll("body *"))) {
+          const box = element.getBoundingClientRect();
+          if (box.right > width + 1 && getComputedStyle(element).position !== "fixed") {
+            widest = `${element.tagName.toLowerCase()}.${(element as HTMLElement).className} (${Math.round(box.right)} px)`;
+            break;
+          }
+        }
+        return { scrollWidth: document.documentElement.scrollWidth, innerWidth: width, widest };
+      });
+      expect(scrollWidth, `${role} ${url} at ${size.width} px is ${scrollWidth} px wide: ${widest}`).toBeLessThanOrEqual(
+        innerWidth,
+      );
+      if (size.width === 360) {
+        const name = `${role}${url.replace(/[^a-z0-9]+/gi, "-")}`.replace(/-+$/, "");
+        await page.screenshot({ path: path.join(SHOTS, `${name}-360.png`), fullPage: true });
+      }
+    }
+  }
+}
+
+test("public pages fit a phone", async ({ page }) => {
+  await expectFits(page, ["/", "/login", "/signup", "/northwind/login", "/forgot-password"], "public");
+});
+
+test("every admin page fits a phone", async ({ page }) => {
+  await logIn(page, "northwind", "alice@northwind.example");
+  const job = await firstLink(page, "/app/jobs", /^\/app\/jobs\/[0-9a-f-]{36}$/);
+  const customer = await firstLink(page, "/app/customers", /^\/app\/customers\/[0-9a-f-]{36}$/);
+  const entry = await firstLink(page, "/app/logs", /^\/app\/time\/[0-9a-f-]{36}$/);
+  await expectFits(
+    page,
+    [
+      "/app/dashboard",
+      "/app/jobs",
+      "/app/jobs/new",
+      job,
+      `${job}/edit`,
+      "/app/customers",
+      customer,
+      "/app/statuses",
+      "/app/users",
+      "/app/logs",
+      entry,
+      "/app/contracts",
+      "/app/approvals",
+      "/app/reports",
+      "/app/account",
+      "/app/notifications",
+      "/app/outbox",
+    ],
+    "admin",
+  );
+});
+
+test("every worker page fits a phone", async ({ page }) => {
+  await logIn(page, "northwind", "walter@northwind.example");
+  const job = await firstLink(page, "/app/my-jobs", /^\/app\/jobs\/[0-9a-f-]{36}$/);
+  await expectFits(page, ["/app/my-jobs", job, "/app/time", "/app/reports", "/app/account", "/app/notifications"], "worker");
+});
+
+test("every customer page fits a phone", async ({ page }) => {
+  await logIn(page, "northwind", "carla@harbourcafe.example");
+  const job = await firstLink(page, "/app/portal", /^\/app\/jobs\/[0-9a-f-]{36}$/);
+  await expectFits(page, ["/app/portal", job, "/app/approvals", "/app/reports", "/app/account", "/app/notifications"], "customer");
+});
