@@ -34,9 +34,9 @@ test("a worker on a phone times work, adds an entry and submits both", async ({ 
   await waitReady(page);
   const before = await draftIds(page);
 
-  // The contract budget is in sight before the timer starts.
-  await expect(page.locator(".start-card").getByTestId("budget")).toContainText("Monthly maintenance");
+  // The contract budget of the chosen job is in sight before the timer starts.
   await page.getByLabel("Job").first().selectOption({ label: "Descale water heater · Harbour Café" });
+  await expect(page.locator(".start-card").getByTestId("budget")).toContainText("Monthly maintenance");
   await page.getByRole("button", { name: "Start timer" }).click();
   const bar = page.getByTestId("timer-bar");
   await expect(bar).toContainText("Descale water heater");
