@@ -45,7 +45,7 @@ async function expectFits(page: Page, pages: string[], role: string) {
         innerWidth,
       );
       if (size.width === 360) {
-        const name = `${role}${url.replace(/[^a-z0-9]+/gi, "-")}`.replace(/-+$/, "");
+        const name = `${role}${url.replace(/[0-9a-f-]{36}/, "id").replace(/[^a-z0-9]+/gi, "-")}`.replace(/-+$/, "");
         await page.screenshot({ path: path.join(SHOTS, `${name}-360.png`), fullPage: true });
       }
     }
