@@ -24,11 +24,13 @@ async function firstLink(page: Page, listPage: string, pattern: RegExp): Promise
 async function expectFits(page: Page, pages: string[], role: string) {
   fs.mkdirSync(SHOTS, { recursive: true });
   for (const url of pages) {
+    // Opened once at the narrowest width, then resized: the layout follows the viewport.
+    await page.setViewportSize(PHONES[0]);
+    await openHydrated(page, url);
     for (const size of PHONES) {
       await page.setViewportSize(size);
-      await openHydrated(page, url);
-      // Let late parts (hydrated after the document) lay out.
-      await page.waitForTimeout(250);
+      // Let late parts (hydrated after the document) and the new width lay out.
+      await page.waitForTimeout(200);
       const { scrollWidth, innerWidth, widest } = await page.evaluate(() => {
         const width = window.innerWidth;
         let widest = "";
