@@ -12,7 +12,7 @@ ENV PATH=/tools/cargo-leptos-0.3.11/bin:/tools/wasm-bindgen-0.2.130/bin:/tools/b
 COPY . .
 ENV SQLX_OFFLINE=true LEPTOS_OUTPUT_NAME=fieldbook
 RUN cargo leptos build --release \
- && (cd pwa && npm ci --no-audit --no-fund) && node pwa/build.mjs target/site
+ && (cd pwa && npm ci --no-audit --no-fund) && node pwa/build.mjs target/site target/release
 
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates curl && rm -rf /var/lib/apt/lists/* \

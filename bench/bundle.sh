@@ -37,7 +37,7 @@ mkdir -p "$OUT"
   log "no release build with its service worker: building it (./fieldbook run does the same)"
   ensure_build_tools
   cargo leptos build --release
-  (cd pwa && { [ -d node_modules/workbox-build ] || npm ci --no-audit --no-fund --loglevel=error; }) && node pwa/build.mjs target/site
+  (cd pwa && { [ -d node_modules/workbox-build ] || npm ci --no-audit --no-fund --loglevel=error; }) && node pwa/build.mjs target/site target/release
 }
 ensure_database
 BENCH_URL=$(fresh_database fieldbook_bundle)

@@ -1,8 +1,11 @@
-// After `cargo leptos build --release`: writes the service worker into the site,
-// with the Workbox runtime copied next to it, and precompresses the site's files
-// (brotli and gzip) for the server to send as they are.
-//   node pwa/build.mjs [site-root]     (default: target/site)
+// After `cargo leptos build --release`: names the bundle after its content
+// (fieldbook.<hash>.wasm, with the names in hash.txt beside the server binary, where
+// Leptos looks for them), writes the service worker into the site with the Workbox
+// runtime copied next to it, and precompresses the site's files (brotli and gzip) for
+// the server to send as they are.
+//   node pwa/build.mjs [site-root] [server-binary-dir]   (default: target/site target/release)
 import { copyWorkboxLibraries, injectManifest } from "workbox-build";
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -10,8 +13,27 @@ import * as zlib from "node:zlib";
 
 const here = import.meta.dirname;
 const site = path.resolve(process.argv[2] ?? path.join(here, "..", "target", "site"));
+const serverDir = path.resolve(process.argv[3] ?? path.join(here, "..", "target", "release"));
 if (!fs.existsSync(path.join(site, "pkg"))) {
   console.error(`no built site at ${site}: run cargo leptos build --release first`);
+  process.exit(1);
+}
+
+// Content-hashed names (cached `immutable` by the server). Run again on an already
+// renamed bundle, it keeps the names and hash.txt it made.
+const pkg = path.join(site, "pkg");
+const hashes = [];
+for (const ext of ["js", "wasm", "css"]) {
+  const plain = path.join(pkg, `fieldbook.${ext}`);
+  if (!fs.existsSync(plain)) continue;
+  const hash = crypto.createHash("sha256").update(fs.readFileSync(plain)).digest("base64url").slice(0, 22);
+  fs.renameSync(plain, path.join(pkg, `fieldbook.${hash}.${ext}`));
+  hashes.push(`${ext}: ${hash}`);
+}
+if (hashes.length === 3) {
+  fs.writeFileSync(path.join(serverDir, "hash.txt"), `${hashes.join("\n")}\n`);
+} else if (hashes.length > 0) {
+  console.error(`only ${hashes.join(", ")} found in ${pkg}: expected fieldbook.js, .wasm and .css`);
   process.exit(1);
 }
 

@@ -146,7 +146,7 @@ fn spawn_delivery(state: &AppState) -> Option<tokio::task::JoinHandle<()>> {
 fn leptos_options(settings: &Settings, address: SocketAddr) -> LeptosOptions {
     LeptosOptions::builder()
         .output_name("fieldbook")
-        // A release build (cargo-leptos, `hash-files`) names the bundle after its content
+        // A release build (pwa/build.mjs after cargo-leptos) names the bundle after its content
         // and leaves the names in hash.txt beside the server binary; test builds have none.
         .hash_files(bundle_names_are_hashed())
         .site_root(std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()))
