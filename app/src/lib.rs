@@ -25,6 +25,10 @@ use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
+/// Holds a form submitted before the WASM has taken the form over and sends it again
+/// once it has (`hold_submits.js`).
+const HOLD_EARLY_SUBMITS: &str = include_str!("hold_submits.js");
+
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // When the page was rendered: a copy the service worker shows offline says "as of" this.
@@ -49,6 +53,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // scripts from our own origin, outside the WASM bundle.
                 <script src="/offline-queue.js" defer></script>
                 <script type="module" src="/pwa.js"></script>
+                // Inline, so it is there before any form can be submitted.
+                <script nonce=leptos::nonce::use_nonce() inner_html=HOLD_EARLY_SUBMITS></script>
                 <HydrationScripts options />
                 <MetaTags />
             </head>

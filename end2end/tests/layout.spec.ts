@@ -1,15 +1,27 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { logIn, openHydrated } from "./helpers";
+import { DESKTOP, logIn, openHydrated } from "./helpers";
 
-// Every page of every role fits a phone: nothing is wider than the screen at 360
-// and 390 px (the top bar shortens the company name instead). The demo data is in
-// the e2e database (the test command loads it before the suite).
+// Every page of every role fits a phone — nothing is wider than the screen at 360
+// and 390 px (the top bar shortens the company name instead) — and axe-core finds no
+// serious or critical WCAG 2.2 AA violation on it at phone or desktop size. The demo
+// data is in the e2e database (the test command loads it before the suite).
 const PHONES = [
   { width: 360, height: 740 },
   { width: 390, height: 844 },
 ];
+
+/** Serious and critical axe findings on the page as it is now, one line each. */
+async function accessibilityViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"])
+    .analyze();
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
+}
 const SHOTS = path.join(__dirname, "..", "screenshots", "layout");
 
 /** The first link on `listPage` whose path matches `pattern` (a page with an id in it). */
@@ -51,14 +63,20 @@ async function expectFits(page: Page, pages: string[], role: string) {
         await page.screenshot({ path: path.join(SHOTS, `${name}-360.png`), fullPage: true });
       }
     }
+    const onPhone = await accessibilityViolations(page);
+    await page.setViewportSize(DESKTOP);
+    await page.waitForTimeout(200);
+    const onDesktop = await accessibilityViolations(page);
+    expect.soft(onPhone, `${role} ${url} on a phone: axe violations`).toEqual([]);
+    expect.soft(onDesktop, `${role} ${url} on a desktop: axe violations`).toEqual([]);
   }
 }
 
-test("public pages fit a phone", async ({ page }) => {
+test("public pages fit a phone and pass axe", async ({ page }) => {
   await expectFits(page, ["/", "/login", "/signup", "/northwind/login", "/forgot-password"], "public");
 });
 
-test("every admin page fits a phone", async ({ page }) => {
+test("every admin page fits a phone and passes axe", async ({ page }) => {
   await logIn(page, "northwind", "alice@northwind.example");
   const job = await firstLink(page, "/app/jobs", /^\/app\/jobs\/[0-9a-f-]{36}$/);
   const customer = await firstLink(page, "/app/customers", /^\/app\/customers\/[0-9a-f-]{36}$/);
@@ -88,13 +106,13 @@ test("every admin page fits a phone", async ({ page }) => {
   );
 });
 
-test("every worker page fits a phone", async ({ page }) => {
+test("every worker page fits a phone and passes axe", async ({ page }) => {
   await logIn(page, "northwind", "walter@northwind.example");
   const job = await firstLink(page, "/app/my-jobs", /^\/app\/jobs\/[0-9a-f-]{36}$/);
   await expectFits(page, ["/app/my-jobs", job, "/app/time", "/app/reports", "/app/account", "/app/notifications"], "worker");
 });
 
-test("every customer page fits a phone", async ({ page }) => {
+test("every customer page fits a phone and passes axe", async ({ page }) => {
   await logIn(page, "northwind", "carla@harbourcafe.example");
   const job = await firstLink(page, "/app/portal", /^\/app\/jobs\/[0-9a-f-]{36}$/);
   await expectFits(page, ["/app/portal", job, "/app/approvals", "/app/reports", "/app/account", "/app/notifications"], "customer");

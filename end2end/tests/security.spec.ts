@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import * as fs from "node:fs";
 import * as http from "node:http";
-import { logIn, openHydrated, screenshots } from "./helpers";
+import { logIn, openHydrated, screenshots, waitHydrated } from "./helpers";
 
 // Another origin on the same site (same host, another port): the browser sends the
 // admin's SameSite=Lax cookies along with its form posts, so only the server's
@@ -77,5 +77,39 @@ test("the sign-in form works before the page's script has loaded, without the pa
   await page.getByRole("button", { name: "Log in" }).click();
   await expect(page).toHaveURL(/\/app\/dashboard/);
   expect(page.url()).not.toContain("password");
+  await context.close();
+});
+
+test("a form submitted before the page's script has loaded is sent once the page is ready, once", async ({ browser, baseURL }) => {
+  // No service worker: the WASM must come from the network, where this test holds it back.
+  const context = await browser.newContext({ baseURL, serviceWorkers: "block" });
+  const page = await context.newPage();
+  await logIn(page, "northwind", "walter@northwind.example");
+  await openHydrated(page, "/app/my-jobs");
+  const jobPath = await page.locator('a[href^="/app/jobs/"]').first().getAttribute("href");
+  expect(jobPath).toBeTruthy();
+
+  let letTheWasmThrough!: () => void;
+  const wasmHeld = new Promise<void>((resolve) => (letTheWasmThrough = resolve));
+  await page.route(/\.wasm$/, async (route) => {
+    await wasmHeld;
+    await route.continue();
+  });
+  await page.goto(jobPath!, { waitUntil: "domcontentloaded" });
+  await expect(page.locator("#root")).toHaveAttribute("data-hydrated", "false");
+  const note = `Written before the app had loaded ${Date.now()}`;
+  await page.getByLabel("Add a note").fill(note);
+  await page.getByRole("button", { name: "Add note" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "your form will be sent in a moment" })).toBeVisible();
+  await screenshots(page, "form-held-until-ready");
+  expect(page.url()).toContain(jobPath!);
+
+  letTheWasmThrough();
+  await expect(page.getByTestId("note-list")).toContainText(note, { timeout: 20_000 });
+  await expect(page.getByText("your form will be sent in a moment")).toHaveCount(0);
+  // Sent once, and really saved.
+  await page.reload();
+  await waitHydrated(page);
+  await expect(page.getByTestId("note-list").getByText(note)).toHaveCount(1);
   await context.close();
 });

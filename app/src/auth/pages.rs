@@ -129,7 +129,7 @@ pub fn SignUpPage() -> impl IntoView {
             title="Create your workspace".into()
             subtitle="Set up your company and your admin login. It takes a minute.".into()
         >
-            <form method="post" class="form" on:submit=on_submit novalidate>
+            <form method="post" class="form" on:submit=on_submit novalidate data-posts-without-script="">
                 <Banner failure />
                 <fieldset>
                     <legend>"Your company"</legend>
@@ -225,7 +225,7 @@ fn LoginFormView(fixed_workspace: Option<String>) -> impl IntoView {
     };
 
     view! {
-        <form method="post" class="form" on:submit=on_submit novalidate>
+        <form method="post" class="form" on:submit=on_submit novalidate data-posts-without-script="">
             <Banner failure />
             {ask_workspace.then(|| view! {
                 <Field label="Workspace" name="workspace" value=workspace error=field_error(failure, "workspace")
