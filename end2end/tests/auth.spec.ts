@@ -183,7 +183,13 @@ test("a deactivated worker is signed out at once", async ({ browser }) => {
   const { context, page } = await logIn(browser, admin);
   await openHydrated(page, "/app/users");
   const row = page.locator(`li.user-row[data-email="${worker.email}"]`);
-  await row.getByRole("button", { name: "Deactivate" }).click();
+  await row.getByRole("button", { name: "Deactivate…" }).click();
+  // A confirmation first, named after the person; Cancel is focused, so Enter alone changes nothing.
+  const dialog = page.getByRole("dialog", { name: `Deactivate ${worker.name}?` });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
+  await dialog.getByRole("button", { name: "Deactivate", exact: true }).click();
+  await expect(dialog).toBeHidden();
   await expect(page.locator(`li.user-row[data-email="${worker.email}"]`)).toHaveCount(0);
 
   await workerSession.page.reload();

@@ -1,6 +1,8 @@
+import { execFileSync } from "node:child_process";
 import { expect, type Page } from "@playwright/test";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { mailLinks, waitForMail } from "../mail";
 
 export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1280, height: 800 };
@@ -84,7 +86,6 @@ export async function waitReady(page: Page, selector = "[data-ready]") {
  * confirms, and continues into the app.
  */
 export async function confirmEmailFromMail(page: Page, email: string) {
-  const { waitForMail, mailLinks } = await import("../mail");
   const mail = await waitForMail(email, { subject: /Confirm your email/ });
   const [link] = mailLinks(mail, "/verify-email");
   expect(link, "a verification link in the mail").toBeTruthy();
@@ -94,4 +95,9 @@ export async function confirmEmailFromMail(page: Page, email: string) {
   await page.getByRole("link", { name: "Continue to Fieldbook" }).click();
   await expect(page).toHaveURL(/\/app\//);
   await waitHydrated(page);
+}
+
+/** One value from the e2e database (psql is on the machine: the test command runs PostgreSQL). */
+export function sql(query: string): string {
+  return execFileSync("psql", [process.env.E2E_DATABASE_URL ?? "", "-qAtX", "-c", query], { encoding: "utf8" }).trim();
 }

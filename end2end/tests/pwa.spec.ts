@@ -1,6 +1,5 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { execFileSync } from "node:child_process";
-import { DEMO_PASSWORD, logIn, openHydrated, PHONE, screenshots, waitJobReady } from "./helpers";
+import { DEMO_PASSWORD, logIn, openHydrated, PHONE, screenshots, sql, waitJobReady } from "./helpers";
 
 // The field worker's installed app on a phone: manifest and service worker, pages
 // kept for offline use, changes made offline queued and sent exactly once when the
@@ -9,11 +8,6 @@ import { DEMO_PASSWORD, logIn, openHydrated, PHONE, screenshots, waitJobReady } 
 test.describe.configure({ mode: "serial" });
 test.use({ viewport: PHONE, serviceWorkers: "allow" });
 
-const database = process.env.E2E_DATABASE_URL ?? "";
-/** One value from the e2e database (psql is on the machine: the test command runs PostgreSQL). */
-function sql(query: string): string {
-  return execFileSync("psql", [database, "-qAtX", "-c", query], { encoding: "utf8" }).trim();
-}
 const stamp = Date.now().toString(36);
 const JOB = `Service the heat pump ${stamp}`;
 const OTHER_JOB = `Check the gutters ${stamp}`;

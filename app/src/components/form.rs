@@ -25,6 +25,26 @@ pub fn field_error(failure: RwSignal<Option<AppError>>, field: &'static str) -> 
     Signal::derive(move || failure.with(|f| f.as_ref().and_then(|e| e.field_message(field))))
 }
 
+/// The `aria-describedby` of a field: its hint, and its error while there is one, so a
+/// screen reader reads the error with the field.
+fn described_by(
+    has_hint: bool,
+    hint_id: String,
+    error_id: String,
+    error: Signal<Option<String>>,
+) -> impl Fn() -> Option<String> + Send + Sync + 'static {
+    move || {
+        let mut ids = Vec::new();
+        if has_hint {
+            ids.push(hint_id.clone());
+        }
+        if error.get().is_some() {
+            ids.push(error_id.clone());
+        }
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
+}
+
 #[component]
 pub fn Field(
     label: &'static str,
@@ -41,19 +61,7 @@ pub fn Field(
     let id = format!("field-{name}");
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
-    let described_by = {
-        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        move || {
-            let mut ids = Vec::new();
-            if hint.is_some() {
-                ids.push(hint_id.clone());
-            }
-            if error.get().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let described_by = described_by(hint.is_some(), hint_id.clone(), error_id.clone(), error);
     view! {
         <div class="field" class:has-error=move || error.get().is_some()>
             <label for=id.clone()>{label}</label>
@@ -87,6 +95,8 @@ pub fn SelectField(
     #[prop(optional)] hint: Option<&'static str>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
+    let (hint_id, error_id) = (format!("{id}-hint"), format!("{id}-error"));
+    let described_by = described_by(hint.is_some(), hint_id.clone(), error_id.clone(), error);
     view! {
         <div class="field" class:has-error=move || error.get().is_some()>
             <label for=id.clone()>{label}</label>
@@ -96,6 +106,7 @@ pub fn SelectField(
                 on:change=move |ev| value.set(event_target_value(&ev))
                 prop:value=move || value.get()
                 aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=described_by
             >
                 <For
                     each=move || options.get()
@@ -109,8 +120,8 @@ pub fn SelectField(
                     }
                 />
             </select>
-            {hint.map(|text| view! { <p class="hint">{text}</p> })}
-            {move || error.get().map(|message| view! { <p class="field-error">{message}</p> })}
+            {hint.map(|text| view! { <p class="hint" id=hint_id>{text}</p> })}
+            {move || error.get().map(|message| view! { <p class="field-error" id=error_id.clone()>{message}</p> })}
         </div>
     }
 }
@@ -128,7 +139,8 @@ pub fn TextAreaField(
     #[prop(optional)] maxlength: Option<usize>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
-    let error_id = format!("{id}-error");
+    let (hint_id, error_id) = (format!("{id}-hint"), format!("{id}-error"));
+    let described_by = described_by(hint.is_some(), hint_id.clone(), error_id.clone(), error);
     view! {
         <div class="field" class:has-error=move || error.get().is_some()>
             <label for=id.clone()>{label}</label>
@@ -141,8 +153,9 @@ pub fn TextAreaField(
                 prop:value=move || value.get()
                 on:input=move |ev| value.set(event_target_value(&ev))
                 aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=described_by
             ></textarea>
-            {hint.map(|text| view! { <p class="hint">{text}</p> })}
+            {hint.map(|text| view! { <p class="hint" id=hint_id>{text}</p> })}
             {move || error.get().map(|message| view! { <p class="field-error" id=error_id.clone()>{message}</p> })}
         </div>
     }
@@ -151,6 +164,13 @@ pub fn TextAreaField(
 /// A form-level message: the error that is not about one field, or a success note.
 #[component]
 pub fn Banner(failure: RwSignal<Option<AppError>>) -> impl IntoView {
+    // Field errors move the focus to the first field in error: a screen reader then reads
+    // its label with the error (`aria-describedby`), and the field is where typing goes.
+    Effect::new(move |_| {
+        if failure.with(|f| matches!(f, Some(AppError::Validation { .. }))) {
+            focus_first_invalid_field();
+        }
+    });
     move || {
         failure.get().and_then(|error| match error {
             AppError::Validation { errors } if errors.iter().all(|e| e.field != "form") => None,
@@ -170,5 +190,20 @@ pub fn SubmitButton(
         <button type="submit" class=class.unwrap_or("btn btn-primary") disabled=move || pending.get()>
             {move || if pending.get() { busy_label } else { label }}
         </button>
+    }
+}
+
+fn focus_first_invalid_field() {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(field) = document()
+            .query_selector("[aria-invalid=\"true\"]")
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = field.focus();
+        }
     }
 }

@@ -1,14 +1,16 @@
 //! Building blocks shared by the pages.
 
+mod dialog;
 mod form;
 mod icons;
 mod shell;
 mod states;
 
+pub use dialog::{provide_confirmer, use_confirm, ConfirmDialog, Confirmation, Modal};
 pub use form::{field_error, on_action_ok, Banner, Field, SelectField, SubmitButton, TextAreaField};
 pub use icons::Icon;
 pub use shell::{use_user, AppShell, RequireRole};
-pub use states::{EmptyState, ErrorPage, Forbidden, NotFound};
+pub use states::{EmptyState, ErrorPage, Forbidden, NotFound, Reloading};
 
 /// Sets the HTTP status of the server-rendered page (no-op in the browser).
 pub fn set_http_status(code: u16) {
@@ -20,6 +22,35 @@ pub fn set_http_status(code: u16) {
     }
     #[cfg(not(feature = "ssr"))]
     let _ = code;
+}
+
+/// Focuses the element `id` when the focus has fallen back to the page itself (the
+/// element it was on was drawn anew); never takes it from anywhere else.
+pub fn focus_if_lost(id: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        let lost = leptos::prelude::document().active_element().is_none_or(|e| e.tag_name() == "BODY");
+        if lost {
+            focus_by_id(id);
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = id;
+}
+
+/// Moves the focus to the element `id`.
+pub fn focus_by_id(id: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(element) =
+            leptos::prelude::document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = element.focus();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = id;
 }
 
 /// Loads `path` as a new document, so the next page is rendered with fresh cookies.

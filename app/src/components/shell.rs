@@ -1,4 +1,4 @@
-use super::{hard_navigate, ErrorPage, Forbidden, Icon};
+use super::{hard_navigate, provide_confirmer, ConfirmDialog, ErrorPage, Forbidden, Icon};
 use crate::auth::api::{get_session, LogOut};
 use crate::auth::{Role, SessionUser};
 use leptos::prelude::*;
@@ -56,7 +56,7 @@ fn nav_items(role: Role) -> Vec<NavItem> {
             item("/app/account", "Account", "account"),
         ],
         Role::Customer => vec![
-            item("/app/portal", "Our jobs", "jobs"),
+            item("/app/portal", "Your jobs", "jobs"),
             item("/app/approvals", "Approvals", "approve"),
             item("/app/reports", "Reports", "chart"),
             item("/app/account", "Account", "account"),
@@ -71,6 +71,7 @@ fn ShellLayout(user: SessionUser) -> impl IntoView {
         return view! { <crate::notifications::CheckEmailPage user /> }.into_any();
     }
     let live = crate::notifications::provide_live_notifications();
+    let confirmer = provide_confirmer();
     let log_out = ServerAction::<LogOut>::new();
     // `signed_out` tells the installed app to forget this worker's offline pages and changes.
     let login_path = format!("/{}/login?signed_out", user.company.slug);
@@ -99,6 +100,11 @@ fn ShellLayout(user: SessionUser) -> impl IntoView {
 
     view! {
         <div class="shell" data-role=user.role.as_str() data-user=user.user_id.to_string()>
+            // The router would only scroll to #main; the focus has to move there too.
+            <a class="skip-link" href="#main" on:click=|ev| {
+                ev.prevent_default();
+                super::focus_by_id("main");
+            }>"Skip to content"</a>
             <header class="topbar">
                 <a class="brand" href="/app">
                     <span class="brand-mark" aria-hidden="true">"F"</span>
@@ -122,12 +128,13 @@ fn ShellLayout(user: SessionUser) -> impl IntoView {
                 </div>
             </header>
             <nav class="sidenav" aria-label="Main">{links("nav-link")}</nav>
-            <main class="content" id="main">
+            <main class="content" id="main" tabindex="-1">
                 {timer.map(|state| view! { <crate::time::TimerBar state /> })}
                 <Outlet />
             </main>
             <nav class="tabbar" aria-label="Main (mobile)">{links("tab-link")}</nav>
             <crate::notifications::NotificationToast live />
+            <ConfirmDialog confirmer />
         </div>
     }
     .into_any()

@@ -1,6 +1,8 @@
 use super::api::{get_customer, list_customers, CreateCustomer, SetCustomerActive, UpdateCustomer};
 use super::{CustomerCursor, CustomerForm, CustomerListQuery, CustomerSummary};
-use crate::components::{field_error, Banner, EmptyState, Field, NotFound, SubmitButton};
+use crate::components::{
+    field_error, use_confirm, Banner, Confirmation, EmptyState, Field, NotFound, Reloading, SubmitButton,
+};
 use crate::error::AppError;
 use crate::jobs::api::list_jobs;
 use crate::jobs::{JobCard, JobListQuery, JobPage};
@@ -23,6 +25,8 @@ pub fn CustomersPage() -> impl IntoView {
     let show_form = RwSignal::new(false);
     let notice = RwSignal::new(None::<String>);
 
+    // True while a new filter's rows load (the old ones stay, dimmed).
+    let refreshing = RwSignal::new(false);
     view! {
         <Title text="Customers" />
         <div class="page-head">
@@ -55,35 +59,37 @@ pub fn CustomersPage() -> impl IntoView {
                 "Show deactivated"
             </label>
         </div>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match customers.await {
-                    Ok(page) if page.customers.is_empty() && after.get_untracked().is_none() && search.get_untracked().is_empty() => view! {
-                        <EmptyState icon="customers" title="No customers yet">
-                            <p>"Add your first customer to start planning jobs for them."</p>
-                        </EmptyState>
-                    }.into_any(),
-                    Ok(page) if page.customers.is_empty() => view! { <p class="muted empty-inline">"No customer matches."</p> }.into_any(),
-                    Ok(page) => {
-                        let next = page.next.clone();
-                        view! {
-                            <ul class="record-list" data-testid="customer-list">
-                                {page.customers.into_iter().map(|c| view! { <CustomerRow customer=c /> }).collect_view()}
-                            </ul>
-                            <div class="pager">
-                                {after.get_untracked().is_some().then(|| view! {
-                                    <button class="btn btn-small" on:click=move |_| after.set(None)>"← First page"</button>
-                                })}
-                                {next.map(|cursor| view! {
-                                    <button class="btn btn-small" on:click=move |_| after.set(Some(cursor.clone()))>"Next page →"</button>
-                                })}
-                            </div>
-                        }.into_any()
+        <Reloading pending=refreshing>
+            <Transition set_pending=refreshing fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match customers.await {
+                        Ok(page) if page.customers.is_empty() && after.get_untracked().is_none() && search.get_untracked().is_empty() => view! {
+                            <EmptyState icon="customers" title="No customers yet">
+                                <p>"Add your first customer to start planning jobs for them."</p>
+                            </EmptyState>
+                        }.into_any(),
+                        Ok(page) if page.customers.is_empty() => view! { <p class="muted empty-inline">"No customer matches."</p> }.into_any(),
+                        Ok(page) => {
+                            let next = page.next.clone();
+                            view! {
+                                <ul class="record-list" data-testid="customer-list">
+                                    {page.customers.into_iter().map(|c| view! { <CustomerRow customer=c /> }).collect_view()}
+                                </ul>
+                                <div class="pager">
+                                    {after.get_untracked().is_some().then(|| view! {
+                                        <button class="btn btn-small" on:click=move |_| after.set(None)>"← First page"</button>
+                                    })}
+                                    {next.map(|cursor| view! {
+                                        <button class="btn btn-small" on:click=move |_| after.set(Some(cursor.clone()))>"Next page →"</button>
+                                    })}
+                                </div>
+                            }.into_any()
+                        }
+                        Err(error) => view! { <div class="banner banner-error">{error.to_string()}</div> }.into_any(),
                     }
-                    Err(error) => view! { <div class="banner banner-error">{error.to_string()}</div> }.into_any(),
-                }
-            })}
-        </Transition>
+                })}
+            </Transition>
+        </Reloading>
     }
 }
 
@@ -204,6 +210,7 @@ fn CustomerDetail(
 ) -> impl IntoView {
     let editing = RwSignal::new(false);
     let set_active = ServerAction::<SetCustomerActive>::new();
+    let confirm = use_confirm();
     Effect::new(move |_| {
         if let Some(Ok(_)) = set_active.value().get() {
             on_changed.run(());
@@ -222,9 +229,23 @@ fn CustomerDetail(
             </div>
             <div class="form-actions">
                 <button class="btn" on:click=move |_| editing.update(|e| *e = !*e)>{move || if editing.get() { "Cancel" } else { "Edit" }}</button>
-                <button class=if active { "btn btn-danger-ghost" } else { "btn" }
-                    on:click=move |_| { set_active.dispatch(SetCustomerActive { id, active: !active }); }>
-                    {if active { "Deactivate" } else { "Restore" }}
+                <button class=if active { "btn btn-danger-ghost" } else { "btn" } disabled=move || set_active.pending().get()
+                    on:click={
+                        let name = customer.name.clone();
+                        move |_| {
+                            if active {
+                                confirm.ask(Confirmation::new(
+                                    format!("Deactivate {name}?"),
+                                    "They leave the customer list and no new jobs can be created for them. Their jobs and hours stay; you can restore them later.",
+                                    "Deactivate",
+                                    move || { set_active.dispatch(SetCustomerActive { id, active: false }); },
+                                ));
+                            } else {
+                                set_active.dispatch(SetCustomerActive { id, active: true });
+                            }
+                        }
+                    }>
+                    {if active { "Deactivate…" } else { "Restore" }}
                 </button>
             </div>
         </div>

@@ -10,7 +10,7 @@ use super::api::{
 use super::widgets::{StatusBadge, TaskProgress};
 use super::{JobChoices, JobDetail, JobNote, JobTask, NoteForm, NoteVisibility, ShareLink, StatusChip, WorkerOption};
 use crate::auth::Role;
-use crate::components::{field_error, use_user, Banner, Icon, NotFound, SubmitButton};
+use crate::components::{field_error, use_confirm, use_user, Banner, Confirmation, Icon, NotFound, SubmitButton};
 use crate::error::AppError;
 use crate::offline::{offline_action, Outcome, Sent};
 use crate::time::api::StartTimer;
@@ -280,6 +280,37 @@ fn StatusPicker(state: JobState, statuses: Vec<StatusChip>) -> impl IntoView {
         }
     });
     let id = state.job.get_untracked().id;
+    // One tap moves the job; the move can be undone for a few seconds (the status it
+    // came from, and the name of the one it went to).
+    let last_move = RwSignal::new(None::<(Uuid, String)>);
+    let moves = StoredValue::new(0u32);
+    let move_to = move |status_id: Uuid, name: String| {
+        let previous = state.job.with_untracked(|j| j.status.id);
+        if previous == status_id {
+            return;
+        }
+        change.dispatch(ChangeJobStatus { id, status_id });
+        last_move.set(Some((previous, name)));
+        moves.update_value(|m| *m += 1);
+        let this_move = moves.get_value();
+        #[cfg(feature = "hydrate")]
+        set_timeout(
+            move || {
+                if moves.get_value() == this_move {
+                    last_move.set(None);
+                }
+            },
+            std::time::Duration::from_secs(10),
+        );
+        #[cfg(not(feature = "hydrate"))]
+        let _ = this_move;
+    };
+    let undo = move |_| {
+        if let Some((previous, _)) = last_move.get_untracked() {
+            last_move.set(None);
+            change.dispatch(ChangeJobStatus { id, status_id: previous });
+        }
+    };
     view! {
         <section class="card" aria-labelledby="status-title">
             <h2 id="status-title" class="card-title">"Status"</h2>
@@ -287,17 +318,24 @@ fn StatusPicker(state: JobState, statuses: Vec<StatusChip>) -> impl IntoView {
                 {statuses.into_iter().map(|status| {
                     let status_id = status.id;
                     let current = move || state.job.with(|j| j.status.id == status_id);
+                    let name = status.name.clone();
                     view! {
                         <button type="button" class="status-choice" class:current=current
                             aria-pressed=move || current().to_string()
                             disabled=move || change.pending().get()
-                            on:click=move |_| { change.dispatch(ChangeJobStatus { id, status_id }); }>
+                            on:click=move |_| move_to(status_id, name.clone())>
                             <svg class="status-dot" viewBox="0 0 10 10" aria-hidden="true"><circle cx="5" cy="5" r="5" fill=status.colour.clone() /></svg>
                             {status.name.clone()}
                         </button>
                     }
                 }).collect_view()}
             </div>
+            <p class="undo-line" role="status" data-testid="status-undo">
+                {move || last_move.get().map(|(_, name)| view! {
+                    <span>{format!("Moved to {name}.")}</span>
+                    <button type="button" class="btn btn-small btn-ghost" on:click=undo>"Undo"</button>
+                })}
+            </p>
         </section>
     }
 }
@@ -342,23 +380,59 @@ fn JobFacts(state: JobState, role: Role, workers: Vec<WorkerOption>) -> impl Int
             </dl>
             {(role == Role::Admin).then(|| {
                 let current = job.with_untracked(|j| j.worker_id);
+                // The menu only chooses (arrow keys included); the button asks, then assigns.
+                let chosen = RwSignal::new(current.map(|w| w.to_string()).unwrap_or_default());
+                let assigned = move || job.with(|j| j.worker_id.map(|w| w.to_string()).unwrap_or_default());
+                let confirm = use_confirm();
+                let names = workers.clone();
+                let ask = move |_| {
+                    let worker_id = chosen.get_untracked().parse::<Uuid>().ok();
+                    let name = worker_id.and_then(|w| names.iter().find(|o| o.id == w).map(|o| o.name.clone()));
+                    let title = job.with_untracked(|j| j.title.clone());
+                    let (question, body, label) = match name {
+                        Some(name) => (
+                            format!("Assign “{title}” to {name}?"),
+                            format!("{name} gets an email about it and sees the job on their phone."),
+                            format!("Assign to {name}"),
+                        ),
+                        None => (
+                            format!("Take “{title}” off its field worker?"),
+                            "Nobody will be assigned to the job until you choose someone.".to_string(),
+                            "Unassign".to_string(),
+                        ),
+                    };
+                    confirm.ask(
+                        Confirmation::new(question, body, label, move || { assign.dispatch(AssignJobWorker { id, worker_id }); })
+                            .on_cancel(move || chosen.set(assigned_untracked(job))),
+                    );
+                };
                 view! {
-                    <label class="field inline-field">
-                        <span>"Assign to"</span>
-                        <select name="assign_worker" class="compact" on:change=move |ev| {
-                            let worker_id = event_target_value(&ev).parse::<Uuid>().ok();
-                            assign.dispatch(AssignJobWorker { id, worker_id });
-                        }>
-                            <option value="" selected=current.is_none()>"Nobody yet"</option>
-                            {workers.into_iter().map(|w| view! {
-                                <option value=w.id.to_string() selected=current == Some(w.id)>{w.name}</option>
-                            }).collect_view()}
-                        </select>
-                    </label>
+                    <div class="assign-row">
+                        <label class="field inline-field">
+                            <span>"Assign to"</span>
+                            <select name="assign_worker" class="compact" prop:value=move || chosen.get()
+                                on:change=move |ev| chosen.set(event_target_value(&ev))>
+                                <option value="" selected=current.is_none()>"Nobody yet"</option>
+                                {workers.into_iter().map(|w| view! {
+                                    <option value=w.id.to_string() selected=current == Some(w.id)>{w.name}</option>
+                                }).collect_view()}
+                            </select>
+                        </label>
+                        {move || (chosen.get() != assigned()).then(|| view! {
+                            <button type="button" class="btn btn-small btn-primary" disabled=move || assign.pending().get() on:click=ask.clone()>
+                                {move || if assign.pending().get() { "Assigning…" } else { "Assign…" }}
+                            </button>
+                        })}
+                    </div>
                 }
             })}
         </section>
     }
+}
+
+/// The worker the job is assigned to now, as the assignment menu's value.
+fn assigned_untracked(job: RwSignal<JobDetail>) -> String {
+    job.with_untracked(|j| j.worker_id.map(|w| w.to_string()).unwrap_or_default())
 }
 
 #[component]
@@ -400,6 +474,28 @@ fn Tasks(state: JobState, role: Role) -> impl IntoView {
     });
     let can_tick = role != Role::Customer;
     let admin = role == Role::Admin;
+    let confirm = use_confirm();
+    let ask_delete = move |task_id: Uuid| {
+        let title = job
+            .with_untracked(|j| j.tasks.iter().find(|t| t.id == task_id).map(|t| t.title.clone()))
+            .unwrap_or_default();
+        confirm.ask(Confirmation::new(
+            format!("Delete the task “{title}”?"),
+            "It disappears from this job for everyone, with whether it was done. This cannot be undone.",
+            "Delete task",
+            move || {
+                delete.dispatch(DeleteJobTask { job_id: id, task_id });
+            },
+        ));
+    };
+    // The task list is drawn anew when the job changes; a ticked box keeps the focus.
+    let focus_after_change = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        job.track();
+        if let Some(element_id) = focus_after_change.get_untracked() {
+            crate::components::focus_if_lost(&element_id);
+        }
+    });
     let move_task = move |index: usize, up: bool| {
         let mut ids: Vec<Uuid> = job.with_untracked(|j| j.tasks.iter().map(|t| t.id).collect());
         let other = if up { index.checked_sub(1) } else { Some(index + 1).filter(|i| *i < ids.len()) };
@@ -425,9 +521,12 @@ fn Tasks(state: JobState, role: Role) -> impl IntoView {
                         {tasks.into_iter().enumerate().map(|(index, task)| view! {
                             <TaskRow task job_id=id can_tick admin
                                 first={index == 0} last={index + 1 == count}
-                                on_tick=Callback::new(move |(task_id, completed)| { tick.dispatch(SetTaskCompleted { job_id: id, task_id, completed }); })
+                                on_tick=Callback::new(move |(task_id, completed)| {
+                                    focus_after_change.set(Some(format!("task-{task_id}")));
+                                    tick.dispatch(SetTaskCompleted { job_id: id, task_id, completed });
+                                })
                                 on_rename=Callback::new(move |(task_id, title)| { edit.dispatch(EditJobTask { job_id: id, task_id, title }); })
-                                on_delete=Callback::new(move |task_id| { delete.dispatch(DeleteJobTask { job_id: id, task_id }); })
+                                on_delete=Callback::new(move |task_id| ask_delete(task_id))
                                 on_move=Callback::new(move |up| move_task(index, up)) />
                         }).collect_view()}
                     </ul>

@@ -5,6 +5,7 @@ use super::api::{list_jobs, load_job_choices};
 use super::widgets::StatusBadge;
 use super::{JobListQuery, JobRow, JobSort};
 use crate::components::EmptyState;
+use crate::components::Reloading;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -58,6 +59,8 @@ pub fn AdminJobsPage() -> impl IntoView {
         }
     };
 
+    // True while a new filter's rows load (the old ones stay, dimmed).
+    let refreshing = RwSignal::new(false);
     view! {
         <Title text="Jobs" />
         <div class="page-head">
@@ -119,40 +122,42 @@ pub fn AdminJobsPage() -> impl IntoView {
                 }
             })}
         </Transition>
-        <Transition fallback=|| view! { <p class="muted">"Loading jobs…"</p> }>
-            {move || Suspend::new(async move {
-                let q = query.get();
-                match jobs.await {
-                    Ok(page) if page.jobs.is_empty() && q == JobListQuery::default() => view! {
-                        <EmptyState icon="jobs" title="No jobs yet">
-                            <p>"Create your first job: pick a customer, add a checklist and assign a field worker."</p>
-                            <A href="/app/jobs/new" attr:class="btn btn-primary">"New job"</A>
-                        </EmptyState>
-                    }.into_any(),
-                    Ok(page) if page.jobs.is_empty() => view! {
-                        <p class="muted empty-inline" data-testid="no-jobs">"No job matches these filters."</p>
-                    }.into_any(),
-                    Ok(page) => {
-                        customer_name.set(q.customer.and_then(|_| page.jobs.first().map(|j| j.customer_name.clone())));
-                        let first = q.after.is_some().then(|| href(&JobListQuery { after: None, ..q.clone() }));
-                        let next = page.next.clone().map(|after| href(&JobListQuery { after: Some(after), ..q.clone() }));
-                        view! {
-                            <ul class="job-table" data-testid="job-list">
-                                <li class="job-table-head" aria-hidden="true">
-                                    <span>"Job"</span><span>"Status"</span><span>"Worker"</span><span>"Scheduled"</span>
-                                </li>
-                                {page.jobs.into_iter().map(|job| view! { <JobTableRow job /> }).collect_view()}
-                            </ul>
-                            <nav class="pager" aria-label="Pages">
-                                {first.map(|h| view! { <A href=h attr:class="btn btn-small">"← First page"</A> })}
-                                {next.map(|h| view! { <A href=h attr:class="btn btn-small">"Next page →"</A> })}
-                            </nav>
-                        }.into_any()
+        <Reloading pending=refreshing>
+            <Transition set_pending=refreshing fallback=|| view! { <p class="muted">"Loading jobs…"</p> }>
+                {move || Suspend::new(async move {
+                    let q = query.get();
+                    match jobs.await {
+                        Ok(page) if page.jobs.is_empty() && q == JobListQuery::default() => view! {
+                            <EmptyState icon="jobs" title="No jobs yet">
+                                <p>"Create your first job: pick a customer, add a checklist and assign a field worker."</p>
+                                <A href="/app/jobs/new" attr:class="btn btn-primary">"New job"</A>
+                            </EmptyState>
+                        }.into_any(),
+                        Ok(page) if page.jobs.is_empty() => view! {
+                            <p class="muted empty-inline" data-testid="no-jobs">"No job matches these filters."</p>
+                        }.into_any(),
+                        Ok(page) => {
+                            customer_name.set(q.customer.and_then(|_| page.jobs.first().map(|j| j.customer_name.clone())));
+                            let first = q.after.is_some().then(|| href(&JobListQuery { after: None, ..q.clone() }));
+                            let next = page.next.clone().map(|after| href(&JobListQuery { after: Some(after), ..q.clone() }));
+                            view! {
+                                <ul class="job-table" data-testid="job-list">
+                                    <li class="job-table-head" aria-hidden="true">
+                                        <span>"Job"</span><span>"Status"</span><span>"Worker"</span><span>"Scheduled"</span>
+                                    </li>
+                                    {page.jobs.into_iter().map(|job| view! { <JobTableRow job /> }).collect_view()}
+                                </ul>
+                                <nav class="pager" aria-label="Pages">
+                                    {first.map(|h| view! { <A href=h attr:class="btn btn-small">"← First page"</A> })}
+                                    {next.map(|h| view! { <A href=h attr:class="btn btn-small">"Next page →"</A> })}
+                                </nav>
+                            }.into_any()
+                        }
+                        Err(error) => view! { <div class="banner banner-error">{error.to_string()}</div> }.into_any(),
                     }
-                    Err(error) => view! { <div class="banner banner-error">{error.to_string()}</div> }.into_any(),
-                }
-            })}
-        </Transition>
+                })}
+            </Transition>
+        </Reloading>
     }
 }
 

@@ -5,8 +5,11 @@ use super::widgets::JobCard;
 use super::JobRow;
 use crate::auth::Role;
 use crate::components::{use_user, EmptyState};
+use crate::time::api::load_approvals;
+use crate::time::format_minutes;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::A;
 
 #[component]
 fn Section(
@@ -41,6 +44,7 @@ pub fn MyJobsPage() -> impl IntoView {
     view! {
         <Title text=title />
         <div class="page-head"><div><h1>{title}</h1><p class="muted">{intro}</p></div></div>
+        {customer.then(|| view! { <HoursWaiting /> })}
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match jobs.await {
@@ -73,6 +77,29 @@ pub fn MyJobsPage() -> impl IntoView {
                     }.into_any(),
                     Err(error) => view! { <div class="banner banner-error">{error.to_string()}</div> }.into_any(),
                 }
+            })}
+        </Transition>
+    }
+}
+
+/// A customer's home says when submitted hours wait for their decision.
+#[component]
+fn HoursWaiting() -> impl IntoView {
+    let approvals = Resource::new(|| (), |_| load_approvals(None));
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let waiting: Vec<_> = approvals.await.map(|a| a.pending.into_iter().filter(|l| l.can_decide).collect()).unwrap_or_default();
+                (!waiting.is_empty()).then(|| {
+                    let minutes: i64 = waiting.iter().map(|l| l.minutes).sum();
+                    let entries = if waiting.len() == 1 { "1 entry".to_string() } else { format!("{} entries", waiting.len()) };
+                    view! {
+                        <A href="/app/approvals" attr:class="card card-link waiting-card" attr:data-testid="hours-waiting">
+                            <strong>{format!("{} hours waiting for you", format_minutes(minutes))}</strong>
+                            <span class="muted">{format!("{entries} submitted by the team. Review and approve them.")}</span>
+                        </A>
+                    }
+                })
             })}
         </Transition>
     }

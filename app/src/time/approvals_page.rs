@@ -5,7 +5,9 @@ use super::api::{load_approvals, DecideLogs, ReopenMonth, SaveTimeSettings, Sign
 use super::widgets::{BudgetMeter, LogSummary};
 use super::{format_minutes, Approvals, MonthStatement, TimeSettings, WorkLog};
 use crate::auth::Role;
-use crate::components::{field_error, on_action_ok, use_user, Banner, EmptyState, Field, SubmitButton, TextAreaField};
+use crate::components::{
+    field_error, on_action_ok, use_user, Banner, EmptyState, Field, Modal, SubmitButton, TextAreaField,
+};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -143,7 +145,7 @@ fn PendingList(pending: Vec<WorkLog>, reload: RwSignal<u32>) -> impl IntoView {
                     };
                     decide.dispatch(DecideLogs { ids, approve: false, reason: reason.get_untracked() });
                 }>
-                    <p><strong>{label}</strong></p>
+                    <h2 id="decline-title" class="dialog-title">{label}</h2>
                     <TextAreaField label="Reason (the worker sees it)" name="reason" value=reason rows=2
                         error=field_error(failure, "reason") />
                     <div class="form-actions">
@@ -182,7 +184,12 @@ fn PendingList(pending: Vec<WorkLog>, reload: RwSignal<u32>) -> impl IntoView {
                         <button class="btn btn-small" disabled=move || busy() || selected.with(|s| s.is_empty())
                             on:click=move |_| declining.set(Some(None))>"Decline selected…"</button>
                     </div>
-                    {decline_form}
+                    // In a modal: opens in view wherever the button was, takes the focus,
+                    // closes on Escape and gives the focus back.
+                    <Modal open=Signal::derive(move || declining.with(Option::is_some))
+                        on_dismiss=Callback::new(move |()| declining.set(None)) labelled_by="decline-title">
+                        {decline_form}
+                    </Modal>
                     <ul class="log-list">
                         {pending.into_iter().map(|log| {
                             let id = log.id;

@@ -4,6 +4,7 @@
 use super::api::list_logs;
 use super::widgets::LogSummary;
 use super::{format_minutes, LogPage, LogQuery, LogStatus};
+use crate::components::Reloading;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -30,18 +31,22 @@ pub fn LogsPage() -> impl IntoView {
     let query_map = use_query_map();
     let query = Memo::new(move |_| query_map.with(|q| LogQuery::from_params(|k| q.get(k))));
     let page = Resource::new(move || query.get(), list_logs);
+    // True while a new filter's rows load (the old ones stay, dimmed).
+    let refreshing = RwSignal::new(false);
     view! {
         <Title text="Time logs" />
         <div class="page-head"><div><h1>"Time logs"</h1><p class="muted">"Every entry of the team, newest first."</p></div></div>
         <TimeSubnav current="/app/logs" />
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(page) => view! { <LogsView page query=query.get_untracked() /> }.into_any(),
-                    Err(error) => view! { <div class="banner banner-error">{error.to_string()}</div> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Reloading pending=refreshing>
+            <Transition set_pending=refreshing fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(page) => view! { <LogsView page query=query.get_untracked() /> }.into_any(),
+                        Err(error) => view! { <div class="banner banner-error">{error.to_string()}</div> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </Reloading>
     }
 }
 

@@ -113,18 +113,21 @@ fn ReportView(report: MonthlyReport) -> impl IntoView {
                 view! { <p class="muted empty-inline">"No submitted hours in this month."</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-scroll">
+                    // The key columns first; the rest scrolls within a region that the
+                    // keyboard can reach (Tab, then the arrow keys).
+                    <div class="table-scroll" role="region" aria-label="Entries of the month" tabindex="0">
                         <table class="table report-table" data-testid="report-lines">
-                            <thead><tr><th>"Date"</th><th>"Time"</th><th>"Worker"</th><th>"Customer"</th><th>"Job"</th>
-                                <th>"Description"</th><th>"Status"</th><th class="num">"Hours"</th></tr></thead>
+                            <thead><tr><th>"Date"</th><th class="num">"Hours"</th><th>"Status"</th><th>"Job"</th>
+                                <th>"Worker"</th><th>"Customer"</th><th>"Time"</th><th>"Description"</th></tr></thead>
                             <tbody>
                                 {report.lines.iter().map(|l| view! {
                                     <tr>
-                                        <td>{l.date_label.clone()}</td><td>{l.time_label.clone()}</td>
-                                        <td>{l.worker_name.clone()}</td><td>{l.customer_name.clone()}</td>
-                                        <td>{l.job_title.clone()}</td><td class="wrap">{l.description.clone()}</td>
-                                        <td><LogStatusBadge status=l.status /></td>
+                                        <td>{l.date_label.clone()}</td>
                                         <td class="num">{format_minutes(l.minutes)}</td>
+                                        <td><LogStatusBadge status=l.status /></td>
+                                        <td>{l.job_title.clone()}</td>
+                                        <td>{l.worker_name.clone()}</td><td>{l.customer_name.clone()}</td>
+                                        <td>{l.time_label.clone()}</td><td class="wrap">{l.description.clone()}</td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>

@@ -79,7 +79,12 @@ pub fn BudgetMeter(usage: ContractUsage, #[prop(optional)] show_parties: bool) -
             </svg>
             <p class="budget-figures">
                 <span>{format!("Approved {}", format_minutes(usage.approved_minutes))}</span>
-                <span>{format!("Pending {}", format_minutes(usage.pending_minutes + usage.draft_minutes))}</span>
+                // Submitted hours wait for a decision; drafts are still the worker's own
+                // (a customer cannot see them yet), so they are named apart.
+                <span>{format!("Waiting for approval {}", format_minutes(usage.pending_minutes))}</span>
+                {(usage.draft_minutes > 0).then(|| view! {
+                    <span>{format!("Not yet submitted {}", format_minutes(usage.draft_minutes))}</span>
+                })}
                 <span data-testid="budget-remaining">{format!("Remaining {}", format_minutes(usage.remaining_minutes))}</span>
                 <span>{format!("{} %", usage.percent)}</span>
             </p>

@@ -1,7 +1,9 @@
 use super::api::{list_users, ChangeUserRole, CreateUser, DeactivateUser, LinkUserCustomer, RestoreUser};
 use super::{NewUserForm, UserListQuery, UserStatusFilter, UserSummary};
 use crate::auth::Role;
-use crate::components::{field_error, use_user, Banner, Field, SelectField, SubmitButton};
+use crate::components::{
+    field_error, use_confirm, use_user, Banner, Confirmation, Field, Reloading, SelectField, SubmitButton,
+};
 use crate::customers::api::customer_options;
 use crate::customers::CustomerOption;
 use crate::error::AppError;
@@ -11,6 +13,25 @@ use uuid::Uuid;
 
 fn role_options() -> Vec<(String, String)> {
     Role::ALL.iter().map(|r| (r.as_str().to_string(), r.label().to_string())).collect()
+}
+
+/// What a role change means, asked before it is made.
+fn role_change_question(name: &str, role: Role) -> (String, String, String) {
+    let (title, body) = match role {
+        Role::Admin => (
+            format!("Make {name} an admin?"),
+            "Admins see and change everything in this workspace: jobs, customers, hours, and the team and its roles.",
+        ),
+        Role::Worker => (
+            format!("Make {name} a field worker?"),
+            "Field workers see only the jobs assigned to them and log their own hours.",
+        ),
+        Role::Customer => (
+            format!("Make {name} a customer?"),
+            "Customers see only their own jobs and hours, once linked to a customer record.",
+        ),
+    };
+    (title, body.to_string(), format!("Make {}", role.label().to_lowercase()))
 }
 
 #[component]
@@ -29,6 +50,8 @@ pub fn UsersPage() -> impl IntoView {
     let customers = Resource::new(|| (), |_| customer_options());
     provide_context(customers);
 
+    // True while a new filter's rows load (the old ones stay, dimmed).
+    let refreshing = RwSignal::new(false);
     view! {
         <Title text="Team" />
         <div class="page-head">
@@ -63,24 +86,26 @@ pub fn UsersPage() -> impl IntoView {
                 }).collect_view()}
             </div>
         </div>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                // The rows' customer pickers read the customer list: have it before they
-                // render, in the browser as on the server, or hydration finds other markup.
-                let _ = customers.await;
-                match users.await {
-                    Ok(page) if page.users.is_empty() => view! { <p class="muted empty-inline">"Nobody matches."</p> }.into_any(),
-                    Ok(page) => view! {
-                        <ul class="user-list" data-testid="user-list">
-                            {page.users.into_iter().map(|user| view! {
-                                <UserRow user on_changed=Callback::new(move |()| version.update(|v| *v += 1)) />
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                    Err(error) => view! { <div class="banner banner-error">{error.to_string()}</div> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Reloading pending=refreshing>
+            <Transition set_pending=refreshing fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    // The rows' customer pickers read the customer list: have it before they
+                    // render, in the browser as on the server, or hydration finds other markup.
+                    let _ = customers.await;
+                    match users.await {
+                        Ok(page) if page.users.is_empty() => view! { <p class="muted empty-inline">"Nobody matches."</p> }.into_any(),
+                        Ok(page) => view! {
+                            <ul class="user-list" data-testid="user-list">
+                                {page.users.into_iter().map(|user| view! {
+                                    <UserRow user on_changed=Callback::new(move |()| version.update(|v| *v += 1)) />
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(error) => view! { <div class="banner banner-error">{error.to_string()}</div> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </Reloading>
         <crate::notifications::InvitationsSection customers=Signal::derive(customer_list) />
     }
 }
@@ -157,6 +182,9 @@ fn UserRow(user: UserSummary, on_changed: Callback<()>) -> impl IntoView {
     let link = ServerAction::<LinkUserCustomer>::new();
     let original_role = user.role.as_str().to_string();
     let linked = user.customer_id.map(|id| id.to_string()).unwrap_or_default();
+    // The customer menu's choice; applied by its button, never by the menu itself.
+    let link_choice = RwSignal::new(linked.clone());
+    let confirm = use_confirm();
 
     for value in [change_role.value(), deactivate.value(), restore.value(), link.value()] {
         Effect::new(move |_| match value.get() {
@@ -180,39 +208,79 @@ fn UserRow(user: UserSummary, on_changed: Callback<()>) -> impl IntoView {
                     <label class="link-select">
                         <span class="muted">"Customer:"</span>
                         <select class="compact" aria-label=format!("Customer record of {}", user.name)
-                            on:change=move |ev| {
-                                let customer_id = event_target_value(&ev).parse::<Uuid>().ok();
-                                link.dispatch(LinkUserCustomer { user_id: id, customer_id });
-                            }>
+                            on:change=move |ev| link_choice.set(event_target_value(&ev))>
                             <option value="" selected=linked.is_empty()>"Not linked"</option>
-                            {move || customer_list().into_iter().map(|c| {
+                            {let linked = linked.clone(); move || customer_list().into_iter().map(|c| {
                                 let selected = c.id.to_string() == linked;
                                 view! { <option value=c.id.to_string() selected=selected>{c.name}</option> }
                             }).collect_view()}
                         </select>
                     </label>
+                    {
+                        let linked = linked.clone();
+                        move || (link_choice.get() != linked).then(|| view! {
+                            <button type="button" class="btn btn-small btn-primary" disabled=move || link.pending().get()
+                                on:click=move |_| {
+                                    let customer_id = link_choice.get_untracked().parse::<Uuid>().ok();
+                                    link.dispatch(LinkUserCustomer { user_id: id, customer_id });
+                                }>
+                                {move || if link.pending().get() { "Saving…" } else { "Save link" }}
+                            </button>
+                        })
+                    }
                 })}
             </div>
             <div class="user-actions">
                 {if user.active && !is_me {
                     view! {
                         <label class="sr-only" for=format!("role-{id}")>{format!("Role of {}", user.name)}</label>
+                        // Choosing in the menu (arrow keys included) changes nothing: the
+                        // button next to it asks, and only then is the role changed.
                         <select id=format!("role-{id}") class="compact" prop:value=move || role.get()
-                            on:change=move |ev| {
-                                let value = event_target_value(&ev);
-                                role.set(value.clone());
-                                if value != original_role {
-                                    change_role.dispatch(ChangeUserRole { user_id: id, role: value });
-                                }
-                            }>
+                            on:change=move |ev| role.set(event_target_value(&ev))>
                             {role_options().into_iter().map(|(v, label)| {
                                 let selected = v == user.role.as_str();
                                 view! { <option value=v selected=selected>{label}</option> }
                             }).collect_view()}
                         </select>
+                        {
+                            let (original_role, name) = (original_role.clone(), user.name.clone());
+                            move || (role.get() != original_role).then(|| {
+                                let (original_role, name) = (original_role.clone(), name.clone());
+                                view! {
+                                    <button type="button" class="btn btn-small btn-primary" disabled=move || change_role.pending().get()
+                                        on:click=move |_| {
+                                            let chosen = role.get_untracked();
+                                            let Ok(new_role) = Role::parse(&chosen) else { return };
+                                            let (title, body, label) = role_change_question(&name, new_role);
+                                            let original_role = original_role.clone();
+                                            confirm.ask(
+                                                Confirmation::new(title, body, label, move || {
+                                                    change_role.dispatch(ChangeUserRole { user_id: id, role: chosen.clone() });
+                                                })
+                                                .on_cancel(move || {
+                                                    // Back to the real role; the button goes, the menu keeps the focus.
+                                                    role.set(original_role.clone());
+                                                    crate::components::focus_if_lost(&format!("role-{id}"));
+                                                }),
+                                            );
+                                        }>
+                                        {move || if change_role.pending().get() { "Changing…" } else { "Change role…" }}
+                                    </button>
+                                }
+                            })
+                        }
                         <button class="btn btn-small btn-danger-ghost" disabled=move || deactivate.pending().get()
-                            on:click=move |_| { deactivate.dispatch(DeactivateUser { user_id: id }); }>
-                            "Deactivate"
+                            on:click={
+                                let name = user.name.clone();
+                                move |_| confirm.ask(Confirmation::new(
+                                    format!("Deactivate {name}?"),
+                                    "They are signed out at once and can no longer sign in. Their jobs and hours stay; you can restore them later.",
+                                    "Deactivate",
+                                    move || { deactivate.dispatch(DeactivateUser { user_id: id }); },
+                                ))
+                            }>
+                            {move || if deactivate.pending().get() { "Deactivating…" } else { "Deactivate…" }}
                         </button>
                     }.into_any()
                 } else if user.active {

@@ -250,7 +250,17 @@ pub fn report_line(row: LogRow, tz: Tz) -> ReportLine {
 pub async fn monthly(state: &AppState, user: &CurrentUser, query: ReportQuery) -> Result<MonthlyReport> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
     let who = Who::load(&mut tx, user).await?;
-    let spec = resolve(&mut tx, &who, &query).await?;
+    let mut spec = resolve(&mut tx, &who, &query).await?;
+    // Asked for no month in particular: open on the latest month that has hours, not
+    // on a current month that is often still empty.
+    if query.month.trim().is_empty() {
+        if let Some(latest) = latest_month_with_hours(&mut tx, &spec).await? {
+            if latest != spec.month {
+                let month = latest.format("%Y-%m").to_string();
+                spec = resolve(&mut tx, &who, &ReportQuery { month, ..query.clone() }).await?;
+            }
+        }
+    }
     let aggregates = aggregates(&mut tx, &spec).await?;
     let company_id = tx.company_id();
     let rows: Vec<LogRow> =
@@ -276,6 +286,21 @@ pub async fn monthly(state: &AppState, user: &CurrentUser, query: ReportQuery) -
         workers,
         customers,
     })
+}
+
+/// The latest month, up to the one `spec` is about, with submitted hours in its scope.
+async fn latest_month_with_hours(tx: &mut TenantTx, spec: &ReportSpec) -> Result<Option<NaiveDate>> {
+    let mut qb = QueryBuilder::<Postgres>::new("select max(l.started_at) from work_logs l where l.company_id = ");
+    qb.push_bind(tx.company_id());
+    qb.push(" and l.status <> 'DRAFT' and l.started_at < ").push_bind(spec.to);
+    if let Some(c) = spec.customer {
+        qb.push(" and l.customer_id = ").push_bind(c);
+    }
+    if let Some(w) = spec.worker {
+        qb.push(" and l.worker_id = ").push_bind(w);
+    }
+    let latest: Option<DateTime<Utc>> = qb.build_query_scalar().fetch_one(tx.conn()).await?;
+    Ok(latest.map(|at| month_of(at, spec.tz)))
 }
 
 /// This month's hours, approvals waiting, and contracts near their budget (admins).

@@ -537,6 +537,30 @@ async fn monthly_reports_follow_the_company_calendar_across_daylight_saving(db: 
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn a_report_without_a_month_opens_on_the_latest_month_with_hours(db: PgPool) {
+    let s = setup(db).await;
+    let berlin: chrono_tz::Tz = "Europe/Berlin".parse().unwrap();
+    let this_month = Utc::now().with_timezone(&berlin).format("%Y-%m").to_string();
+    // Nothing at all: the current month.
+    let empty = s.app.rpc_ok(&s.admin, "reports/monthly", json!({ "query": {} })).await;
+    assert_eq!(empty["month"], this_month);
+
+    insert_log(&s.app.db, &s.job, "2025-03-10T09:00:00Z", 60, "Spring service").await;
+    insert_log(&s.app.db, &s.job, "2025-01-10T09:00:00Z", 30, "Winter check").await;
+    let report = s.app.rpc_ok(&s.admin, "reports/monthly", json!({ "query": {} })).await;
+    assert_eq!(report["month"], "2025-03");
+    assert_eq!(report["totals"]["approved_minutes"], 60);
+    // A month asked for is the month shown, hours or not.
+    let asked = s.app.rpc_ok(&s.admin, "reports/monthly", json!({ "query": { "month": this_month } })).await;
+    assert_eq!(asked["month"], this_month);
+    // Each viewer's latest month is their own: the other worker has no hours anywhere.
+    let olga = s.app.rpc_ok(&s.other_worker, "reports/monthly", json!({ "query": {} })).await;
+    assert_eq!(olga["month"], this_month);
+    let customer = s.app.rpc_ok(&s.customer, "reports/monthly", json!({ "query": {} })).await;
+    assert_eq!(customer["month"], "2025-03");
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn csv_and_pdf_exports_carry_the_hours(db: PgPool) {
     let s = setup(db).await;
     insert_log(

@@ -1,0 +1,133 @@
+import { expect, test, type Page } from "@playwright/test";
+import { DEMO_PASSWORD, logIn, openHydrated, screenshots, sql, waitJobReady } from "./helpers";
+
+// By keyboard alone, with the focus always visible and where it should be; and
+// consequential changes only after an explicit confirmation.
+
+/** The focused element shows the page's focus ring (3 px, #0b4a3e: 9:1 against white). */
+async function expectVisibleFocus(page: Page) {
+  const ring = await page.evaluate(() => {
+    const element = document.activeElement as HTMLElement | null;
+    if (!element || element === document.body) return "nothing focused";
+    const style = getComputedStyle(element);
+    const outline = `${style.outlineStyle} ${style.outlineWidth} ${style.outlineColor}`;
+    return style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2 ? "ring" : `${outline} / ${style.boxShadow}`;
+  });
+  if (ring !== "ring") {
+    // Text fields show focus by a solid 2 px ring drawn as a shadow instead of an outline.
+    expect(ring).toMatch(/rgb\(15, 92, 77\) 0px 0px 0px 2px/);
+  }
+}
+
+test("a role changes only after the menu's choice is confirmed; the arrow keys alone change nothing", async ({ browser, baseURL }) => {
+  const page = await browser.newPage({ baseURL });
+  await logIn(page, "northwind", "alice@northwind.example");
+  const email = `keyboard-${Date.now().toString(36)}@northwind.example`;
+  const name = `Kim Keys ${Date.now().toString(36)}`;
+  const created = await page.request.post("/rpc/users/create", {
+    data: { form: { name, email, role: "WORKER", password: DEMO_PASSWORD, customer_id: "" } },
+    headers: { Origin: baseURL! },
+  });
+  expect(created.status()).toBe(200);
+  const role = () => sql(`select role from users where email = '${email}'`);
+
+  await openHydrated(page, "/app/users");
+  // The first Tab reaches the skip link, which takes the focus past the navigation.
+  await page.keyboard.press("Tab");
+  const skip = page.getByRole("link", { name: "Skip to content" });
+  await expect(skip).toBeFocused();
+  await expect(skip).toBeVisible();
+  await expectVisibleFocus(page);
+  await page.keyboard.press("Enter");
+  await expect(page.locator("main#main")).toBeFocused();
+
+  const row = page.locator(`li.user-row[data-email="${email}"]`);
+  const menu = row.getByLabel(`Role of ${name}`);
+  await menu.focus();
+  await expectVisibleFocus(page);
+  await page.keyboard.press("ArrowDown");
+  await expect(menu).not.toHaveValue("WORKER");
+  // The menu only chose: the data is unchanged until the button and its question.
+  const apply = row.getByRole("button", { name: "Change role…" });
+  await expect(apply).toBeVisible();
+  expect(role()).toBe("WORKER");
+
+  await page.keyboard.press("Tab");
+  await expect(apply).toBeFocused();
+  await page.keyboard.press("Enter");
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
+  await screenshots(page, "confirm-role-change");
+  // Escape cancels: the menu shows the real role again and keeps the focus.
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expect(menu).toHaveValue("WORKER");
+  await expect(menu).toBeFocused();
+  expect(role()).toBe("WORKER");
+
+  // Now for real: up to Admin, confirmed.
+  await page.keyboard.press("ArrowUp");
+  await expect(menu).toHaveValue("ADMIN");
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("dialog", { name: `Make ${name} an admin?` })).toBeVisible();
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("button", { name: "Make admin" })).toBeFocused();
+  await expectVisibleFocus(page);
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("dialog")).toBeHidden();
+  await expect.poll(role).toBe("ADMIN");
+  await page.close();
+});
+
+test("a worker ticks a task and moves a job by keyboard; the focus stays, the move can be undone", async ({ page }) => {
+  await logIn(page, "northwind", "walter@northwind.example");
+  await openHydrated(page, "/app/my-jobs");
+  const jobPath = await page.locator('a[href^="/app/jobs/"]').first().getAttribute("href");
+  await openHydrated(page, jobPath!);
+  await waitJobReady(page);
+  const jobId = jobPath!.split("/").pop();
+
+  const box = page.locator(".task-list input[type=checkbox]").first();
+  const wasTicked = await box.isChecked();
+  await box.focus();
+  await page.keyboard.press("Space");
+  await expect(box).toBeChecked({ checked: !wasTicked });
+  // The list is redrawn with the server's answer; the box keeps the focus.
+  await expect(page.locator(".task-list input[type=checkbox]").first()).toBeFocused();
+  await expectVisibleFocus(page);
+  await page.keyboard.press("Space");
+  await expect(box).toBeChecked({ checked: wasTicked });
+
+  const statusBefore = sql(`select status_id from jobs where id = '${jobId}'`);
+  const other = page.locator(".status-choice:not(.current)").first();
+  const otherName = (await other.innerText()).trim();
+  await other.focus();
+  await page.keyboard.press("Enter");
+  const undo = page.getByTestId("status-undo");
+  await expect(undo).toContainText(`Moved to ${otherName}.`);
+  await expect.poll(() => sql(`select status_id from jobs where id = '${jobId}'`)).not.toBe(statusBefore);
+  await screenshots(page, "status-undo");
+  await undo.getByRole("button", { name: "Undo" }).click();
+  await expect.poll(() => sql(`select status_id from jobs where id = '${jobId}'`)).toBe(statusBefore);
+  await expect(undo).not.toContainText("Moved to");
+});
+
+test("deleting a task asks first; cancelling keeps it", async ({ page }) => {
+  await logIn(page, "northwind", "alice@northwind.example");
+  await openHydrated(page, "/app/jobs");
+  const hrefs = await page.locator("a[href]").evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? ""));
+  const jobPath = hrefs.find((href) => /^\/app\/jobs\/[0-9a-f-]{36}$/.test(href));
+  await openHydrated(page, jobPath!);
+  await waitJobReady(page);
+  const jobId = jobPath!.split("/").pop();
+  const count = () => sql(`select count(*) from job_tasks where job_id = '${jobId}'`);
+  const before = count();
+  await page.getByRole("button", { name: "Delete task" }).first().click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toContainText("This cannot be undone.");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toBeHidden();
+  expect(count()).toBe(before);
+});
