@@ -8,6 +8,9 @@ import { DESKTOP, logIn, openHydrated } from "./helpers";
 // and 390 px (the top bar shortens the company name instead) — and axe-core finds no
 // serious or critical WCAG 2.2 AA violation on it at phone or desktop size. The demo
 // data is in the e2e database (the test command loads it before the suite).
+// Each page is checked at three widths and analysed twice: the admin's 17 pages take a while.
+test.describe.configure({ timeout: 240_000 });
+
 const PHONES = [
   { width: 360, height: 740 },
   { width: 390, height: 844 },

@@ -27,12 +27,19 @@ pub fn set_http_status(code: u16) {
 /// Focuses the element `id` when the focus has fallen back to the page itself (the
 /// element it was on was drawn anew); never takes it from anywhere else.
 pub fn focus_if_lost(id: &str) {
+    // Checked after the changes of this turn have been drawn (effects run after it).
     #[cfg(feature = "hydrate")]
     {
-        let lost = leptos::prelude::document().active_element().is_none_or(|e| e.tag_name() == "BODY");
-        if lost {
-            focus_by_id(id);
-        }
+        let id = id.to_string();
+        leptos::prelude::set_timeout(
+            move || {
+                let lost = leptos::prelude::document().active_element().is_none_or(|e| e.tag_name() == "BODY");
+                if lost {
+                    focus_by_id(&id);
+                }
+            },
+            std::time::Duration::ZERO,
+        );
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = id;

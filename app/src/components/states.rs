@@ -55,13 +55,13 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
 }
 
 /// A list that reloads when its filters change: while the new rows load, the old ones
-/// are dimmed and marked busy, and a "Loading…" line is announced. `pending` is the
+/// are dimmed and marked busy (`aria-busy`), under a "Loading…" line. `pending` is the
 /// list's `<Transition set_pending>`.
 #[component]
 pub fn Reloading(pending: RwSignal<bool>, children: Children) -> impl IntoView {
     view! {
         <div class="reloading" class:is-reloading=move || pending.get() aria-busy=move || pending.get().to_string()>
-            <p class="reloading-line" role="status">{move || pending.get().then_some("Loading…")}</p>
+            <p class="reloading-line">{move || pending.get().then_some("Loading…")}</p>
             {children()}
         </div>
     }
