@@ -526,7 +526,7 @@ fn Tasks(state: JobState, role: Role) -> impl IntoView {
                                     tick.dispatch(SetTaskCompleted { job_id: id, task_id, completed });
                                 })
                                 on_rename=Callback::new(move |(task_id, title)| { edit.dispatch(EditJobTask { job_id: id, task_id, title }); })
-                                on_delete=Callback::new(move |task_id| ask_delete(task_id))
+                                on_delete=Callback::new(ask_delete)
                                 on_move=Callback::new(move |up| move_task(index, up)) />
                         }).collect_view()}
                     </ul>
