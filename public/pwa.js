@@ -27,16 +27,8 @@ function clock(date) {
 
 // ---- a strip of notices at the bottom of the screen, above the tab bar ----
 
-function dock() {
-  let element = document.getElementById("pwa-dock");
-  if (!element) {
-    element = document.createElement("div");
-    element.id = "pwa-dock";
-    element.className = "pwa-dock";
-    document.body.append(element);
-  }
-  return element;
-}
+/** The strip of notices, rendered by the page outside the app's root. */
+const dock = () => document.getElementById("pwa-dock");
 
 /** Shows (or replaces) the notice `id`; `null` content removes it. */
 function notice(id, build) {

@@ -17,8 +17,8 @@ use crate::notifications::{
 };
 use crate::statuses::{JobStatus, StatusForm};
 use crate::time::{
-    Approvals, ContractForm, ContractsPage, LogDetail, LogForm, LogPage, LogQuery, MonthStatement, MonthlyReport,
-    MyTime, ReportQuery, RunningTimer, TimeOverview, TimeSettings, WorkLog,
+    Approvals, ContractForm, ContractsPage, HoursWaiting, LogDetail, LogForm, LogPage, LogQuery, MonthStatement,
+    MonthlyReport, MyTime, ReportQuery, RunningTimer, TimeOverview, TimeSettings, WorkLog,
 };
 use crate::users::{NewUserForm, UserListQuery, UserPage, UserSummary};
 use async_trait::async_trait;
@@ -146,6 +146,7 @@ pub trait TimeBackend: Send + Sync {
     async fn submit_logs(&self, rq: &RequestContext, ids: Vec<Uuid>) -> AppResult<u32>;
     async fn decide_logs(&self, rq: &RequestContext, ids: Vec<Uuid>, approve: bool, reason: String) -> AppResult<u32>;
     async fn approvals(&self, rq: &RequestContext, customer: Option<Uuid>) -> AppResult<Approvals>;
+    async fn hours_waiting(&self, rq: &RequestContext) -> AppResult<HoursWaiting>;
     async fn log_detail(&self, rq: &RequestContext, id: Uuid) -> AppResult<LogDetail>;
     async fn list_logs(&self, rq: &RequestContext, query: LogQuery) -> AppResult<LogPage>;
     async fn sign_off_month(&self, rq: &RequestContext, customer_id: Uuid, month: String) -> AppResult<MonthStatement>;

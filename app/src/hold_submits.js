@@ -3,7 +3,7 @@
 // them and lose what was typed. This holds such a submit, says so, and submits it
 // again — through the app — as soon as the form is live. Sign-in and sign-up forms
 // (`data-posts-without-script`) are handled by the server itself and go straight out.
-// Everything this draws lives outside #root, so it never disturbs hydration.
+// What it shows goes to the notice strip outside #root, so it never disturbs hydration.
 (() => {
   const HELD_NOTICE = "held-submit";
 
@@ -21,19 +21,13 @@
       return;
     }
     if (element) return;
-    let dock = document.getElementById("pwa-dock");
-    if (!dock) {
-      dock = document.createElement("div");
-      dock.id = "pwa-dock";
-      dock.className = "pwa-dock";
-      document.body.append(dock);
-    }
     element = document.createElement("div");
     element.id = HELD_NOTICE;
     element.className = "pwa-note";
     element.setAttribute("role", "status");
     element.textContent = "Still loading — your form will be sent in a moment.";
-    dock.append(element);
+    // The page's strip of notices, outside #root (rendered by the shell).
+    document.getElementById("pwa-dock").append(element);
   }
 
   let held = null;

@@ -60,6 +60,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </head>
             <body>
                 <App />
+                // Notices of the installed app and of held forms (pwa.js, hold_submits.js):
+                // outside the app's root, so they never disturb hydration.
+                <div id="pwa-dock" class="pwa-dock"></div>
             </body>
         </html>
     }

@@ -131,3 +131,21 @@ test("deleting a task asks first; cancelling keeps it", async ({ page }) => {
   await expect(dialog).toBeHidden();
   expect(count()).toBe(before);
 });
+
+test("a customer's home and Approvals tab say how many submitted entries wait for them", async ({ page }) => {
+  const waiting = Number(
+    sql(`select count(*) from work_logs w join customers c on c.id = w.customer_id
+          where c.name = 'Harbour Café' and w.status = 'PENDING'`),
+  );
+  expect(waiting, "the demo data has hours waiting for Harbour Café").toBeGreaterThan(0);
+  await logIn(page, "northwind", "carla@harbourcafe.example");
+  await openHydrated(page, "/app/portal");
+  await expect(page.getByTestId("hours-waiting")).toContainText("hours waiting for you");
+  await expect(page.getByTestId("hours-waiting")).toContainText(waiting === 1 ? "1 entry" : `${waiting} entries`);
+  // The tab is named with its count for screen readers, and shows the number.
+  const tab = page.getByRole("navigation", { name: "Main (mobile)" }).getByRole("link", { name: `Approvals, ${waiting} waiting` });
+  await expect(tab.getByTestId("waiting-badge")).toHaveText(new RegExp(`^${waiting}`));
+  await screenshots(page, "customer-hours-waiting");
+  await page.getByTestId("hours-waiting").click();
+  await expect(page).toHaveURL(/\/app\/approvals$/);
+});

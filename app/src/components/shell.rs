@@ -80,18 +80,32 @@ fn ShellLayout(user: SessionUser) -> impl IntoView {
             hard_navigate(&login_path);
         }
     });
-    // Workers see their running timer on every page.
+    // Workers see their running timer on every page; customers how many entries wait for them.
     let timer = (user.role == Role::Worker).then(crate::time::provide_timer_state);
+    let waiting = (user.role == Role::Customer).then(crate::time::provide_waiting_badge);
     let initials: String = user.name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect();
 
     let links = move |class: &'static str| {
         nav_items(user.role)
             .into_iter()
             .map(|item| {
+                let badge = (item.href == "/app/approvals").then_some(waiting).flatten().map(|waiting| {
+                    move || {
+                        waiting.entries().map(|n| {
+                            view! {
+                                <span class="nav-badge" data-testid="waiting-badge">
+                                    <span aria-hidden="true">{n}</span>
+                                    <span class="sr-only">{format!(", {n} waiting")}</span>
+                                </span>
+                            }
+                        })
+                    }
+                });
                 view! {
                     <A href=item.href attr:class=class>
                         <Icon name=item.icon />
                         <span>{item.label}</span>
+                        {badge}
                     </A>
                 }
             })

@@ -5,7 +5,7 @@ use super::widgets::JobCard;
 use super::JobRow;
 use crate::auth::Role;
 use crate::components::{use_user, EmptyState};
-use crate::time::api::load_approvals;
+use crate::time::api::load_hours_waiting;
 use crate::time::format_minutes;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -44,7 +44,7 @@ pub fn MyJobsPage() -> impl IntoView {
     view! {
         <Title text=title />
         <div class="page-head"><div><h1>{title}</h1><p class="muted">{intro}</p></div></div>
-        {customer.then(|| view! { <HoursWaiting /> })}
+        {customer.then(|| view! { <WaitingCard /> })}
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match jobs.await {
@@ -84,18 +84,16 @@ pub fn MyJobsPage() -> impl IntoView {
 
 /// A customer's home says when submitted hours wait for their decision.
 #[component]
-fn HoursWaiting() -> impl IntoView {
-    let approvals = Resource::new(|| (), |_| load_approvals(None));
+fn WaitingCard() -> impl IntoView {
+    let waiting = Resource::new(|| (), |_| load_hours_waiting());
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                let waiting: Vec<_> = approvals.await.map(|a| a.pending.into_iter().filter(|l| l.can_decide).collect()).unwrap_or_default();
-                (!waiting.is_empty()).then(|| {
-                    let minutes: i64 = waiting.iter().map(|l| l.minutes).sum();
-                    let entries = if waiting.len() == 1 { "1 entry".to_string() } else { format!("{} entries", waiting.len()) };
+                waiting.await.ok().filter(|w| w.entries > 0).map(|w| {
+                    let entries = if w.entries == 1 { "1 entry".to_string() } else { format!("{} entries", w.entries) };
                     view! {
                         <A href="/app/approvals" attr:class="card card-link waiting-card" attr:data-testid="hours-waiting">
-                            <strong>{format!("{} hours waiting for you", format_minutes(minutes))}</strong>
+                            <strong>{format!("{} hours waiting for you", format_minutes(w.minutes))}</strong>
                             <span class="muted">{format!("{entries} submitted by the team. Review and approve them.")}</span>
                         </A>
                     }

@@ -2,8 +2,8 @@
 //! checks role and tenant on the server.
 
 use super::{
-    Approvals, ContractForm, ContractsPage, LogDetail, LogForm, LogPage, LogQuery, MonthStatement, MonthlyReport,
-    MyTime, ReportQuery, RunningTimer, TimeOverview, TimeSettings, WorkLog,
+    Approvals, ContractForm, ContractsPage, HoursWaiting, LogDetail, LogForm, LogPage, LogQuery, MonthStatement,
+    MonthlyReport, MyTime, ReportQuery, RunningTimer, TimeOverview, TimeSettings, WorkLog,
 };
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
@@ -98,6 +98,13 @@ pub async fn decide_logs(ids: Vec<Uuid>, approve: bool, reason: String) -> Resul
 pub async fn load_approvals(customer: Option<Uuid>) -> Result<Approvals, AppError> {
     let (backend, rq) = crate::backend::context()?;
     backend.approvals(&rq, customer).await
+}
+
+/// How many submitted entries (and hours) wait for the caller's decision.
+#[server(prefix = "/rpc", endpoint = "time/waiting", input = Json)]
+pub async fn load_hours_waiting() -> Result<HoursWaiting, AppError> {
+    let (backend, rq) = crate::backend::context()?;
+    backend.hours_waiting(&rq).await
 }
 
 /// One entry with its history.

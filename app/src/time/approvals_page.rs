@@ -122,6 +122,7 @@ fn PendingList(pending: Vec<WorkLog>, reload: RwSignal<u32>) -> impl IntoView {
     let declining = RwSignal::new(None::<Option<Uuid>>);
     let reason = RwSignal::new(String::new());
     on_action_ok(decide.value(), failure, move |_| {
+        super::waiting_changed();
         declining.set(None);
         reason.set(String::new());
         selected.set(BTreeSet::new());

@@ -10,6 +10,7 @@ mod my_time;
 mod reports_page;
 mod timer_bar;
 mod types;
+mod waiting;
 mod widgets;
 
 pub use approvals_page::ApprovalsPage;
@@ -20,4 +21,5 @@ pub use my_time::MyTimePage;
 pub use reports_page::ReportsPage;
 pub use timer_bar::{provide_timer_state, use_timer_state, TimerBar, TimerState};
 pub use types::*;
+pub use waiting::{provide_waiting_badge, waiting_changed, WaitingBadge};
 pub use widgets::{BudgetMeter, DayChart, RankChart};

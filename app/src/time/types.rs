@@ -423,6 +423,14 @@ pub struct SignOff {
     pub at_label: String,
 }
 
+/// Submitted entries waiting for a decision: a customer's own, or the whole company's
+/// for an admin. Shown on the customer's home page and as a badge on Approvals.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoursWaiting {
+    pub entries: i64,
+    pub minutes: i64,
+}
+
 /// What a customer (or an admin on their behalf) decides on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Approvals {

@@ -12,7 +12,8 @@ use crate::state::AppState;
 use app::auth::Role;
 use app::error::AppError;
 use app::time::{
-    parse_auto_approve_days, parse_month, parse_reason, Approvals, LogStatus, MonthStatement, SignOff, TimeSettings,
+    parse_auto_approve_days, parse_month, parse_reason, Approvals, HoursWaiting, LogStatus, MonthStatement, SignOff,
+    TimeSettings,
 };
 use chrono::{Datelike, NaiveDate, Utc};
 use serde_json::json;
@@ -88,6 +89,24 @@ async fn logs_where(tx: &mut TenantTx, who: &Who, clause: &str, customer: Option
         .bind(customer)
         .fetch_all(tx.conn())
         .await?)
+}
+
+/// The submitted entries waiting for `user`'s decision: a customer's own, all for admins.
+pub async fn waiting(state: &AppState, user: &CurrentUser) -> Result<HoursWaiting> {
+    let mut tx = TenantTx::begin(&state.pool, user).await?;
+    let who = Who::load(&mut tx, user).await?;
+    let customer = customer_scope(&who, None)?;
+    let (entries, seconds): (i64, i64) = sqlx::query_as(
+        "select count(*), coalesce(sum(work_log_seconds(started_at, ended_at, paused_at, break_seconds)), 0)::bigint
+           from work_logs
+          where company_id = $1 and status = 'PENDING' and ($2::uuid is null or customer_id = $2)",
+    )
+    .bind(tx.company_id())
+    .bind(customer)
+    .fetch_one(tx.conn())
+    .await?;
+    tx.commit().await?;
+    Ok(HoursWaiting { entries, minutes: seconds / 60 })
 }
 
 pub async fn approvals(state: &AppState, user: &CurrentUser, customer: Option<Uuid>) -> Result<Approvals> {

@@ -7,8 +7,8 @@ use crate::state::AppState;
 use app::backend::{RequestContext, TimeBackend};
 use app::error::AppResult;
 use app::time::{
-    Approvals, ContractForm, ContractsPage, LogDetail, LogForm, LogPage, LogQuery, MonthStatement, MonthlyReport,
-    MyTime, ReportQuery, RunningTimer, TimeOverview, TimeSettings, WorkLog,
+    Approvals, ContractForm, ContractsPage, HoursWaiting, LogDetail, LogForm, LogPage, LogQuery, MonthStatement,
+    MonthlyReport, MyTime, ReportQuery, RunningTimer, TimeOverview, TimeSettings, WorkLog,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -67,6 +67,10 @@ impl TimeBackend for AppState {
 
     async fn approvals(&self, rq: &RequestContext, customer: Option<Uuid>) -> AppResult<Approvals> {
         Ok(approvals::approvals(self, &request_user(rq)?, customer).await?)
+    }
+
+    async fn hours_waiting(&self, rq: &RequestContext) -> AppResult<HoursWaiting> {
+        Ok(approvals::waiting(self, &request_user(rq)?).await?)
     }
 
     async fn log_detail(&self, rq: &RequestContext, id: Uuid) -> AppResult<LogDetail> {

@@ -93,6 +93,7 @@ pub const ROWS: &[(&str, &str)] = &[
     ("time/submit", r#"{}"#),
     ("time/decide", r#"{"reason":"text"}"#),
     ("time/approvals", r#"{}"#),
+    ("time/waiting", r#"{}"#),
     ("time/log", r#"{}"#),
     ("time/list", r#"{"query":{"from":"text","to":"text"}}"#),
     ("time/sign_month", r#"{"month":"text"}"#),

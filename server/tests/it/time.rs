@@ -380,6 +380,7 @@ async fn each_time_function_answers_each_caller(db: PgPool) {
         ("time/submit", json!({ "ids": [id] }), [403, 409, 404, 403, 403, 401]),
         ("time/list", json!({ "query": {} }), [200, 403, 403, 403, 200, 401]),
         ("time/approvals", json!({ "customer": null }), [200, 403, 403, 200, 200, 401]),
+        ("time/waiting", json!({}), [200, 403, 403, 200, 200, 401]),
         ("time/mine", json!({}), [403, 200, 200, 403, 403, 401]),
         ("contracts/list", json!({}), [200, 403, 403, 403, 200, 401]),
         ("reports/monthly", json!({ "query": {} }), [200, 200, 200, 200, 200, 401]),
@@ -534,6 +535,23 @@ async fn monthly_reports_follow_the_company_calendar_across_daylight_saving(db: 
     assert_eq!(theirs["scope_label"], "Customer: Harbour Café");
     let olga = s.app.rpc_ok(&s.other_worker, "reports/monthly", json!({ "query": { "month": "2026-10" } })).await;
     assert_eq!(olga["totals"]["log_count"], 0);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn hours_waiting_counts_only_the_callers_own_submitted_entries(db: PgPool) {
+    let s = setup(db).await;
+    let day = days_ago(2);
+    let submitted = s.log(&day, "09:00", "10:30").await;
+    s.submit(&submitted).await;
+    // A draft is the worker's own: it does not wait for anyone.
+    s.log(&day, "11:00", "12:00").await;
+    let waiting = |body: Value| (body["entries"].as_i64().unwrap(), body["minutes"].as_i64().unwrap());
+    assert_eq!(waiting(s.app.rpc_ok(&s.customer, "time/waiting", json!({})).await), (1, 90));
+    assert_eq!(waiting(s.app.rpc_ok(&s.admin, "time/waiting", json!({})).await), (1, 90));
+    // Another company sees none of it.
+    assert_eq!(waiting(s.app.rpc_ok(&s.other_admin, "time/waiting", json!({})).await), (0, 0));
+    s.app.rpc_ok(&s.customer, "time/decide", json!({ "ids": [submitted], "approve": true, "reason": "" })).await;
+    assert_eq!(waiting(s.app.rpc_ok(&s.customer, "time/waiting", json!({})).await), (0, 0));
 }
 
 #[sqlx::test(migrations = "../migrations")]
