@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { DEMO_PASSWORD, logIn, openHydrated, screenshots, sql, waitJobReady } from "./helpers";
+import { DEMO_PASSWORD, logIn, openHydrated, screenshots, serverFunctionsAs, sql, waitJobReady, waitReady } from "./helpers";
 
 // By keyboard alone, with the focus always visible and where it should be; and
 // consequential changes only after an explicit confirmation.
@@ -148,4 +148,60 @@ test("a customer's home and Approvals tab say how many submitted entries wait fo
   await screenshots(page, "customer-hours-waiting");
   await page.getByTestId("hours-waiting").click();
   await expect(page).toHaveURL(/\/app\/approvals$/);
+});
+
+test("a customer declines hours with a reason by keyboard; the form opens in view and gives the focus back", async ({ browser, baseURL, page }) => {
+  // An entry of its own to decline: Walter logs and submits 20 minutes early one morning.
+  const walter = await serverFunctionsAs(browser, baseURL!, "walter@northwind.example");
+  const job = sql(`select j.id from jobs j join customers c on c.id = j.customer_id
+                    join users u on u.id = j.assigned_worker_id
+                    where c.name = 'Harbour Café' and u.email = 'walter@northwind.example' limit 1`);
+  const day = new Date(Date.now() - 3 * 24 * 3600 * 1000);
+  const date = `${day.getFullYear()}-${String(day.getMonth() + 1).padStart(2, "0")}-${String(day.getDate()).padStart(2, "0")}`;
+  const description = `Keyboard decline ${Date.now().toString(36)}`;
+  const entry = await walter.rpc("time/create", {
+    form: { job_id: job, date, start: "05:00", end: "05:20", duration: "", break_minutes: "", description },
+  });
+  await walter.rpc("time/submit", { ids: [entry.id] });
+  await walter.close();
+
+  await logIn(page, "northwind", "carla@harbourcafe.example");
+  await openHydrated(page, "/app/approvals");
+  await waitReady(page);
+  const item = page.getByTestId("pending-item").filter({ hasText: description });
+  const decline = item.getByRole("button", { name: "Decline…" });
+  await decline.focus();
+  await page.keyboard.press("Enter");
+  const dialog = page.getByRole("dialog", { name: "Why do you decline this entry?" });
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toBeInViewport();
+  const reason = dialog.getByLabel("Reason (the worker sees it)");
+  await expect(reason).toBeFocused();
+  // Escape closes it and the focus is back on the button.
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expect(decline).toBeFocused();
+
+  await page.keyboard.press("Enter");
+  await expect(reason).toBeFocused();
+  await page.keyboard.type("Nobody was on site that early.");
+  await page.keyboard.press("Tab");
+  await expect(dialog.getByRole("button", { name: "Decline", exact: true })).toBeFocused();
+  await expectVisibleFocus(page);
+  await page.keyboard.press("Enter");
+  await expect(dialog).toBeHidden();
+  await expect.poll(() => sql(`select status || ' ' || coalesce(decline_reason, '') from work_logs where id = '${entry.id}'`))
+    .toBe("DECLINED Nobody was on site that early.");
+});
+
+test("signing in works by keyboard alone", async ({ page }) => {
+  await openHydrated(page, "/northwind/login");
+  await page.getByLabel("Email").focus();
+  await expectVisibleFocus(page);
+  await page.keyboard.type("alice@northwind.example");
+  await page.keyboard.press("Tab");
+  await expect(page.getByLabel("Password", { exact: true })).toBeFocused();
+  await page.keyboard.type(DEMO_PASSWORD);
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/app\/dashboard$/);
 });

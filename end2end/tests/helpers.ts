@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { expect, type Page } from "@playwright/test";
+import { expect, type Browser, type Page } from "@playwright/test";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { mailLinks, waitForMail } from "../mail";
@@ -100,4 +100,21 @@ export async function confirmEmailFromMail(page: Page, email: string) {
 /** One value from the e2e database (psql is on the machine: the test command runs PostgreSQL). */
 export function sql(query: string): string {
   return execFileSync("psql", [process.env.E2E_DATABASE_URL ?? "", "-qAtX", "-c", query], { encoding: "utf8" }).trim();
+}
+
+/** A Northwind demo login calling the server functions, as its browser would. */
+export async function serverFunctionsAs(browser: Browser, baseURL: string, email: string) {
+  const context = await browser.newContext({ baseURL });
+  const headers = { Origin: baseURL };
+  const login = await context.request.post("/rpc/auth/log_in", {
+    data: { form: { workspace: "northwind", email, password: DEMO_PASSWORD } },
+    headers,
+  });
+  expect(login.ok()).toBeTruthy();
+  const rpc = async (name: string, data: unknown) => {
+    const response = await context.request.post(`/rpc/${name}`, { data, headers });
+    expect(response.ok(), `${name}: ${await response.text()}`).toBeTruthy();
+    return response.json();
+  };
+  return { rpc, close: () => context.close() };
 }

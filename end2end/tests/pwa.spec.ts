@@ -1,5 +1,5 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
-import { DEMO_PASSWORD, logIn, openHydrated, PHONE, screenshots, sql, waitJobReady } from "./helpers";
+import { expect, test, type Page } from "@playwright/test";
+import { logIn, openHydrated, PHONE, screenshots, serverFunctionsAs, sql, waitJobReady } from "./helpers";
 
 // The field worker's installed app on a phone: manifest and service worker, pages
 // kept for offline use, changes made offline queued and sent exactly once when the
@@ -13,23 +13,6 @@ const JOB = `Service the heat pump ${stamp}`;
 const OTHER_JOB = `Check the gutters ${stamp}`;
 const NOTE = `Filter was clogged, cleaned it (${stamp})`;
 const ENTRY = `Fetched a spare filter (${stamp})`;
-
-/** The admin, through the server functions, as the admin's browser would call them. */
-async function admin(browser: Browser, baseURL: string) {
-  const context = await browser.newContext({ baseURL });
-  const headers = { Origin: baseURL };
-  const login = await context.request.post("/rpc/auth/log_in", {
-    data: { form: { workspace: "northwind", email: "alice@northwind.example", password: DEMO_PASSWORD } },
-    headers,
-  });
-  expect(login.ok()).toBeTruthy();
-  const rpc = async (name: string, data: unknown) => {
-    const response = await context.request.post(`/rpc/${name}`, { data, headers });
-    expect(response.ok(), `${name}: ${await response.text()}`).toBeTruthy();
-    return response.json();
-  };
-  return { rpc, close: () => context.close() };
-}
 
 function today() {
   const d = new Date();
@@ -94,7 +77,7 @@ test("the app is installable: manifest, icons, service worker", async ({ page, r
 });
 
 test("a worker's changes made offline reach the server once, with the phone's times", async ({ browser, baseURL }) => {
-  const boss = await admin(browser, baseURL!);
+  const boss = await serverFunctionsAs(browser, baseURL!, "alice@northwind.example");
   const options = await boss.rpc("jobs/options", {});
   const worker = (name: string) => options.workers.find((w: { name: string }) => w.name === name).id;
   walter = worker("Walter Brandt");
