@@ -10,8 +10,9 @@
 #   1. bench/bundle.mjs: per route (sign-in page, a worker's My jobs, the admin's
 #      dashboard) the JS + WASM + CSS fetched before the page hydrated — raw, gzip, brotli;
 #   2. Lighthouse (npm, pinned in bench/lighthouse/package-lock.json; installed on first
-#      use), mobile, driving Debian's Chromium: performance score and whether the page
-#      is installable, on the sign-in page and on My jobs (signed in with a cookie).
+#      use), mobile, driving Debian's Chromium: performance and accessibility scores on
+#      the sign-in page, a worker's My jobs, the admin's job list and a customer's jobs
+#      (signed in with a cookie).
 # Output also lands in target/bench/bundle.txt and target/bench/lighthouse-*.json.
 #
 # Settings (environment):
@@ -53,10 +54,13 @@ if [ "${BENCH_LIGHTHOUSE:-1}" = 1 ]; then
     log "installing Lighthouse (pinned, bench/lighthouse)"
     (cd bench/lighthouse && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   fi
-  # The worker's session cookie, for My jobs.
-  cookie=$(curl -fsS -o /dev/null -c - -H "Origin: $BASE" -H 'Content-Type: application/json' \
-    -d '{"form":{"workspace":"northwind","email":"walter@northwind.example","password":"'"$PASSWORD"'"}}' \
-    "$BASE/rpc/auth/log_in" | awk '!/^#/ && NF >= 7 { printf "%s%s=%s", sep, $6, $7; sep="; " }')
+  # A demo login's session cookie, for the signed-in pages.
+  session_cookie() {
+    curl -fsS -o /dev/null -c - -H "Origin: $BASE" -H 'Content-Type: application/json' \
+      -d '{"form":{"workspace":"northwind","email":"'"$1"'","password":"'"$PASSWORD"'"}}' \
+      "$BASE/rpc/auth/log_in" | awk '!/^#/ && NF >= 7 { printf "%s%s=%s", sep, $6, $7; sep="; " }'
+  }
+  as() { printf -- '--extra-headers={"Cookie": "%s"}' "$(session_cookie "$1")"; }
   lighthouse() {
     local name=$1 url=$2; shift 2
     CHROME_PATH=${CHROMIUM_PATH:-/usr/bin/chromium} bench/lighthouse/node_modules/.bin/lighthouse "$url" \
@@ -73,6 +77,8 @@ if [ "${BENCH_LIGHTHOUSE:-1}" = 1 ]; then
   {
     echo "Lighthouse (mobile emulation: slow 4G, 4x CPU slowdown):"
     lighthouse sign-in "$BASE/northwind/login"
-    lighthouse my-jobs "$BASE/app/my-jobs" --extra-headers="{\"Cookie\": \"$cookie\"}"
+    lighthouse my-jobs "$BASE/app/my-jobs" "$(as walter@northwind.example)"
+    lighthouse admin-jobs "$BASE/app/jobs" "$(as alice@northwind.example)"
+    lighthouse portal "$BASE/app/portal" "$(as carla@harbourcafe.example)"
   } | tee -a "$OUT/bundle.txt"
 fi

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { DEMO_PASSWORD, logIn, openHydrated, screenshots, serverFunctionsAs, sql, waitJobReady, waitReady } from "./helpers";
+import { DEMO_PASSWORD, DESKTOP, logIn, openHydrated, PHONE, screenshots, serverFunctionsAs, sql, waitJobReady, waitReady } from "./helpers";
 
 // By keyboard alone, with the focus always visible and where it should be; and
 // consequential changes only after an explicit confirmation.
@@ -142,9 +142,15 @@ test("a customer's home and Approvals tab say how many submitted entries wait fo
   await openHydrated(page, "/app/portal");
   await expect(page.getByTestId("hours-waiting")).toContainText("hours waiting for you");
   await expect(page.getByTestId("hours-waiting")).toContainText(waiting === 1 ? "1 entry" : `${waiting} entries`);
-  // The tab is named with its count for screen readers, and shows the number.
-  const tab = page.getByRole("navigation", { name: "Main (mobile)" }).getByRole("link", { name: `Approvals, ${waiting} waiting` });
-  await expect(tab.getByTestId("waiting-badge")).toHaveText(new RegExp(`^${waiting}`));
+  // The tab is named with its count for screen readers, and shows the number: in the
+  // side navigation on a desktop, in the tab bar on a phone.
+  for (const [navigation, size] of [["Main", DESKTOP], ["Main (mobile)", PHONE]] as const) {
+    await page.setViewportSize(size);
+    const tab = page
+      .getByRole("navigation", { name: navigation, exact: true })
+      .getByRole("link", { name: new RegExp(`^Approvals\\W+${waiting} waiting$`) });
+    await expect(tab.getByTestId("waiting-badge")).toHaveText(new RegExp(`^${waiting}`));
+  }
   await screenshots(page, "customer-hours-waiting");
   await page.getByTestId("hours-waiting").click();
   await expect(page).toHaveURL(/\/app\/approvals$/);
