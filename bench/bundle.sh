@@ -58,7 +58,9 @@ if [ "${BENCH_LIGHTHOUSE:-1}" = 1 ]; then
   session_cookie() {
     curl -fsS -o /dev/null -c - -H "Origin: $BASE" -H 'Content-Type: application/json' \
       -d '{"form":{"workspace":"northwind","email":"'"$1"'","password":"'"$PASSWORD"'"}}' \
-      "$BASE/rpc/auth/log_in" | awk '!/^#/ && NF >= 7 { printf "%s%s=%s", sep, $6, $7; sep="; " }'
+      "$BASE/rpc/auth/log_in" |
+      # curl marks HttpOnly cookies (all of ours) with a "#HttpOnly_" prefix, not a comment.
+      awk '{ sub(/^#HttpOnly_/, "") } !/^#/ && NF >= 7 { printf "%s%s=%s", sep, $6, $7; sep="; " }'
   }
   as() { printf -- '--extra-headers={"Cookie": "%s"}' "$(session_cookie "$1")"; }
   lighthouse() {
@@ -71,6 +73,11 @@ if [ "${BENCH_LIGHTHOUSE:-1}" = 1 ]; then
       const r = require(process.argv[1]);
       const score = (c) => Math.round((r.categories[c]?.score ?? 0) * 100);
       const audit = (a) => r.audits[a]?.displayValue ?? "";
+      // A signed-in page that sent Lighthouse to the sign-in page measured the wrong page.
+      if (r.finalDisplayedUrl !== r.requestedUrl) {
+        console.error(`${process.argv[2]}: redirected to ${r.finalDisplayedUrl}; not measured`);
+        process.exit(1);
+      }
       console.log(`${process.argv[2].padEnd(10)} performance ${score("performance")}  accessibility ${score("accessibility")}  FCP ${audit("first-contentful-paint")}  LCP ${audit("largest-contentful-paint")}  TBT ${audit("total-blocking-time")}  transferred ${audit("total-byte-weight")}`);
     ' "$OUT/lighthouse-$name.json" "$name"
   }
