@@ -794,7 +794,7 @@ fn History(job_id: Uuid, changes: RwSignal<u32>) -> impl IntoView {
                 {move || Suspend::new(async move {
                     let list = entries.await.unwrap_or_default();
                     view! {
-                        <ol class="history" data-testid="history">
+                        <ol class="history" data-testid="history" aria-labelledby="history-title" tabindex="0">
                             {list.into_iter().map(|entry| view! {
                                 <li>
                                     <span>{entry.summary}</span>

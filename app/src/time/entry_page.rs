@@ -127,7 +127,7 @@ fn EntryView(detail: LogDetail, reload: RwSignal<u32>) -> impl IntoView {
             <aside class="time-aside">
                 <section class="card" aria-labelledby="history-title">
                     <h2 id="history-title" class="card-title">"History"</h2>
-                    <ol class="history" data-testid="log-history">
+                    <ol class="history" data-testid="log-history" aria-labelledby="history-title" tabindex="0">
                         {history.into_iter().map(|event| view! {
                             <li>
                                 <p><strong>{event.actor_name.unwrap_or_else(|| "Fieldbook".into())}</strong>" "{event.summary}</p>
