@@ -15,8 +15,10 @@
 BUILD_CACHE_DIR=${FIELDBOOK_BUILD_CACHE_DIR:-$(dirname "$TOOLS_DIR")/build}
 BUILD_CACHE_KEEP=2
 
+# The registry packages of Cargo.lock (not Fieldbook's own crates, whose entries change
+# with any new dependency edge between them) and the compiler.
 build_cache_key() {
-  { cat "$ROOT/Cargo.lock"; rustc -vV; } | sha256sum | cut -c1-16
+  { awk 'BEGIN { RS = "" } /\nsource = / { print; print "" }' "$ROOT/Cargo.lock"; rustc -vV; } | sha256sum | cut -c1-16
 }
 
 use_build_cache() {

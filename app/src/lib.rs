@@ -55,6 +55,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <script type="module" src="/pwa.js"></script>
                 // Inline, so it is there before any form can be submitted.
                 <script nonce=leptos::nonce::use_nonce() inner_html=HOLD_EARLY_SUBMITS></script>
+                // Only under `./fieldbook dev` (cargo leptos watch): reloads the page on a rebuild.
+                <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
             </head>

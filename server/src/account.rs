@@ -15,6 +15,7 @@ use secrecy::SecretString;
 use serde_json::json;
 use uuid::Uuid;
 
+#[tracing::instrument(skip_all)]
 pub async fn update_profile(state: &AppState, user: &CurrentUser, form: ProfileForm) -> Result<SessionUser> {
     let (name, timezone) = form.validate()?;
     if let Some(tz) = &timezone {
@@ -53,6 +54,7 @@ pub async fn update_profile(state: &AppState, user: &CurrentUser, form: ProfileF
     Ok(session)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn change_password(state: &AppState, user: &CurrentUser, form: PasswordChangeForm) -> Result<()> {
     let new_password = form.validate()?;
     let user_key = user.user_id().to_string();
@@ -99,6 +101,7 @@ pub async fn change_password(state: &AppState, user: &CurrentUser, form: Passwor
     tx.commit().await
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn list_sessions(state: &AppState, user: &CurrentUser) -> Result<Vec<DeviceSession>> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
     let company_id = tx.company_id();
@@ -132,6 +135,7 @@ pub async fn list_sessions(state: &AppState, user: &CurrentUser) -> Result<Vec<D
         .collect())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn revoke_session(state: &AppState, user: &CurrentUser, family_id: Uuid) -> Result<()> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
     let company_id = tx.company_id();

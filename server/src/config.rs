@@ -52,6 +52,9 @@ pub struct Settings {
     pub limits: crate::limits::Limits,
     /// How often a live event stream checks that its session still exists.
     pub stream_session_recheck: Duration,
+    /// The bearer token a Prometheus scrape of `/metrics` must send (`METRICS_TOKEN`).
+    /// Without one, `/metrics` is served in development only.
+    pub metrics_token: Option<SecretString>,
 }
 
 /// Outgoing mail: where to send it and how the outbox retries.
@@ -197,6 +200,13 @@ impl Settings {
             .transpose()
             .map_err(|reason| ConfigError::Invalid { name: "TRUSTED_PROXIES", reason })?
             .unwrap_or_default();
+        let metrics_token = var("METRICS_TOKEN").map(|token| token.trim().to_string());
+        if metrics_token.as_ref().is_some_and(|token| token.len() < 24) {
+            return Err(ConfigError::Invalid {
+                name: "METRICS_TOKEN",
+                reason: "use at least 24 random characters".into(),
+            });
+        }
         let max_connections = match var("MAX_CONNECTIONS") {
             Some(v) => v.parse().ok().filter(|n| *n >= 16).ok_or(ConfigError::Invalid {
                 name: "MAX_CONNECTIONS",
@@ -220,6 +230,7 @@ impl Settings {
             max_connections,
             limits: crate::limits::Limits::default(),
             stream_session_recheck: Duration::from_secs(30),
+            metrics_token: metrics_token.map(SecretString::from),
         })
     }
 
@@ -267,6 +278,7 @@ impl Settings {
                 deliver: false,
                 delivery: DeliverySettings::default(),
             },
+            metrics_token: None,
         }
     }
 }

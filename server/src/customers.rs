@@ -16,6 +16,7 @@ fn customer_json(c: &CustomerSummary) -> serde_json::Value {
     json!({ "name": c.name, "email": c.email, "phone": c.phone, "address": c.address, "active": c.active })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn find(tx: &mut TenantTx, id: Uuid) -> Result<CustomerSummary> {
     let company_id = tx.company_id();
     sqlx::query_as!(
@@ -33,6 +34,7 @@ pub async fn find(tx: &mut TenantTx, id: Uuid) -> Result<CustomerSummary> {
     .ok_or_else(|| AppError::NotFound.into())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn list(state: &AppState, admin: &CurrentUser, query: CustomerListQuery) -> Result<CustomerPage> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
@@ -69,6 +71,7 @@ pub async fn list(state: &AppState, admin: &CurrentUser, query: CustomerListQuer
     Ok(CustomerPage { customers, next })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn get(state: &AppState, admin: &CurrentUser, id: Uuid) -> Result<CustomerSummary> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
@@ -77,6 +80,7 @@ pub async fn get(state: &AppState, admin: &CurrentUser, id: Uuid) -> Result<Cust
     Ok(customer)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn create(state: &AppState, admin: &CurrentUser, form: CustomerForm) -> Result<CustomerSummary> {
     admin.require(Role::Admin)?;
     let valid = form.validate()?;
@@ -98,6 +102,7 @@ pub async fn create(state: &AppState, admin: &CurrentUser, form: CustomerForm) -
     Ok(customer)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn update(state: &AppState, admin: &CurrentUser, id: Uuid, form: CustomerForm) -> Result<CustomerSummary> {
     admin.require(Role::Admin)?;
     let valid = form.validate()?;
@@ -122,6 +127,7 @@ pub async fn update(state: &AppState, admin: &CurrentUser, id: Uuid, form: Custo
     Ok(after)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn set_active(state: &AppState, admin: &CurrentUser, id: Uuid, active: bool) -> Result<CustomerSummary> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
@@ -145,6 +151,7 @@ pub async fn set_active(state: &AppState, admin: &CurrentUser, id: Uuid, active:
     Ok(after)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn options(state: &AppState, admin: &CurrentUser) -> Result<Vec<CustomerOption>> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;

@@ -2,7 +2,7 @@
 //! rate-limit windows long over and idempotency keys older than eight days, so no
 //! table grows without end.
 
-use crate::db::{AppPool, TenantTx};
+use crate::db::{Actor, AppPool, TenantTx};
 use crate::error::Result;
 use std::time::Duration;
 
@@ -32,7 +32,7 @@ pub async fn sweep(pool: &AppPool) -> Result<(u64, u64, u64)> {
         sqlx::query_scalar!(r#"select companies_with_dead_sessions() as "id!""#).fetch_all(pool.untenanted()).await?;
     let mut sessions = 0;
     for company_id in companies {
-        let mut tx = TenantTx::begin_system(pool, company_id).await?;
+        let mut tx = TenantTx::begin_as(pool, company_id, Actor::SystemTask).await?;
         let done = sqlx::query!(
             "delete from sessions
              where company_id = $1 and (expires_at < now() - interval '1 day' or revoked_at < now() - interval '30 days')",

@@ -25,7 +25,8 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tower_http::LatencyUnit;
 
 /// Request bodies larger than this are refused before they are read.
 const MAX_REQUEST_BYTES: usize = 4 * 1024 * 1024;
@@ -67,6 +68,7 @@ impl Application {
             live: LiveHub::new(),
             budget: Default::default(),
         };
+        crate::http::metrics::handle();
         let router = router(state.clone());
         Ok(Self { listener, state, router, address })
     }
@@ -182,6 +184,7 @@ pub fn router(state: AppState) -> Router {
     let routes = Router::new()
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(options.clone()))
         .merge(crate::http::router())
+        .route_layer(middleware::from_fn(crate::http::metrics::label_route))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell));
     with_middleware(routes, state, hsts)
 }
@@ -209,17 +212,25 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState, hsts: bool) ->
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-                .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
-                    let request_id =
-                        request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default();
-                    tracing::info_span!(
-                        "request",
-                        method = %request.method(),
-                        path = %request.uri().path(),
-                        request_id = %request_id,
-                        user_id = tracing::field::Empty,
-                    )
-                }))
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(|request: &Request| {
+                            let request_id =
+                                request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default();
+                            tracing::info_span!(
+                                "request",
+                                method = %request.method(),
+                                path = %request.uri().path(),
+                                request_id = %request_id,
+                                user_id = tracing::field::Empty,
+                            )
+                        })
+                        // Each request's status and latency, at info.
+                        .on_response(
+                            DefaultOnResponse::new().level(tracing::Level::INFO).latency_unit(LatencyUnit::Millis),
+                        ),
+                )
+                .layer(middleware::from_fn(crate::http::metrics::record_request))
                 .layer(PropagateRequestIdLayer::x_request_id())
                 .layer(middleware::from_fn(move |request, next| crate::http::security_headers(request, next, hsts)))
                 .layer(CompressionLayer::new())

@@ -22,6 +22,7 @@ fn name_taken() -> AppError {
 }
 
 /// Gives a new company its starting statuses (inside the sign-up transaction).
+#[tracing::instrument(skip_all)]
 pub async fn seed_defaults(tx: &mut TenantTx) -> Result<()> {
     let company_id = tx.company_id();
     for (index, (name, colour, kind)) in DEFAULT_STATUSES.iter().enumerate() {
@@ -76,6 +77,7 @@ async fn find(tx: &mut TenantTx, id: Uuid) -> Result<JobStatus> {
 }
 
 /// Every signed-in role may read the list (workers pick a status, customers see names).
+#[tracing::instrument(skip_all)]
 pub async fn list(state: &AppState, user: &CurrentUser) -> Result<Vec<JobStatus>> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
     let statuses = load_counted(&mut tx, Some((user.role(), user.user_id()))).await?;
@@ -83,6 +85,7 @@ pub async fn list(state: &AppState, user: &CurrentUser) -> Result<Vec<JobStatus>
     Ok(statuses)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn create(state: &AppState, admin: &CurrentUser, form: StatusForm) -> Result<JobStatus> {
     admin.require(Role::Admin)?;
     let valid = form.validate()?;
@@ -116,6 +119,7 @@ async fn done_statuses(tx: &mut TenantTx) -> Result<i64> {
     .await?)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn update(state: &AppState, admin: &CurrentUser, id: Uuid, form: StatusForm) -> Result<JobStatus> {
     admin.require(Role::Admin)?;
     let valid = form.validate()?;
@@ -146,6 +150,7 @@ pub async fn update(state: &AppState, admin: &CurrentUser, id: Uuid, form: Statu
 }
 
 /// Puts the statuses in the given order; `ids` must be exactly the company's statuses.
+#[tracing::instrument(skip_all)]
 pub async fn reorder(state: &AppState, admin: &CurrentUser, ids: Vec<Uuid>) -> Result<Vec<JobStatus>> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
@@ -182,6 +187,7 @@ pub async fn reorder(state: &AppState, admin: &CurrentUser, ids: Vec<Uuid>) -> R
 
 /// Deletes a status. If jobs use it, `move_to` names the status they move to.
 /// The last done status cannot be deleted.
+#[tracing::instrument(skip_all)]
 pub async fn delete(state: &AppState, admin: &CurrentUser, id: Uuid, move_to: Option<Uuid>) -> Result<()> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;

@@ -55,6 +55,7 @@ async fn ensure_customer(tx: &mut TenantTx, customer_id: Uuid) -> Result<()> {
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn list(state: &AppState, admin: &CurrentUser, query: UserListQuery) -> Result<UserPage> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
@@ -92,6 +93,7 @@ pub async fn list(state: &AppState, admin: &CurrentUser, query: UserListQuery) -
     Ok(UserPage { users, next })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn create(state: &AppState, admin: &CurrentUser, form: NewUserForm) -> Result<UserSummary> {
     admin.require(Role::Admin)?;
     let valid = form.validate()?;
@@ -155,6 +157,7 @@ async fn ensure_other_admin(tx: &mut TenantTx, user_id: Uuid) -> Result<()> {
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn change_role(state: &AppState, admin: &CurrentUser, user_id: Uuid, role: String) -> Result<UserSummary> {
     admin.require(Role::Admin)?;
     let role = Role::parse(&role).map_err(|m| AppError::field("role", m))?;
@@ -185,6 +188,7 @@ pub async fn change_role(state: &AppState, admin: &CurrentUser, user_id: Uuid, r
     Ok(after)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn deactivate(state: &AppState, admin: &CurrentUser, user_id: Uuid) -> Result<UserSummary> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
@@ -212,6 +216,7 @@ pub async fn deactivate(state: &AppState, admin: &CurrentUser, user_id: Uuid) ->
     Ok(after)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn restore(state: &AppState, admin: &CurrentUser, user_id: Uuid) -> Result<UserSummary> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
@@ -231,6 +236,7 @@ pub async fn restore(state: &AppState, admin: &CurrentUser, user_id: Uuid) -> Re
 }
 
 /// Links a customer login to a customer record (or unlinks it with `None`).
+#[tracing::instrument(skip_all)]
 pub async fn link_customer(
     state: &AppState,
     admin: &CurrentUser,

@@ -24,6 +24,26 @@ pub fn set_http_status(code: u16) {
     let _ = code;
 }
 
+/// Awaited in the shell's `Suspend` after the session and before it builds the layout
+/// with its page, whose components create resources of their own. On the server,
+/// Leptos polls a Suspense's children once or twice before the real render, to find
+/// the resources they read (`now_or_never`, with a no-op waker), and drops what those
+/// polls build: when the session was already there, each poll built the page again, and
+/// every copy ran its queries and put its data into the HTML (two or three times in a
+/// third of renders). Polled that way this stays pending; the real render, which
+/// polls with a waker of its own, passes at once. Nothing to do in the browser.
+pub async fn build_after_discovery() {
+    #[cfg(feature = "ssr")]
+    std::future::poll_fn(|cx| {
+        if cx.waker().will_wake(futures_task::noop_waker_ref()) {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+}
+
 /// Focuses the element `id` when the focus has fallen back to the page itself (the
 /// element it was on was drawn anew); never takes it from anywhere else.
 pub fn focus_if_lost(id: &str) {

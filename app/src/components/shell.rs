@@ -1,4 +1,4 @@
-use super::{hard_navigate, provide_confirmer, ConfirmDialog, ErrorPage, Forbidden, Icon};
+use super::{build_after_discovery, hard_navigate, provide_confirmer, ConfirmDialog, ErrorPage, Forbidden, Icon};
 use crate::auth::api::{get_session, LogOut};
 use crate::auth::{Role, SessionUser};
 use leptos::prelude::*;
@@ -18,7 +18,9 @@ pub fn AppShell() -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <div class="page-loading" aria-busy="true">"Loading…"</div> }>
             {move || Suspend::new(async move {
-                match session.await {
+                let session = session.await;
+                build_after_discovery().await;
+                match session {
                     Ok(Some(user)) => view! { <ShellLayout user /> }.into_any(),
                     Ok(None) => {
                         let next = location.pathname.get_untracked();

@@ -61,6 +61,7 @@ async fn find(tx: &mut TenantTx, id: Uuid) -> Result<Invitation> {
 }
 
 /// Open invitations, newest first; expired ones included so they can be sent again.
+#[tracing::instrument(skip_all)]
 pub async fn list(state: &AppState, admin: &CurrentUser) -> Result<Vec<Invitation>> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
@@ -99,6 +100,7 @@ async fn send(tx: &mut TenantTx, links: Links<'_>, id: Uuid, token: &str) -> Res
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn invite(state: &AppState, admin: &CurrentUser, form: InvitationForm) -> Result<Invitation> {
     admin.require(Role::Admin)?;
     let valid = form.validate()?;
@@ -159,6 +161,7 @@ pub async fn invite(state: &AppState, admin: &CurrentUser, form: InvitationForm)
     Ok(invitation)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn resend(state: &AppState, admin: &CurrentUser, id: Uuid) -> Result<Invitation> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
@@ -191,6 +194,7 @@ pub async fn resend(state: &AppState, admin: &CurrentUser, id: Uuid) -> Result<I
     Ok(invitation)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn revoke(state: &AppState, admin: &CurrentUser, id: Uuid) -> Result<()> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
@@ -249,6 +253,7 @@ async fn open(tx: &mut TenantTx, token: &str) -> Result<OpenInvitation> {
     })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn info(state: &AppState, token: &str) -> Result<InvitationInfo> {
     let mut tx = begin_for_token(&state.pool, token, INVALID).await?;
     let found = open(&mut tx, token).await?;
@@ -261,6 +266,7 @@ pub async fn info(state: &AppState, token: &str) -> Result<InvitationInfo> {
     })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn accept(state: &AppState, form: AcceptInvitationForm) -> Result<SignInHint> {
     let (name, password) = form.validate()?;
     let password_hash = password::hash(SecretString::from(password.expose().to_string())).await?;

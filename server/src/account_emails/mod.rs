@@ -8,7 +8,7 @@ pub mod reset;
 pub mod verification;
 
 use crate::auth::tokens::{hash_token, new_company_token, token_company};
-use crate::db::{AppPool, TenantTx};
+use crate::db::{Actor, AppPool, TenantTx};
 use crate::error::Result;
 use app::error::AppError;
 use uuid::Uuid;
@@ -22,7 +22,8 @@ pub fn new_link_token(company_id: Uuid) -> (String, Vec<u8>) {
 
 /// Opens a transaction in the company a link's token names, or fails with a
 /// field error on `token` (the same one for every malformed or unknown token).
+#[tracing::instrument(skip_all)]
 pub async fn begin_for_token(pool: &AppPool, token: &str, invalid: &str) -> Result<TenantTx> {
     let company_id = token_company(token).ok_or_else(|| AppError::field("token", invalid))?;
-    TenantTx::begin_unauthenticated(pool, company_id).await
+    TenantTx::begin_as(pool, company_id, Actor::SignedLink).await
 }

@@ -6,7 +6,7 @@ use super::{begin_for_token, new_link_token};
 use crate::auth::service::{company_by_slug, revoke_user_sessions};
 use crate::auth::ClientInfo;
 use crate::auth::{password, tokens::hash_token};
-use crate::db::TenantTx;
+use crate::db::{Actor, TenantTx};
 use crate::error::Result;
 use crate::notify::company_context;
 use crate::notify::outbox::{enqueue, Recipient};
@@ -20,6 +20,7 @@ use serde_json::json;
 pub const RESET_TTL: chrono::Duration = chrono::Duration::hours(1);
 const INVALID: &str = "This reset link is not valid. Ask for a new one.";
 
+#[tracing::instrument(skip_all)]
 pub async fn request(state: &AppState, form: PasswordResetRequest, client: &ClientInfo) -> Result<()> {
     form.validate()?;
     let slug = form.workspace.trim().to_lowercase();
@@ -36,7 +37,7 @@ pub async fn request(state: &AppState, form: PasswordResetRequest, client: &Clie
     let Some(company) = company_by_slug(&state.pool, &slug).await? else {
         return Ok(());
     };
-    let mut tx = TenantTx::begin_unauthenticated(&state.pool, company.id).await?;
+    let mut tx = TenantTx::begin_as(&state.pool, company.id, Actor::PreLogin).await?;
     let company_id = tx.company_id();
     let user = sqlx::query!(
         "select u.id, u.name from users u where company_id = $1 and email = $2 and deactivated_at is null",
@@ -83,6 +84,7 @@ pub async fn request(state: &AppState, form: PasswordResetRequest, client: &Clie
     tx.commit().await
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn reset(state: &AppState, form: PasswordResetForm) -> Result<SignInHint> {
     let password = form.validate()?;
     let mut tx = begin_for_token(&state.pool, &form.token, INVALID).await?;

@@ -4,7 +4,7 @@
 use super::{begin_for_token, new_link_token};
 use crate::auth::tokens::hash_token;
 use crate::auth::CurrentUser;
-use crate::db::TenantTx;
+use crate::db::{Actor, TenantTx};
 use crate::error::Result;
 use crate::notify::outbox::{enqueue, Recipient};
 use crate::notify::templates::EmailContent;
@@ -18,6 +18,7 @@ pub const VERIFY_TTL: chrono::Duration = chrono::Duration::hours(48);
 const INVALID: &str = "This link is not valid. Sign in and ask for a new one.";
 
 /// Queues a verification email for `user_id` (in the caller's transaction).
+#[tracing::instrument(skip_all)]
 pub async fn send_link(tx: &mut TenantTx, links: Links<'_>, user_id: Uuid) -> Result<()> {
     let company_id = tx.company_id();
     let user = sqlx::query!("select name, email from users where company_id = $1 and id = $2", company_id, user_id)
@@ -67,7 +68,7 @@ pub async fn send_link(tx: &mut TenantTx, links: Links<'_>, user_id: Uuid) -> Re
 /// Marks an address verified without a link, and withdraws the pending link and
 /// its email: for addresses the server itself vouches for (the demo data).
 pub(crate) async fn trust_address(pool: &crate::db::AppPool, company_id: Uuid, user_id: Uuid) -> Result<()> {
-    let mut tx = TenantTx::begin_system(pool, company_id).await?;
+    let mut tx = TenantTx::begin_as(pool, company_id, Actor::SystemTask).await?;
     sqlx::query!(
         "update users set email_verified_at = coalesce(email_verified_at, now()) where company_id = $1 and id = $2",
         company_id,
@@ -93,6 +94,7 @@ pub(crate) async fn trust_address(pool: &crate::db::AppPool, company_id: Uuid, u
 }
 
 /// "Send me a new link", from the check-your-email page. At most one every minute.
+#[tracing::instrument(skip_all)]
 pub async fn resend(state: &AppState, user: &CurrentUser) -> Result<()> {
     let subject = format!("user:{}", user.user_id());
     crate::limits::hit(&state.pool, &[(state.settings.limits.email_per_address, subject.as_str())]).await?;
@@ -120,6 +122,7 @@ pub async fn resend(state: &AppState, user: &CurrentUser) -> Result<()> {
 }
 
 /// Follows a verification link: marks the address verified and uses the token up.
+#[tracing::instrument(skip_all)]
 pub async fn verify(state: &AppState, token: &str) -> Result<SignInHint> {
     let mut tx = begin_for_token(&state.pool, token, INVALID).await?;
     let company_id = tx.company_id();

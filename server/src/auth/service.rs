@@ -4,7 +4,7 @@ use super::client::ClientInfo;
 use super::identity::CurrentUser;
 use super::tokens::{self, AccessClaims};
 use super::{password, REFRESH_TTL};
-use crate::db::{AppPool, TenantTx};
+use crate::db::{Actor, AppPool, TenantTx};
 use crate::error::{OnConstraint, Result};
 use crate::state::AppState;
 use app::auth::{CompanyInfo, LoginForm, Role, SessionUser, SignUpForm};
@@ -34,9 +34,9 @@ pub enum RefreshOutcome {
 
 /// Looks a workspace up by slug before anyone is signed in. The transaction
 /// declares the slug it resolves; the companies policy then shows that one row.
+#[tracing::instrument(skip_all)]
 pub async fn company_by_slug(pool: &AppPool, slug: &str) -> Result<Option<CompanyInfo>> {
-    let mut tx = pool.untenanted().begin().await?;
-    sqlx::query!("select set_config('app.company_slug', $1, true)", slug).fetch_one(&mut *tx).await?;
+    let mut tx = crate::db::begin_slug_lookup(pool, slug).await?;
     let company = sqlx::query_as!(CompanyInfo, "select id, name, slug, timezone from companies where slug = $1", slug)
         .fetch_optional(&mut *tx)
         .await?;
@@ -44,6 +44,7 @@ pub async fn company_by_slug(pool: &AppPool, slug: &str) -> Result<Option<Compan
     Ok(company)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn sign_up(state: &AppState, form: SignUpForm, client: &ClientInfo) -> Result<(SessionUser, IssuedTokens)> {
     let valid = form.validate()?;
     if valid.timezone.as_str().parse::<chrono_tz::Tz>().is_err() {
@@ -60,7 +61,7 @@ pub async fn sign_up(state: &AppState, form: SignUpForm, client: &ClientInfo) ->
     crate::limits::hit(&state.pool, &attempt).await?;
     let password_hash = password::hash(SecretString::from(valid.password.expose().to_string())).await?;
     let company_id = Uuid::new_v4();
-    let mut tx = TenantTx::begin_unauthenticated(&state.pool, company_id).await?;
+    let mut tx = TenantTx::begin_as(&state.pool, company_id, Actor::PreLogin).await?;
 
     let company = sqlx::query_as!(
         CompanyInfo,
@@ -119,6 +120,7 @@ pub async fn sign_up(state: &AppState, form: SignUpForm, client: &ClientInfo) ->
     Ok((user, tokens))
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn log_in(state: &AppState, form: LoginForm, client: &ClientInfo) -> Result<(SessionUser, IssuedTokens)> {
     form.validate()?;
     let workspace = form.workspace.trim().to_lowercase();
@@ -131,13 +133,15 @@ pub async fn log_in(state: &AppState, form: LoginForm, client: &ClientInfo) -> R
     if let Some(ip) = &ip {
         attempt.push((limits.login_per_ip, ip.as_str()));
     }
-    crate::limits::hit(&state.pool, &attempt).await?;
+    crate::limits::hit(&state.pool, &attempt)
+        .await
+        .inspect_err(|_| crate::http::metrics::refused_login("throttled"))?;
 
     // The account is read in a short transaction that ends before the (slow, queued)
     // password check, so a burst of sign-ins holds no pooled connection while it waits.
     let mut found = None;
     if let Some(company) = company_by_slug(&state.pool, &workspace).await? {
-        let mut tx = TenantTx::begin_unauthenticated(&state.pool, company.id).await?;
+        let mut tx = TenantTx::begin_as(&state.pool, company.id, Actor::PreLogin).await?;
         let account = sqlx::query!(
             r#"select id, name, email, role as "role: Role", password_hash, timezone, deactivated_at,
                       email_verified_at is not null as "email_verified!"
@@ -155,13 +159,15 @@ pub async fn log_in(state: &AppState, form: LoginForm, client: &ClientInfo) -> R
     let stored_hash = found.as_ref().and_then(|(_, account)| account.as_ref()).map(|a| a.password_hash.clone());
     let verified = password::verify(SecretString::from(form.password.clone()), stored_hash).await?;
     let Some((company, Some(account))) = found.filter(|_| verified) else {
+        crate::http::metrics::refused_login("credentials");
         return Err(AppError::InvalidCredentials.into());
     };
     if account.deactivated_at.is_some() {
+        crate::http::metrics::refused_login("credentials");
         return Err(AppError::InvalidCredentials.into());
     }
 
-    let mut tx = TenantTx::begin_unauthenticated(&state.pool, company.id).await?;
+    let mut tx = TenantTx::begin_as(&state.pool, company.id, Actor::PreLogin).await?;
     tx.set_actor(account.id);
     let tokens = start_session(state, &mut tx, account.id, account.role, client).await?;
     tx.audit("auth.login", "user", Some(account.id), None, None).await?;
@@ -252,6 +258,7 @@ async fn insert_refresh_token(
 /// Exchanges a refresh token for a new pair. A token that was already rotated
 /// is reuse: the whole family is revoked — unless `allow_concurrent` (browsers)
 /// and the rotation happened moments ago, see [`CONCURRENT_REFRESH_GRACE`].
+#[tracing::instrument(skip_all)]
 pub async fn refresh(
     state: &AppState,
     raw: &str,
@@ -259,7 +266,7 @@ pub async fn refresh(
     allow_concurrent: bool,
 ) -> Result<RefreshOutcome> {
     let company_id = tokens::token_company(raw).ok_or(AppError::Unauthorized)?;
-    let mut tx = TenantTx::begin_unauthenticated(&state.pool, company_id).await?;
+    let mut tx = TenantTx::begin_as(&state.pool, company_id, Actor::PreLogin).await?;
     let row = sqlx::query!(
         r#"select s.id, s.user_id, s.family_id, s.rotated_at, s.revoked_at, s.expires_at,
                   u.role as "role: Role", u.deactivated_at, u.email_verified_at is not null as "verified!"
@@ -330,6 +337,7 @@ async fn revoke_family(tx: &mut TenantTx, family_id: Uuid, reason: &str) -> Resu
 }
 
 /// Ends every session of `user_id` (optionally sparing one family).
+#[tracing::instrument(skip_all)]
 pub async fn revoke_user_sessions(
     tx: &mut TenantTx,
     user_id: Uuid,
@@ -354,8 +362,9 @@ pub async fn revoke_user_sessions(
 /// The identity behind valid access-token claims, if its session is still live
 /// and the user still active. One indexed lookup per request; the role is read
 /// fresh, so role changes apply at once.
+#[tracing::instrument(skip_all)]
 pub async fn live_identity(state: &AppState, claims: &AccessClaims) -> Result<Option<CurrentUser>> {
-    let mut tx = TenantTx::begin_unauthenticated(&state.pool, claims.cid).await?;
+    let mut tx = TenantTx::begin_as(&state.pool, claims.cid, Actor::PreLogin).await?;
     let found = sqlx::query!(
         r#"select u.role as "role: Role", u.email_verified_at is not null as "verified!"
            from sessions s join users u on u.company_id = s.company_id and u.id = s.user_id
@@ -375,6 +384,7 @@ pub async fn live_identity(state: &AppState, claims: &AccessClaims) -> Result<Op
 
 /// Whether the session behind `user` is still live (not signed out, revoked, expired,
 /// nor its user deactivated): long-lived streams ask this now and then.
+#[tracing::instrument(skip_all)]
 pub async fn session_is_live(state: &AppState, user: &CurrentUser) -> Result<bool> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
     let company_id = tx.company_id();
@@ -394,6 +404,7 @@ pub async fn session_is_live(state: &AppState, user: &CurrentUser) -> Result<boo
     Ok(live)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn log_out(state: &AppState, user: &CurrentUser) -> Result<()> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
     revoke_family(&mut tx, user.session_id(), "logout").await?;
@@ -401,6 +412,7 @@ pub async fn log_out(state: &AppState, user: &CurrentUser) -> Result<()> {
     tx.commit().await
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn log_out_everywhere(state: &AppState, user: &CurrentUser) -> Result<()> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
     let ended = revoke_user_sessions(&mut tx, user.user_id(), None, "logout_all").await?;
@@ -409,6 +421,7 @@ pub async fn log_out_everywhere(state: &AppState, user: &CurrentUser) -> Result<
 }
 
 /// The signed-in user as the UI sees them.
+#[tracing::instrument(skip_all)]
 pub async fn session_user(state: &AppState, user: &CurrentUser) -> Result<SessionUser> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
     let session = load_session_user(&mut tx, user.user_id()).await?;
@@ -416,6 +429,7 @@ pub async fn session_user(state: &AppState, user: &CurrentUser) -> Result<Sessio
     Ok(session)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn load_session_user(tx: &mut TenantTx, user_id: Uuid) -> Result<SessionUser> {
     let company_id = tx.company_id();
     let row = sqlx::query!(

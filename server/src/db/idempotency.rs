@@ -5,7 +5,7 @@
 //! kept or lost together; a concurrent request with the same key waits on the
 //! claimed row and then reads the stored answer.
 
-use super::TenantTx;
+use super::{Actor, TenantTx};
 use crate::error::Result;
 use app::error::AppError;
 use serde::de::DeserializeOwned;
@@ -114,7 +114,7 @@ pub async fn purge(pool: &super::AppPool) -> Result<u64> {
         .await?;
     let mut deleted = 0;
     for company_id in companies {
-        let mut tx = TenantTx::begin_system(pool, company_id).await?;
+        let mut tx = TenantTx::begin_as(pool, company_id, Actor::SystemTask).await?;
         let done = sqlx::query!(
             "delete from idempotency_keys where company_id = $1 and created_at < now() - interval '8 days'",
             company_id

@@ -4,7 +4,8 @@ mod idempotency;
 mod tenant;
 
 pub use idempotency::{idempotency_key, purge as purge_idempotency_keys, Claim, IdempotencyKey};
-pub use tenant::TenantTx;
+pub(crate) use tenant::begin_slug_lookup;
+pub use tenant::{Actor, TenantTx};
 
 use crate::config::Settings;
 use anyhow::Context;

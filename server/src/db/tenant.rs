@@ -17,26 +17,44 @@ pub struct TenantTx {
     actor_id: Option<Uuid>,
 }
 
+/// Who acts in a transaction that does not come from a signed-in request, which says
+/// where its company came from. Audit rows name a user only once one is known
+/// ([`TenantTx::set_actor`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    /// A company's background work: the auto-approval sweep, the outbox, purges, the
+    /// demo data. Nobody acts.
+    SystemTask,
+    /// Whoever holds a signed link: a share page, an email confirmation, an invitation,
+    /// a password reset, an unsubscribe link. The company is the one the token names.
+    SignedLink,
+    /// Before sign-in: sign-up, sign-in, token refresh, a password-reset request. The
+    /// company comes from a slug lookup or a signed refresh token.
+    PreLogin,
+}
+
 impl TenantTx {
-    /// Begins a transaction for the signed-in user's company.
+    /// Begins a transaction for the signed-in user's company: every request's door.
     pub async fn begin(pool: &AppPool, user: &CurrentUser) -> Result<Self> {
-        Self::begin_inner(pool, user.company_id(), Some(user.user_id())).await
+        Self::open(pool, user.company_id(), Some(user.user_id())).await
     }
 
-    /// Begins a transaction for a company before anyone is signed in: sign-up,
-    /// sign-in and token refresh, where the company comes from a slug lookup or a
-    /// signed token. Only the auth service calls it.
-    pub(crate) async fn begin_unauthenticated(pool: &AppPool, company_id: Uuid) -> Result<Self> {
-        Self::begin_inner(pool, company_id, None).await
+    /// Begins a transaction for `company_id` on behalf of `actor`: everything that is
+    /// not a signed-in request.
+    pub(crate) async fn begin_as(pool: &AppPool, company_id: Uuid, actor: Actor) -> Result<Self> {
+        tracing::debug!(%company_id, ?actor, "tenant transaction");
+        Self::open(pool, company_id, None).await
     }
 
-    /// Begins a transaction for a company's background work (the auto-approval
-    /// sweep), with no actor: audit rows then name nobody.
-    pub async fn begin_system(pool: &AppPool, company_id: Uuid) -> Result<Self> {
-        Self::begin_inner(pool, company_id, None).await
+    /// The integration tests' way in, to seed rows as background work would.
+    #[cfg(feature = "test-support")]
+    pub async fn begin_for_tests(pool: &AppPool, company_id: Uuid) -> Result<Self> {
+        Self::begin_as(pool, company_id, Actor::SystemTask).await
     }
 
-    async fn begin_inner(pool: &AppPool, company_id: Uuid, actor_id: Option<Uuid>) -> Result<Self> {
+    /// The one place `app.company_id` is set: transaction-locally, for the row-level
+    /// security policies (a test checks no other file sets it).
+    async fn open(pool: &AppPool, company_id: Uuid, actor_id: Option<Uuid>) -> Result<Self> {
         let mut tx = pool.untenanted().begin().await?;
         sqlx::query!("select set_config('app.company_id', $1, true)", company_id.to_string())
             .fetch_one(&mut *tx)
@@ -52,7 +70,8 @@ impl TenantTx {
         self.actor_id
     }
 
-    /// Marks who acts from here on (after sign-up or sign-in created the user).
+    /// Marks who acts from here on (after sign-up or sign-in created the user, or the
+    /// user an unsubscribe link names).
     pub(crate) fn set_actor(&mut self, user_id: Uuid) {
         self.actor_id = Some(user_id);
     }
@@ -90,5 +109,42 @@ impl TenantTx {
     pub async fn commit(self) -> Result<()> {
         self.tx.commit().await?;
         Ok(())
+    }
+}
+
+/// Begins the one transaction that may read a company before its id is known: the
+/// workspace lookup by slug. It declares the slug (`app.company_slug`), and the companies
+/// policy then shows that one row and nothing else.
+pub(crate) async fn begin_slug_lookup(pool: &AppPool, slug: &str) -> Result<Transaction<'static, Postgres>> {
+    let mut tx = pool.untenanted().begin().await?;
+    sqlx::query!("select set_config('app.company_slug', $1, true)", slug).fetch_one(&mut *tx).await?;
+    Ok(tx)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// The tenancy settings are set here and nowhere else in the server's code.
+    #[test]
+    fn only_this_file_sets_the_tenancy_settings() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let this = src.join("db").join("tenant.rs");
+        let mut offenders = Vec::new();
+        let mut dirs = vec![src];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("server/src is readable") {
+                let path = entry.expect("a directory entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") && path != this {
+                    let text = std::fs::read_to_string(&path).expect("a source file is UTF-8");
+                    if text.contains("set_config(") {
+                        offenders.push(path.display().to_string());
+                    }
+                }
+            }
+        }
+        assert!(offenders.is_empty(), "set_config outside db/tenant.rs: {offenders:?}");
     }
 }

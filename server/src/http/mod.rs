@@ -7,6 +7,7 @@ pub mod csrf;
 pub mod form_posts;
 mod health;
 pub mod input_guard;
+pub mod metrics;
 mod offline;
 pub mod problem;
 mod rpc_status;
@@ -22,6 +23,7 @@ use axum::Router;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(health::router())
+        .merge(metrics::router())
         .merge(api_auth::router())
         .merge(form_posts::router())
         .merge(offline::router())

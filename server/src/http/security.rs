@@ -101,12 +101,26 @@ const SERVICE_WORKER_CSP: &str = "default-src 'none'; script-src 'self'; connect
 /// The policy of an HTML page: our own origin, plus the page's inline scripts by nonce
 /// and WebAssembly compilation.
 pub fn page_csp(nonce: &str) -> HeaderValue {
+    let reload = dev_reload_source();
     HeaderValue::from_str(&format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
-         img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; \
+         img-src 'self' data:; font-src 'self'; connect-src 'self'{reload}; object-src 'none'; \
          base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     ))
     .expect("a nonce is base64url")
+}
+
+/// Under `cargo leptos watch` (`./fieldbook dev`, which sets LEPTOS_WATCH) the page's
+/// reload script listens on the watcher's WebSocket port; nowhere else is it allowed.
+fn dev_reload_source() -> &'static str {
+    static SOURCE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SOURCE.get_or_init(|| {
+        if std::env::var_os("LEPTOS_WATCH").is_none() {
+            return String::new();
+        }
+        let port = std::env::var("LEPTOS_RELOAD_PORT").ok().and_then(|p| p.parse::<u16>().ok()).unwrap_or(3001);
+        format!(" ws://*:{port}")
+    })
 }
 
 pub async fn security_headers(mut request: Request, next: Next, hsts: bool) -> Response {

@@ -74,6 +74,7 @@ pub fn describe(action: &str, before: Option<&Value>, after: Option<&Value>) -> 
 }
 
 /// The job's history, newest first (admins only; at most the latest 200 entries).
+#[tracing::instrument(skip_all)]
 pub async fn history(state: &AppState, admin: &CurrentUser, job_id: Uuid) -> Result<Vec<HistoryEntry>> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;

@@ -133,6 +133,7 @@ fn cursor_for(sort: JobSort, row: &ListRow) -> JobCursor {
 }
 
 /// One page of the company's jobs (admins only).
+#[tracing::instrument(skip_all)]
 pub async fn list(state: &AppState, admin: &CurrentUser, query: JobListQuery) -> Result<JobPage> {
     admin.require(Role::Admin)?;
     let after = match &query.after {
@@ -187,6 +188,7 @@ pub async fn list(state: &AppState, admin: &CurrentUser, query: JobListQuery) ->
 }
 
 /// Open work at a glance for the admin dashboard.
+#[tracing::instrument(skip_all)]
 pub async fn overview(state: &AppState, admin: &CurrentUser) -> Result<app::jobs::JobsOverview> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;

@@ -39,6 +39,7 @@ async fn company_timezone(tx: &mut TenantTx) -> Result<Tz> {
 }
 
 /// The timezone a user reads times in: their own, else their company's.
+#[tracing::instrument(skip_all)]
 pub async fn viewer_timezone(tx: &mut TenantTx, user_id: Uuid) -> Result<Tz> {
     let company_id = tx.company_id();
     let name = sqlx::query_scalar!(
@@ -139,6 +140,7 @@ impl Viewer {
 
 /// The job as `viewer` may see it. Workers see only jobs assigned to them and
 /// customers only their customer record's jobs; anything else is 404.
+#[tracing::instrument(skip_all)]
 pub async fn load_detail(tx: &mut TenantTx, viewer: Viewer, id: Uuid) -> Result<JobDetail> {
     let company_id = tx.company_id();
     let tz = company_timezone(tx).await?;
@@ -238,6 +240,7 @@ fn job_json(job: &JobDetail) -> serde_json::Value {
     })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn get(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<JobDetail> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
     let job = load_detail(&mut tx, Viewer::of(user), id).await?;
@@ -245,6 +248,7 @@ pub async fn get(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<JobDe
     Ok(job)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn create(state: &AppState, admin: &CurrentUser, form: JobForm) -> Result<JobDetail> {
     admin.require(Role::Admin)?;
     let valid = form.validate()?;
@@ -302,6 +306,7 @@ async fn lock_current(tx: &mut TenantTx, id: Uuid, version: Option<i32>) -> Resu
     }
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn update(state: &AppState, admin: &CurrentUser, id: Uuid, form: JobForm) -> Result<JobDetail> {
     admin.require(Role::Admin)?;
     let valid = form.validate()?;
@@ -341,6 +346,7 @@ pub async fn update(state: &AppState, admin: &CurrentUser, id: Uuid, form: JobFo
     Ok(after)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn set_archived(state: &AppState, admin: &CurrentUser, id: Uuid, archived: bool) -> Result<JobDetail> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
@@ -390,6 +396,7 @@ async fn lock_for_field_action(tx: &mut TenantTx, user: &CurrentUser, id: Uuid) 
     }
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn change_status(
     state: &AppState,
     user: &CurrentUser,
@@ -432,6 +439,7 @@ pub async fn change_status(
     Ok(after)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn add_note(
     state: &AppState,
     user: &CurrentUser,
@@ -476,6 +484,7 @@ pub async fn add_note(
 }
 
 /// Assigns, reassigns (`Some`) or unassigns (`None`) the job's worker (admins only).
+#[tracing::instrument(skip_all)]
 pub async fn assign_worker(
     state: &AppState,
     admin: &CurrentUser,
@@ -529,6 +538,7 @@ pub async fn assign_worker(
 }
 
 /// Statuses (and, for admins, active workers) for a job page's pickers; customers pick nothing.
+#[tracing::instrument(skip_all)]
 pub async fn choices(state: &AppState, user: &CurrentUser) -> Result<app::jobs::JobChoices> {
     if user.role() == Role::Customer {
         return Err(AppError::Forbidden.into());
@@ -560,6 +570,7 @@ pub async fn choices(state: &AppState, user: &CurrentUser) -> Result<app::jobs::
 }
 
 /// Active customers and workers and every status, for the job form and list filters (admins only).
+#[tracing::instrument(skip_all)]
 pub async fn form_options(state: &AppState, admin: &CurrentUser) -> Result<JobFormOptions> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
@@ -593,6 +604,7 @@ pub async fn form_options(state: &AppState, admin: &CurrentUser) -> Result<JobFo
 
 /// A worker's assigned jobs or a customer's jobs (by their linked record), grouped
 /// into today / upcoming / done by the company's calendar. Admins have the full list.
+#[tracing::instrument(skip_all)]
 pub async fn mine(state: &AppState, user: &CurrentUser) -> Result<MyJobs> {
     if user.role() == Role::Admin {
         return Err(AppError::Forbidden.into());

@@ -6,7 +6,7 @@
 
 use super::{load_detail, lock_current, Viewer};
 use crate::auth::{tokens, CurrentUser};
-use crate::db::TenantTx;
+use crate::db::{Actor, TenantTx};
 use crate::error::Result;
 use crate::state::AppState;
 use app::auth::Role;
@@ -46,6 +46,7 @@ async fn links(tx: &mut TenantTx, job_id: Uuid, tz: Tz) -> Result<Vec<ShareLink>
 }
 
 /// The job's share links, newest first (admins only).
+#[tracing::instrument(skip_all)]
 pub async fn list(state: &AppState, admin: &CurrentUser, job_id: Uuid) -> Result<Vec<ShareLink>> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
@@ -57,6 +58,7 @@ pub async fn list(state: &AppState, admin: &CurrentUser, job_id: Uuid) -> Result
 }
 
 /// Creates a link valid for `days` (1–365, default 30).
+#[tracing::instrument(skip_all)]
 pub async fn create(state: &AppState, admin: &CurrentUser, job_id: Uuid, days: String) -> Result<NewShareLink> {
     admin.require(Role::Admin)?;
     let days = parse_share_days(&days).map_err(|m| AppError::field("days", m))?;
@@ -85,6 +87,7 @@ pub async fn create(state: &AppState, admin: &CurrentUser, job_id: Uuid, days: S
 }
 
 /// Revokes a link at once; it then shows a "revoked" page.
+#[tracing::instrument(skip_all)]
 pub async fn revoke(state: &AppState, admin: &CurrentUser, job_id: Uuid, link_id: Uuid) -> Result<Vec<ShareLink>> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
@@ -110,6 +113,7 @@ pub async fn revoke(state: &AppState, admin: &CurrentUser, job_id: Uuid, link_id
 }
 
 /// What a share link shows, for anyone holding it.
+#[tracing::instrument(skip_all)]
 pub async fn view(state: &AppState, token: &str, client: &crate::auth::ClientInfo) -> Result<SharedJob> {
     // Tokens cannot be guessed, but lookups are still limited per client.
     if let Some(ip) = client.limit_subject() {
@@ -118,7 +122,7 @@ pub async fn view(state: &AppState, token: &str, client: &crate::auth::ClientInf
     let Some(company_id) = tokens::token_company(token) else {
         return Ok(SharedJob::Unknown);
     };
-    let mut tx = TenantTx::begin_unauthenticated(&state.pool, company_id).await?;
+    let mut tx = TenantTx::begin_as(&state.pool, company_id, Actor::SignedLink).await?;
     let link = sqlx::query!(
         r#"select l.id, l.job_id, l.revoked_at, l.expires_at < now() as "expired!", c.name as company_name
            from customer_links l join companies c on c.id = l.company_id

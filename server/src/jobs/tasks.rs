@@ -12,6 +12,7 @@ use app::jobs::JobDetail;
 use serde_json::json;
 use uuid::Uuid;
 
+#[tracing::instrument(skip_all)]
 pub async fn add_task(state: &AppState, admin: &CurrentUser, job_id: Uuid, title: String) -> Result<JobDetail> {
     admin.require(Role::Admin)?;
     let title = app::jobs::parse_task_title(&title).map_err(|m| AppError::field("title", m))?;
@@ -34,6 +35,7 @@ pub async fn add_task(state: &AppState, admin: &CurrentUser, job_id: Uuid, title
     Ok(job)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn set_task_completed(
     state: &AppState,
     user: &CurrentUser,
@@ -74,6 +76,7 @@ pub async fn set_task_completed(
 }
 
 /// Renames a task (admins only).
+#[tracing::instrument(skip_all)]
 pub async fn edit_task(
     state: &AppState,
     admin: &CurrentUser,
@@ -118,6 +121,7 @@ pub async fn edit_task(
 }
 
 /// Deletes a task (admins only).
+#[tracing::instrument(skip_all)]
 pub async fn delete_task(state: &AppState, admin: &CurrentUser, job_id: Uuid, task_id: Uuid) -> Result<JobDetail> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
@@ -141,6 +145,7 @@ pub async fn delete_task(state: &AppState, admin: &CurrentUser, job_id: Uuid, ta
 
 /// Puts the job's tasks in the given order (admins only). `task_ids` must name
 /// every task of the job exactly once.
+#[tracing::instrument(skip_all)]
 pub async fn reorder_tasks(
     state: &AppState,
     admin: &CurrentUser,

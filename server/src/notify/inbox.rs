@@ -2,7 +2,7 @@
 //! unsubscribe links, and the admins' view of the outbox.
 
 use crate::auth::CurrentUser;
-use crate::db::{AppPool, TenantTx};
+use crate::db::{Actor, AppPool, TenantTx};
 use crate::error::Result;
 use crate::jobs::viewer_timezone;
 use crate::state::AppState;
@@ -51,6 +51,7 @@ async fn unread(tx: &mut TenantTx, user_id: Uuid) -> Result<i64> {
     .await?)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn list(state: &AppState, user: &CurrentUser, before: Option<i64>) -> Result<NotificationPage> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
     let tz = viewer_timezone(&mut tx, user.user_id()).await?;
@@ -81,6 +82,7 @@ pub async fn list(state: &AppState, user: &CurrentUser, before: Option<i64>) -> 
     Ok(NotificationPage { items, unread, next_before })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn unread_count(state: &AppState, user: &CurrentUser) -> Result<i64> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
     let count = unread(&mut tx, user.user_id()).await?;
@@ -89,6 +91,7 @@ pub async fn unread_count(state: &AppState, user: &CurrentUser) -> Result<i64> {
 }
 
 /// One of the user's notifications (the live stream loads each one it announces).
+#[tracing::instrument(skip_all)]
 pub async fn one(tx: &mut TenantTx, user_id: Uuid, id: i64) -> Result<Option<Notification>> {
     let tz = viewer_timezone(tx, user_id).await?;
     let company_id = tx.company_id();
@@ -106,6 +109,7 @@ pub async fn one(tx: &mut TenantTx, user_id: Uuid, id: i64) -> Result<Option<Not
 }
 
 /// The user's notifications after `after`, oldest first (a reconnecting stream's backlog).
+#[tracing::instrument(skip_all)]
 pub async fn newer_than(pool: &AppPool, user: &CurrentUser, after: i64) -> Result<Vec<Notification>> {
     let mut tx = TenantTx::begin(pool, user).await?;
     let tz = viewer_timezone(&mut tx, user.user_id()).await?;
@@ -128,6 +132,7 @@ pub async fn newer_than(pool: &AppPool, user: &CurrentUser, after: i64) -> Resul
     Ok(items)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn mark_read(state: &AppState, user: &CurrentUser, id: Option<i64>) -> Result<i64> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
     let company_id = tx.company_id();
@@ -158,6 +163,7 @@ pub async fn mark_read(state: &AppState, user: &CurrentUser, id: Option<i64>) ->
     Ok(count)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn preferences(state: &AppState, user: &CurrentUser) -> Result<EmailPreferences> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
     let prefs = load_preferences(&mut tx, user.user_id()).await?;
@@ -204,6 +210,7 @@ async fn store_preferences(
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn save_preferences(
     state: &AppState,
     user: &CurrentUser,
@@ -217,12 +224,13 @@ pub async fn save_preferences(
 }
 
 /// Turns one topic off for the user an unsubscribe link was made for.
+#[tracing::instrument(skip_all)]
 pub async fn unsubscribe(state: &AppState, token: &str) -> Result<Unsubscribed> {
     let claims = state.keys.decode_unsubscribe(token).ok_or_else(|| {
         AppError::field("token", "This unsubscribe link is not valid. Change your email settings in the app instead.")
     })?;
     let topic = EmailTopic::parse(&claims.topic).ok_or_else(|| AppError::field("token", "Unknown kind of email."))?;
-    let mut tx = TenantTx::begin_system(&state.pool, claims.cid).await?;
+    let mut tx = TenantTx::begin_as(&state.pool, claims.cid, Actor::SignedLink).await?;
     tx.set_actor(claims.sub);
     let before = load_preferences(&mut tx, claims.sub).await?;
     let company_id = tx.company_id();
@@ -239,6 +247,7 @@ pub async fn unsubscribe(state: &AppState, token: &str) -> Result<Unsubscribed> 
     Ok(Unsubscribed { email, topic: topic.label().to_string() })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn outbox(state: &AppState, admin: &CurrentUser, status: &str) -> Result<OutboxPage> {
     admin.require(Role::Admin)?;
     let status = match status.trim().to_uppercase().as_str() {
@@ -285,6 +294,7 @@ pub async fn outbox(state: &AppState, admin: &CurrentUser, status: &str) -> Resu
     Ok(OutboxPage { entries, pending: counts.pending, dead: counts.dead, sent: counts.sent })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn retry_outbox(state: &AppState, admin: &CurrentUser, id: Uuid) -> Result<()> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;

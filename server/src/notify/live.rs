@@ -181,6 +181,7 @@ async fn stream(
     let (sender, receiver) = mpsc::channel::<Result<Event, Infallible>>(16);
     tokio::spawn(async move {
         let _slot = slot;
+        let _counted = crate::http::metrics::LiveStreamGauge::opened();
         let mut recheck = tokio::time::interval(state.settings.stream_session_recheck);
         recheck.tick().await;
         let mut newest = last_seen.unwrap_or(0);

@@ -11,7 +11,7 @@
 use super::mailer::{Mailer, OutgoingMail};
 use super::templates::EmailContent;
 use crate::config::DeliverySettings;
-use crate::db::{AppPool, TenantTx};
+use crate::db::{Actor, AppPool, TenantTx};
 use crate::error::Result;
 use std::sync::Arc;
 use std::time::Duration;
@@ -92,7 +92,7 @@ impl Delivery {
     /// Claims, sends and records one due message of `company_id`, if there is one
     /// that no other worker holds.
     pub async fn deliver_one(&self, company_id: Uuid) -> Result<Option<(Uuid, Attempt)>> {
-        let mut tx = TenantTx::begin_system(&self.pool, company_id).await?;
+        let mut tx = TenantTx::begin_as(&self.pool, company_id, Actor::SystemTask).await?;
         let claimed = sqlx::query!(
             "select id, to_address, subject, body_text, body_html, unsubscribe_url, attempts
              from outbox

@@ -6,7 +6,7 @@ use super::contracts::usages_for_customer;
 use super::entries::check_batch;
 use super::{load_log, lock_log, log_json, month_label, month_range, people, LogRow, Who, LOG_SELECT};
 use crate::auth::CurrentUser;
-use crate::db::{AppPool, TenantTx};
+use crate::db::{Actor, AppPool, TenantTx};
 use crate::error::{OnConstraint, Result};
 use crate::state::AppState;
 use app::auth::Role;
@@ -29,6 +29,7 @@ fn customer_scope(who: &Who, requested: Option<Uuid>) -> Result<Option<Uuid>> {
     }
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn decide(
     state: &AppState,
     user: &CurrentUser,
@@ -92,6 +93,7 @@ async fn logs_where(tx: &mut TenantTx, who: &Who, clause: &str, customer: Option
 }
 
 /// The submitted entries waiting for `user`'s decision: a customer's own, all for admins.
+#[tracing::instrument(skip_all)]
 pub async fn waiting(state: &AppState, user: &CurrentUser) -> Result<HoursWaiting> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
     let who = Who::load(&mut tx, user).await?;
@@ -109,6 +111,7 @@ pub async fn waiting(state: &AppState, user: &CurrentUser) -> Result<HoursWaitin
     Ok(HoursWaiting { entries, minutes: seconds / 60 })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn approvals(state: &AppState, user: &CurrentUser, customer: Option<Uuid>) -> Result<Approvals> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
     let who = Who::load(&mut tx, user).await?;
@@ -219,6 +222,7 @@ fn month_start(raw: &str) -> Result<NaiveDate> {
 
 /// Customers sign off their own record; admins any customer's. Only past months
 /// with no entries waiting for a decision can be signed off.
+#[tracing::instrument(skip_all)]
 pub async fn sign_off(
     state: &AppState,
     user: &CurrentUser,
@@ -281,6 +285,7 @@ pub async fn sign_off(
     Ok(after)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn reopen(state: &AppState, admin: &CurrentUser, customer_id: Uuid, month: String) -> Result<MonthStatement> {
     admin.require(Role::Admin)?;
     let month = month_start(&month)?;
@@ -312,6 +317,7 @@ pub async fn reopen(state: &AppState, admin: &CurrentUser, customer_id: Uuid, mo
     Ok(after)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn settings(state: &AppState, admin: &CurrentUser) -> Result<TimeSettings> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
@@ -320,6 +326,7 @@ pub async fn settings(state: &AppState, admin: &CurrentUser) -> Result<TimeSetti
     Ok(TimeSettings { auto_approve_days: days.map(|d| d.to_string()).unwrap_or_default() })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn save_settings(state: &AppState, admin: &CurrentUser, settings: TimeSettings) -> Result<TimeSettings> {
     admin.require(Role::Admin)?;
     let days =
@@ -353,12 +360,13 @@ pub async fn save_settings(state: &AppState, admin: &CurrentUser, settings: Time
 
 /// Approves every pending entry past its deadline, company by company, each in its
 /// own tenant transaction with an audit row per entry. Returns how many.
+#[tracing::instrument(skip_all)]
 pub async fn auto_approve_due(pool: &AppPool) -> Result<u64> {
     let companies: Vec<Uuid> =
         sqlx::query_scalar!(r#"select companies_with_due_approvals() as "id!""#).fetch_all(pool.untenanted()).await?;
     let mut approved = 0;
     for company_id in companies {
-        let mut tx = TenantTx::begin_system(pool, company_id).await?;
+        let mut tx = TenantTx::begin_as(pool, company_id, Actor::SystemTask).await?;
         let rows = sqlx::query!(
             "update work_logs set status = 'APPROVED', decided_at = now(), decided_by = null, auto_approve_at = null
              where company_id = $1 and status = 'PENDING' and auto_approve_at <= now()

@@ -123,11 +123,13 @@ async fn usages(tx: &mut TenantTx, who: &Who, filter: &str, id: Option<Uuid>) ->
     Ok(out)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn usages_for_worker(tx: &mut TenantTx, who: &Who, worker_id: Uuid) -> Result<Vec<ContractUsage>> {
     usages(tx, who, "and k.worker_id = $2", Some(worker_id)).await
 }
 
 /// A customer's contracts (`None`: every contract of the company).
+#[tracing::instrument(skip_all)]
 pub async fn usages_for_customer(
     tx: &mut TenantTx,
     who: &Who,
@@ -142,6 +144,7 @@ async fn page(tx: &mut TenantTx, who: &Who) -> Result<ContractsPage> {
     Ok(ContractsPage { contracts, workers, customers })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn list(state: &AppState, admin: &CurrentUser) -> Result<ContractsPage> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
@@ -204,6 +207,7 @@ fn as_valid(c: &Contract) -> ValidContract {
     }
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn create(state: &AppState, admin: &CurrentUser, form: ContractForm) -> Result<ContractsPage> {
     admin.require(Role::Admin)?;
     let valid = form.validate()?;
@@ -245,6 +249,7 @@ async fn lock_contract(tx: &mut TenantTx, id: Uuid) -> Result<Contract> {
     Ok(row.contract())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn update(state: &AppState, admin: &CurrentUser, id: Uuid, form: ContractForm) -> Result<ContractsPage> {
     admin.require(Role::Admin)?;
     let valid = form.validate()?;
@@ -282,6 +287,7 @@ pub async fn update(state: &AppState, admin: &CurrentUser, id: Uuid, form: Contr
     Ok(page)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn delete(state: &AppState, admin: &CurrentUser, id: Uuid) -> Result<ContractsPage> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;

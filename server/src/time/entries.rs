@@ -133,6 +133,7 @@ async fn check_entry(
 
 const OVERLAP: &str = "This overlaps another of your entries. Change the times so they do not overlap.";
 
+#[tracing::instrument(skip_all)]
 pub async fn create(
     state: &AppState,
     user: &CurrentUser,
@@ -192,6 +193,7 @@ fn check_editable(who: &Who, row: &LogRow) -> Result<()> {
     }
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn update(state: &AppState, user: &CurrentUser, id: Uuid, form: LogForm) -> Result<WorkLog> {
     let valid = form.validate()?;
     let mut tx = TenantTx::begin(&state.pool, user).await?;
@@ -244,6 +246,7 @@ pub async fn update(state: &AppState, user: &CurrentUser, id: Uuid, form: LogFor
 }
 
 /// The company's auto-approval delay in days (None: never; a null interval then).
+#[tracing::instrument(skip_all)]
 pub async fn auto_approve_days(tx: &mut TenantTx) -> Result<Option<i32>> {
     let company_id = tx.company_id();
     Ok(sqlx::query_scalar!("select auto_approve_days from companies where id = $1", company_id)
@@ -251,6 +254,7 @@ pub async fn auto_approve_days(tx: &mut TenantTx) -> Result<Option<i32>> {
         .await?)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn delete(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<()> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
     let who = Who::load(&mut tx, user).await?;
@@ -269,6 +273,7 @@ pub async fn delete(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<()
 }
 
 /// Sends the worker's drafts and corrected declined entries for approval. All or nothing.
+#[tracing::instrument(skip_all)]
 pub async fn submit(state: &AppState, user: &CurrentUser, ids: Vec<Uuid>) -> Result<u32> {
     user.require(Role::Worker)?;
     check_batch(&ids)?;
@@ -328,6 +333,7 @@ pub fn check_batch(ids: &[Uuid]) -> Result<()> {
 }
 
 /// The worker's time page.
+#[tracing::instrument(skip_all)]
 pub async fn mine(state: &AppState, user: &CurrentUser) -> Result<MyTime> {
     user.require(Role::Worker)?;
     let mut tx = TenantTx::begin(&state.pool, user).await?;
@@ -356,6 +362,7 @@ pub async fn mine(state: &AppState, user: &CurrentUser) -> Result<MyTime> {
     Ok(MyTime { timer, jobs, logs, contracts, today })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn detail(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<LogDetail> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
     let who = Who::load(&mut tx, user).await?;
@@ -374,6 +381,7 @@ pub async fn detail(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<Lo
 }
 
 /// Every entry of the company, filtered, newest first (admins). Running timers are left out.
+#[tracing::instrument(skip_all)]
 pub async fn list(state: &AppState, admin: &CurrentUser, query: LogQuery) -> Result<LogPage> {
     admin.require(Role::Admin)?;
     let from = optional_date(&query.from, "from")?;

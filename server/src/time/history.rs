@@ -63,6 +63,7 @@ fn describe(action: &str, after: Option<&Value>) -> String {
     }
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn events(tx: &mut TenantTx, who: &Who, id: Uuid) -> Result<Vec<LogEvent>> {
     let company_id = tx.company_id();
     let rows = sqlx::query!(

@@ -235,10 +235,12 @@ pub fn log_json(log: &WorkLog) -> serde_json::Value {
 }
 
 /// One log as `who` may see it (others' logs do not exist for them: 404).
+#[tracing::instrument(skip_all)]
 pub async fn load_log(tx: &mut TenantTx, who: &Who, id: Uuid) -> Result<WorkLog> {
     Ok(load_row(tx, who, id).await?.view(who))
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn load_row(tx: &mut TenantTx, who: &Who, id: Uuid) -> Result<LogRow> {
     let company_id = tx.company_id();
     let (role, worker, customer) = who.scope();
@@ -260,6 +262,7 @@ pub async fn load_row(tx: &mut TenantTx, who: &Who, id: Uuid) -> Result<LogRow> 
 }
 
 /// Locks a log row for a change and returns it as `who` sees it.
+#[tracing::instrument(skip_all)]
 pub async fn lock_log(tx: &mut TenantTx, who: &Who, id: Uuid) -> Result<LogRow> {
     let company_id = tx.company_id();
     sqlx::query_scalar!("select id from work_logs where company_id = $1 and id = $2 for update", company_id, id)
@@ -290,6 +293,7 @@ pub fn month_label(first: NaiveDate) -> String {
 }
 
 /// Refuses a change to a log in a month the customer has signed off.
+#[tracing::instrument(skip_all)]
 pub async fn ensure_month_open(
     tx: &mut TenantTx,
     customer_id: Uuid,
@@ -327,6 +331,7 @@ pub async fn ensure_month_open(
 }
 
 /// Active workers and customers, for pickers (admins).
+#[tracing::instrument(skip_all)]
 pub async fn people(tx: &mut TenantTx) -> Result<(Vec<NamedOption>, Vec<NamedOption>)> {
     let company_id = tx.company_id();
     let workers = sqlx::query_as!(

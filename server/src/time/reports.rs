@@ -80,6 +80,7 @@ impl ReportSpec {
 
 /// Resolves whose report this is: admins pick freely, customers get their own
 /// record, workers their own hours, whatever the query says.
+#[tracing::instrument(skip_all)]
 pub async fn resolve(tx: &mut TenantTx, who: &Who, query: &ReportQuery) -> Result<ReportSpec> {
     let tz = who.company_tz;
     let month = if query.month.trim().is_empty() {
@@ -141,6 +142,7 @@ pub struct Aggregates {
 }
 
 /// Totals and the three chart series in one pass over the month's logs.
+#[tracing::instrument(skip_all)]
 pub async fn aggregates(tx: &mut TenantTx, spec: &ReportSpec) -> Result<Aggregates> {
     let company_id = tx.company_id();
     let mut qb = QueryBuilder::<Postgres>::new(
@@ -247,6 +249,7 @@ pub fn report_line(row: LogRow, tz: Tz) -> ReportLine {
     }
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn monthly(state: &AppState, user: &CurrentUser, query: ReportQuery) -> Result<MonthlyReport> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
     let who = Who::load(&mut tx, user).await?;
@@ -304,6 +307,7 @@ async fn latest_month_with_hours(tx: &mut TenantTx, spec: &ReportSpec) -> Result
 }
 
 /// This month's hours, approvals waiting, and contracts near their budget (admins).
+#[tracing::instrument(skip_all)]
 pub async fn overview(state: &AppState, admin: &CurrentUser) -> Result<TimeOverview> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;

@@ -44,6 +44,7 @@ fn action_time(at: Option<DateTime<Utc>>, not_before: Option<DateTime<Utc>>) -> 
 }
 
 /// The worker's running timer, if any.
+#[tracing::instrument(skip_all)]
 pub async fn running(tx: &mut TenantTx, who: &Who) -> Result<Option<RunningTimer>> {
     let company_id = tx.company_id();
     let row = sqlx::query!(
@@ -69,6 +70,7 @@ pub async fn running(tx: &mut TenantTx, who: &Who) -> Result<Option<RunningTimer
     }))
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn current(state: &AppState, user: &CurrentUser) -> Result<Option<RunningTimer>> {
     if user.role() != Role::Worker {
         return Ok(None);
@@ -85,6 +87,7 @@ async fn running_or_missing(tx: &mut TenantTx, who: &Who) -> Result<RunningTimer
     running(tx, who).await?.ok_or_else(|| AppError::conflict("No timer is running.").into())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn start(
     state: &AppState,
     user: &CurrentUser,
@@ -140,6 +143,7 @@ pub async fn start(
     Ok(timer)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn pause(
     state: &AppState,
     user: &CurrentUser,
@@ -149,6 +153,7 @@ pub async fn pause(
     set_paused(state, user, true, at, key).await
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn resume(
     state: &AppState,
     user: &CurrentUser,
@@ -220,6 +225,7 @@ async fn set_paused(
 
 /// Stops the timer. A paused timer ends where it was paused; a timer forgotten for
 /// more than a day ends after 24 hours (the longest entry there is).
+#[tracing::instrument(skip_all)]
 pub async fn stop(
     state: &AppState,
     user: &CurrentUser,

@@ -294,3 +294,34 @@ async fn another_company_opening_a_job_page_gets_not_found(db: PgPool) {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(!html.contains("Gate repair"));
 }
+
+/// The resource entries of a rendered page's hydration data (`__RESOLVED_RESOURCES[n] = "…"`).
+fn serialized_resources(html: &str) -> Vec<&str> {
+    html.split("__RESOLVED_RESOURCES[")
+        .skip(1)
+        .map(|entry| entry.split(";__RESOLVED_RESOURCES").next().unwrap_or(entry))
+        .collect()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn each_page_render_loads_and_serializes_its_data_once(db: PgPool) {
+    let app = spawn_app(db).await;
+    let a = acme(&app, "acme").await;
+    let job = create(&app, &a, "Gate repair", 0, Some(0), "New", "2026-05-03").await;
+    let detail = app.url(&format!("/app/jobs/{}", job["id"].as_str().unwrap()));
+    // Leptos discovers a page's resources by polling it before the real render; a page
+    // built during those polls ran its queries again (two or three copies in a third of
+    // renders before the fix). Rendered a dozen times, every render must carry one copy.
+    for url in [app.url("/app/jobs"), detail] {
+        let mut counts = Vec::new();
+        for _ in 0..12 {
+            let (status, html) = page_status(&a.admin, url.clone()).await;
+            assert_eq!(status, StatusCode::OK, "{url}");
+            let resources = serialized_resources(&html);
+            let with_job = resources.iter().filter(|entry| entry.contains("Gate repair")).count();
+            counts.push((resources.len(), with_job));
+        }
+        assert!(counts.iter().all(|c| *c == counts[0]), "{url}: (resources, with the job) per render: {counts:?}");
+        assert_eq!(counts[0].1, 1, "{url}: the job's data is serialized once: {counts:?}");
+    }
+}

@@ -53,7 +53,7 @@ async fn company_id(db: &PgPool, slug: &str) -> Uuid {
 
 /// Queues one message for `to` in its own committed transaction; returns its id.
 async fn queue(pool: &AppPool, company: Uuid, to: &str, subject: &str) -> Uuid {
-    let mut tx = TenantTx::begin_system(pool, company).await.unwrap();
+    let mut tx = TenantTx::begin_for_tests(pool, company).await.unwrap();
     let id = enqueue(&mut tx, "test", &Recipient { user_id: None, email: to.into() }, &content(subject)).await.unwrap();
     tx.commit().await.unwrap();
     id
@@ -100,7 +100,7 @@ async fn an_email_exists_only_if_its_transaction_commits(db: PgPool) {
     let pool = app.app_pool().await;
     let before = app.count("select count(*) from outbox").await;
 
-    let mut tx = TenantTx::begin_system(&pool, company).await.unwrap();
+    let mut tx = TenantTx::begin_for_tests(&pool, company).await.unwrap();
     enqueue(&mut tx, "test", &Recipient { user_id: None, email: "gone@mail.test".into() }, &content("Rolled back"))
         .await
         .unwrap();

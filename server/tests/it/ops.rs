@@ -128,3 +128,61 @@ fn production_refuses_a_missing_or_default_secret() {
     assert_eq!(default.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&default.stderr).contains("default secret is refused"));
 }
+
+/// The sum of a Prometheus counter's samples whose labels include every one of `labels`.
+fn sample_sum(text: &str, metric: &str, labels: &[&str]) -> f64 {
+    text.lines()
+        .filter(|line| line.starts_with(&format!("{metric}{{")) && labels.iter().all(|l| line.contains(l)))
+        .filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn metrics_count_requests_by_route_and_status_and_refused_logins(db: PgPool) {
+    let app = spawn_app(db).await;
+    app.sign_up("acme", "admin@acme.test").await;
+    let scrape = || async { api_client().get(app.url("/metrics")).send().await.unwrap().text().await.unwrap() };
+    // Tests share the process's recorder: compare before and after.
+    let before = scrape().await;
+    for _ in 0..3 {
+        assert_eq!(api_client().get(app.url("/ready")).send().await.unwrap().status(), StatusCode::OK);
+    }
+    let wrong = app.log_in("acme", "admin@acme.test", "not-the-password").await;
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    let after = scrape().await;
+
+    let ready = ["route=\"/ready\"", "status=\"200\"", "method=\"GET\""];
+    let requests = "fieldbook_http_requests_total";
+    assert!(
+        sample_sum(&after, requests, &ready) - sample_sum(&before, requests, &ready) >= 3.0,
+        "three readiness checks counted:\n{after}"
+    );
+    let login = ["route=\"/rpc/auth/log_in\"", "status=\"401\""];
+    assert!(sample_sum(&after, requests, &login) > sample_sum(&before, requests, &login), "{after}");
+    let latency = "fieldbook_http_request_duration_seconds_count";
+    assert!(sample_sum(&after, latency, &ready) - sample_sum(&before, latency, &ready) >= 3.0, "{after}");
+    let refused = ["reason=\"credentials\""];
+    let refused_logins = "fieldbook_logins_refused_total";
+    assert!(sample_sum(&after, refused_logins, &refused) > sample_sum(&before, refused_logins, &refused), "{after}");
+    for gauge in
+        ["fieldbook_db_pool_connections{", "fieldbook_outbox_pending ", "fieldbook_outbox_oldest_pending_seconds "]
+    {
+        assert!(after.contains(gauge), "{gauge} in\n{after}");
+    }
+    // Raw paths never become labels: an id in the URL is the route's `{id}`.
+    assert!(!after.contains("route=\"/app/jobs/0"), "{after}");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn metrics_need_the_configured_token(db: PgPool) {
+    let token = "a-metrics-token-of-enough-length";
+    let app = spawn_app_with(db, |settings| settings.metrics_token = Some(token.to_string().into())).await;
+    let without = api_client().get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(without.status(), StatusCode::NOT_FOUND);
+    let wrong =
+        api_client().get(app.url("/metrics")).bearer_auth("a-metrics-token-of-enough-lengtX").send().await.unwrap();
+    assert_eq!(wrong.status(), StatusCode::NOT_FOUND);
+    let with = api_client().get(app.url("/metrics")).bearer_auth(token).send().await.unwrap();
+    assert_eq!(with.status(), StatusCode::OK);
+    assert!(with.text().await.unwrap().contains("fieldbook_db_pool_connections"));
+}
