@@ -16,6 +16,10 @@ pub const REPORT_PAGE_LINES: usize = 500;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+// Read from the database as the `work_log_status` enum itself: a value this code does
+// not know is a decoding error, never silently a draft.
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "work_log_status", rename_all = "SCREAMING_SNAKE_CASE"))]
 pub enum LogStatus {
     Draft,
     Pending,

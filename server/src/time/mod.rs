@@ -88,7 +88,7 @@ pub struct LogRow {
     pub seconds: i64,
     pub description: String,
     pub billable: bool,
-    pub status: String,
+    pub status: LogStatus,
     pub revision: i32,
     pub decline_reason: Option<String>,
     pub decided_by_name: Option<String>,
@@ -104,7 +104,7 @@ pub const LOG_SELECT: &str = r#"
     select l.id, l.job_id, j.title as job_title, l.customer_id, c.name as customer_name,
            l.worker_id, w.name as worker_name, l.started_at, l.ended_at, l.paused_at, l.break_seconds,
            work_log_seconds(l.started_at, l.ended_at, l.paused_at, l.break_seconds) as seconds,
-           l.description, l.billable, l.status::text as status, l.revision, l.decline_reason,
+           l.description, l.billable, l.status, l.revision, l.decline_reason,
            d.name as decided_by_name, l.decided_at, l.auto_approve_at,
            exists(select 1 from month_signoffs s
                   where s.company_id = l.company_id and s.customer_id = l.customer_id and s.reopened_at is null
@@ -115,10 +115,6 @@ pub const LOG_SELECT: &str = r#"
     join users w on w.company_id = l.company_id and w.id = l.worker_id
     left join users d on d.company_id = l.company_id and d.id = l.decided_by
     where l.company_id = $1"#;
-
-pub fn status_of(raw: &str) -> LogStatus {
-    LogStatus::parse(raw).unwrap_or(LogStatus::Draft)
-}
 
 /// "Mon 3 Nov 2026".
 pub fn date_label(at: DateTime<Utc>, tz: Tz) -> String {
@@ -144,7 +140,7 @@ pub fn time_label(start: DateTime<Utc>, end: Option<DateTime<Utc>>, tz: Tz) -> S
 
 impl LogRow {
     pub fn status(&self) -> LogStatus {
-        status_of(&self.status)
+        self.status
     }
 
     pub fn minutes(&self) -> i64 {
