@@ -37,6 +37,12 @@ use_build_cache() {
   if [ "$(cat "$dir/.fieldbook-clone" 2>/dev/null)" != "$ROOT" ]; then
     if [ -f "$dir/.fieldbook-clone" ]; then
       (cd "$ROOT" && cargo clean -p server -p app -p frontend >/dev/null 2>&1) || true
+      # cargo-leptos builds the WASM in target/front (debug and wasm-release).
+      local profile
+      for profile in dev wasm-release; do
+        (cd "$ROOT" && CARGO_TARGET_DIR="$dir/front" cargo clean -p app -p frontend \
+          --target wasm32-unknown-unknown --profile "$profile" >/dev/null 2>&1) || true
+      done
     fi
     echo "$ROOT" >"$dir/.fieldbook-clone"
   fi
