@@ -108,8 +108,8 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 async fn scrape(State(state): State<AppState>, headers: HeaderMap) -> Response {
     use secrecy::ExposeSecret;
-    let token = state.settings.metrics_token.as_ref().map(|t| t.expose_secret().to_owned());
-    if !allowed(state.settings.environment, token.as_deref(), &headers) {
+    let token = state.settings.metrics_token.as_ref().map(|t| t.expose_secret());
+    if !allowed(state.settings.environment, token, &headers) {
         return StatusCode::NOT_FOUND.into_response();
     }
     let pool = state.pool.untenanted();

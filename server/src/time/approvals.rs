@@ -48,12 +48,12 @@ pub async fn decide(
     let company_id = tx.company_id();
     for &id in &ids {
         let row = lock_log(&mut tx, &who, id).await?;
-        if row.status() != LogStatus::Pending {
+        if row.status != LogStatus::Pending {
             return Err(AppError::conflict(format!(
                 "Only entries waiting for approval can be decided. The entry of {} on {} is {}.",
                 row.worker_name,
                 super::date_label(row.started_at, who.tz),
-                row.status().label().to_lowercase()
+                row.status.label().to_lowercase()
             ))
             .into());
         }

@@ -184,8 +184,8 @@ fn check_editable(who: &Who, row: &LogRow) -> Result<()> {
     match who.role {
         Role::Customer => Err(AppError::Forbidden.into()),
         Role::Admin => Ok(()),
-        Role::Worker if row.status().is_editable_by_worker() => Ok(()),
-        Role::Worker => Err(AppError::conflict(match row.status() {
+        Role::Worker if row.status.is_editable_by_worker() => Ok(()),
+        Role::Worker => Err(AppError::conflict(match row.status {
             LogStatus::Approved => "This entry is approved and locked. Ask an admin if it needs to change.",
             _ => "This entry is waiting for approval and cannot change now.",
         })
@@ -205,7 +205,7 @@ pub async fn update(state: &AppState, user: &CurrentUser, id: Uuid, form: LogFor
     let span = span(&valid, &who);
     let customer_id = check_entry(&mut tx, &who, row.worker_id, &valid, span, Some(id), Some(row.job_id)).await?;
     // Changing approved hours reopens the question: a new revision, pending again.
-    let revised = row.status() == LogStatus::Approved;
+    let revised = row.status == LogStatus::Approved;
     let auto_days = auto_approve_days(&mut tx).await?;
     let company_id = tx.company_id();
     sqlx::query!(
@@ -286,12 +286,12 @@ pub async fn submit(state: &AppState, user: &CurrentUser, ids: Vec<Uuid>) -> Res
         if row.ended_at.is_none() {
             return Err(AppError::conflict("Stop the timer before you submit its time.").into());
         }
-        if !row.status().is_editable_by_worker() {
+        if !row.status.is_editable_by_worker() {
             return Err(AppError::conflict(format!(
                 "The entry of {} on {} is already {}.",
                 super::date_label(row.started_at, who.tz),
                 row.job_title,
-                row.status().label().to_lowercase()
+                row.status.label().to_lowercase()
             ))
             .into());
         }

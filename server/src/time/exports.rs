@@ -102,7 +102,7 @@ fn csv_row(out: &mut String, row: LogRow, spec: &ReportSpec) {
             row.customer_name.clone(),
             row.job_title.clone(),
             row.description.clone(),
-            row.status().label().to_string(),
+            row.status.label().to_string(),
             if row.billable { "yes".into() } else { "no".into() },
             format!("{:.2}", minutes as f64 / 60.0),
             minutes.to_string(),

@@ -139,17 +139,13 @@ pub fn time_label(start: DateTime<Utc>, end: Option<DateTime<Utc>>, tz: Tz) -> S
 }
 
 impl LogRow {
-    pub fn status(&self) -> LogStatus {
-        self.status
-    }
-
     pub fn minutes(&self) -> i64 {
         self.seconds / 60
     }
 
     /// The row as `who` sees it, with what they may do to it.
     pub fn view(self, who: &Who) -> WorkLog {
-        let status = self.status();
+        let status = self.status;
         let ended = self.ended_at.is_some();
         let own = who.role == Role::Worker && self.worker_id == who.user_id;
         let admin = who.role == Role::Admin;

@@ -235,7 +235,7 @@ fn month_before(first: NaiveDate) -> NaiveDate {
 }
 
 pub fn report_line(row: LogRow, tz: Tz) -> ReportLine {
-    let status = row.status();
+    let status = row.status;
     ReportLine {
         date_label: super::date_label(row.started_at, tz),
         time_label: super::time_label(row.started_at, row.ended_at, tz),
