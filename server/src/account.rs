@@ -4,7 +4,7 @@ use crate::auth::client::device_label;
 use crate::auth::service::{load_session_user, revoke_user_sessions};
 use crate::auth::{password, request_user, CurrentUser};
 use crate::db::TenantTx;
-use crate::error::Result;
+use crate::error::{OnConstraint, Result};
 use crate::state::AppState;
 use app::account::{DeviceSession, PasswordChangeForm, ProfileForm};
 use app::auth::SessionUser;
@@ -19,7 +19,7 @@ use uuid::Uuid;
 pub async fn update_profile(state: &AppState, user: &CurrentUser, form: ProfileForm) -> Result<SessionUser> {
     let (name, timezone) = form.validate()?;
     if let Some(tz) = &timezone {
-        if tz.as_str().parse::<chrono_tz::Tz>().is_err() {
+        if crate::clock::timezone(tz.as_str()).is_err() {
             return Err(AppError::field("timezone", "Use a timezone name like Europe/Berlin.").into());
         }
     }
@@ -40,7 +40,8 @@ pub async fn update_profile(state: &AppState, user: &CurrentUser, form: ProfileF
         timezone.as_ref().map(|t| t.as_str()),
     )
     .execute(tx.conn())
-    .await?;
+    .await
+    .on_constraint("users_timezone_check", || AppError::field("timezone", "Use a timezone name like Europe/Berlin."))?;
     tx.audit(
         "user.profile_updated",
         "user",
@@ -105,8 +106,7 @@ pub async fn change_password(state: &AppState, user: &CurrentUser, form: Passwor
 pub async fn list_sessions(state: &AppState, user: &CurrentUser) -> Result<Vec<DeviceSession>> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
     let company_id = tx.company_id();
-    let timezone =
-        load_session_user(&mut tx, user.user_id()).await?.timezone.parse::<chrono_tz::Tz>().unwrap_or(chrono_tz::UTC);
+    let timezone = crate::viewer::Viewer::load(&mut tx, user).await?.tz;
     // The live row of each family carries the latest use; the family's first row its start.
     let rows = sqlx::query!(
         r#"select s.family_id, s.user_agent, host(s.ip) as ip, s.last_used_at,
@@ -128,7 +128,7 @@ pub async fn list_sessions(state: &AppState, user: &CurrentUser) -> Result<Vec<D
             device: device_label(row.user_agent.as_deref()),
             ip: row.ip,
             signed_in_at: row.signed_in_at,
-            last_active: row.last_used_at.with_timezone(&timezone).format("%-d %b %Y, %H:%M").to_string(),
+            last_active: crate::clock::at_label(row.last_used_at, timezone),
             last_used_at: row.last_used_at,
             current: row.family_id == user.session_id(),
         })

@@ -26,6 +26,12 @@ impl Error {
     }
 }
 
+impl From<crate::clock::UnknownTimezone> for Error {
+    fn from(error: crate::clock::UnknownTimezone) -> Self {
+        Error::Internal(error.into())
+    }
+}
+
 impl From<Vec<FieldError>> for Error {
     fn from(errors: Vec<FieldError>) -> Self {
         Error::App(AppError::Validation { errors })

@@ -6,6 +6,7 @@
 pub mod account;
 pub mod account_emails;
 pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod customers;
 pub mod db;
@@ -22,3 +23,4 @@ pub mod statuses;
 pub mod telemetry;
 pub mod time;
 pub mod users;
+pub mod viewer;

@@ -88,7 +88,7 @@ async fn send(tx: &mut TenantTx, links: Links<'_>, id: Uuid, token: &str) -> Res
             format!("{} invited you to join {} on Fieldbook as {role}.", invitation.invited_by, company.name),
             format!(
                 "Choose your name and a password to accept. The invitation is valid until {}.",
-                invitation.expires_at.with_timezone(&company.tz).format("%a %-d %b %Y, %H:%M")
+                crate::clock::schedule_label(invitation.expires_at, company.tz)
             ),
         ],
         items: Vec::new(),

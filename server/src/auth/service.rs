@@ -47,7 +47,7 @@ pub async fn company_by_slug(pool: &AppPool, slug: &str) -> Result<Option<Compan
 #[tracing::instrument(skip_all)]
 pub async fn sign_up(state: &AppState, form: SignUpForm, client: &ClientInfo) -> Result<(SessionUser, IssuedTokens)> {
     let valid = form.validate()?;
-    if valid.timezone.as_str().parse::<chrono_tz::Tz>().is_err() {
+    if crate::clock::timezone(valid.timezone.as_str()).is_err() {
         return Err(AppError::field("timezone", "Choose a timezone from the list.").into());
     }
     // Each sign-up mails a verification link: limited per client and per address, so
@@ -74,7 +74,8 @@ pub async fn sign_up(state: &AppState, form: SignUpForm, client: &ClientInfo) ->
     )
     .fetch_one(tx.conn())
     .await
-    .on_constraint("companies_slug_key", || AppError::field("slug", "That address is taken. Try another."))?;
+    .on_constraint("companies_slug_key", || AppError::field("slug", "That address is taken. Try another."))
+    .on_constraint("companies_timezone_check", || AppError::field("timezone", "Choose a timezone from the list."))?;
 
     let user_id = sqlx::query_scalar!(
         "insert into users (company_id, email, name, role, password_hash) values ($1, $2, $3, 'ADMIN', $4)

@@ -1,10 +1,11 @@
 //! A job's history, read back from the audit log and put into words.
 
-use super::list::schedule_label;
 use crate::auth::CurrentUser;
+use crate::clock::at_label;
 use crate::db::TenantTx;
 use crate::error::Result;
 use crate::state::AppState;
+use crate::viewer::Viewer;
 use app::auth::Role;
 use app::error::AppError;
 use app::jobs::HistoryEntry;
@@ -78,6 +79,7 @@ pub fn describe(action: &str, before: Option<&Value>, after: Option<&Value>) -> 
 pub async fn history(state: &AppState, admin: &CurrentUser, job_id: Uuid) -> Result<Vec<HistoryEntry>> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    let viewer = Viewer::load(&mut tx, admin).await?;
     let company_id = tx.company_id();
     let exists = sqlx::query_scalar!(
         r#"select exists(select 1 from jobs where company_id = $1 and id = $2 and deleted_at is null) as "exists!""#,
@@ -89,7 +91,7 @@ pub async fn history(state: &AppState, admin: &CurrentUser, job_id: Uuid) -> Res
     if !exists {
         return Err(AppError::NotFound.into());
     }
-    let tz = super::viewer_timezone(&mut tx, admin.user_id()).await?;
+    let tz = viewer.tz;
     let rows = sqlx::query!(
         r#"select a.action, a.before, a.after, a.created_at, u.name as "actor_name?"
            from audit_log a left join users u on u.company_id = a.company_id and u.id = a.actor_user_id
@@ -106,7 +108,7 @@ pub async fn history(state: &AppState, admin: &CurrentUser, job_id: Uuid) -> Res
         .into_iter()
         .map(|row| HistoryEntry {
             at: row.created_at,
-            at_label: schedule_label(row.created_at, tz),
+            at_label: at_label(row.created_at, tz),
             actor_name: row.actor_name,
             summary: describe(&row.action, row.before.as_ref(), row.after.as_ref()),
         })

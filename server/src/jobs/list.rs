@@ -7,9 +7,11 @@
 //! `(company_id, …, id)` so a page costs 50 rows, not a sort of the whole table.
 
 use crate::auth::CurrentUser;
+use crate::clock::{day_range, schedule_label, today};
 use crate::db::{like_pattern, TenantTx};
 use crate::error::Result;
 use crate::state::AppState;
+use crate::viewer::Viewer;
 use app::auth::Role;
 use app::error::AppError;
 use app::jobs::{JobCursor, JobListQuery, JobPage, JobRow, JobSort, StatusChip};
@@ -55,11 +57,6 @@ impl ListRow {
             created_at: self.created_at,
         }
     }
-}
-
-/// "Tue 5 May, 09:30" in the viewer's timezone.
-pub fn schedule_label(at: DateTime<Utc>, tz: Tz) -> String {
-    at.with_timezone(&tz).format("%a %-d %b %Y, %H:%M").to_string()
 }
 
 const SELECT_ROWS: &str = "select j.id, j.title, j.customer_id, c.name as customer_name, w.name as worker_name,
@@ -141,8 +138,9 @@ pub async fn list(state: &AppState, admin: &CurrentUser, query: JobListQuery) ->
         None => None,
     };
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    let viewer = Viewer::load(&mut tx, admin).await?;
     let company_id = tx.company_id();
-    let tz = super::viewer_timezone(&mut tx, admin.user_id()).await?;
+    let tz = viewer.tz;
 
     let mut qb = QueryBuilder::<Postgres>::new(SELECT_ROWS);
     qb.push_bind(company_id);
@@ -192,8 +190,9 @@ pub async fn list(state: &AppState, admin: &CurrentUser, query: JobListQuery) ->
 pub async fn overview(state: &AppState, admin: &CurrentUser) -> Result<app::jobs::JobsOverview> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    let viewer = Viewer::load(&mut tx, admin).await?;
     let company_id = tx.company_id();
-    let tz = super::viewer_timezone(&mut tx, admin.user_id()).await?;
+    let tz = viewer.tz;
     let counts = sqlx::query!(
         r#"select s.id, s.name, s.colour, s.kind as "kind: StatusKind",
                   (select count(*) from jobs j where j.company_id = s.company_id and j.status_id = s.id
@@ -211,11 +210,7 @@ pub async fn overview(state: &AppState, admin: &CurrentUser) -> Result<app::jobs
     )
     .fetch_one(tx.conn())
     .await?;
-    let company_tz = super::company_timezone(&mut tx).await?;
-    let today = Utc::now().with_timezone(&company_tz).date_naive();
-    let midnight = chrono::NaiveTime::MIN;
-    let start = super::local_to_utc(company_tz, today, midnight);
-    let end = super::local_to_utc(company_tz, today + chrono::Duration::days(1), midnight);
+    let (start, end) = day_range(viewer.company_tz, today(viewer.company_tz));
     let mut qb = QueryBuilder::<Postgres>::new(SELECT_ROWS);
     qb.push_bind(company_id);
     qb.push(" and not j.is_archived and j.scheduled_at >= ").push_bind(start);

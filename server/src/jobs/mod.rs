@@ -1,12 +1,14 @@
-//! Jobs: who sees what (`Viewer`), create, read, edit (with optimistic concurrency),
+//! Jobs: who sees what (`Audience`), create, read, edit (with optimistic concurrency),
 //! archive and restore, assign, status and notes, and what workers and customers see
 //! as theirs. Tasks, the list, the history, share links and the `JobsBackend` port
 //! have their own modules.
 
 use crate::auth::CurrentUser;
+use crate::clock::{at_label, local_to_utc, schedule_label, today};
 use crate::db::{Claim, IdempotencyKey, TenantTx};
 use crate::error::Result;
 use crate::state::AppState;
+use crate::viewer::{company_timezone, Viewer, ViewerKind};
 use app::auth::Role;
 use app::customers::CustomerOption;
 use app::error::AppError;
@@ -15,8 +17,6 @@ use app::jobs::{
     StatusChip, ValidJob, WorkerOption,
 };
 use app::statuses::StatusKind;
-use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
-use chrono_tz::Tz;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -30,39 +30,6 @@ pub use tasks::{add_task, delete_task, edit_task, reorder_tasks, set_task_comple
 
 const CONFLICT: &str =
     "Someone else changed this job since you opened it. Reload to see their changes, then edit again.";
-
-async fn company_timezone(tx: &mut TenantTx) -> Result<Tz> {
-    let company_id = tx.company_id();
-    let name =
-        sqlx::query_scalar!("select timezone from companies where id = $1", company_id).fetch_one(tx.conn()).await?;
-    Ok(name.parse().unwrap_or(chrono_tz::UTC))
-}
-
-/// The timezone a user reads times in: their own, else their company's.
-#[tracing::instrument(skip_all)]
-pub async fn viewer_timezone(tx: &mut TenantTx, user_id: Uuid) -> Result<Tz> {
-    let company_id = tx.company_id();
-    let name = sqlx::query_scalar!(
-        r#"select coalesce(u.timezone, c.timezone) as "timezone!"
-           from users u join companies c on c.id = u.company_id
-           where u.company_id = $1 and u.id = $2"#,
-        company_id,
-        user_id
-    )
-    .fetch_one(tx.conn())
-    .await?;
-    Ok(name.parse().unwrap_or(chrono_tz::UTC))
-}
-
-/// A local date and time in `tz` as UTC. A wall-clock time inside a daylight-saving
-/// gap does not exist; it is moved forward by the gap (02:30 becomes 03:30).
-pub fn local_to_utc(tz: Tz, date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
-    let local = date.and_time(time);
-    (0..4)
-        .find_map(|hours| tz.from_local_datetime(&(local + chrono::Duration::hours(hours))).earliest())
-        .map(|dt| dt.with_timezone(&Utc))
-        .unwrap_or_else(|| Utc.from_utc_datetime(&local))
-}
 
 /// Checks that the ids the form names belong to this company and fit their role;
 /// another company's ids fail exactly like unknown ones.
@@ -102,38 +69,33 @@ async fn check_references(tx: &mut TenantTx, job: &ValidJob, current_worker: Opt
     }
 }
 
-/// Who is looking at a job; it decides which jobs exist for them and how much of one they see.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Viewer {
-    Admin,
-    /// Sees only jobs assigned to them.
-    Worker(Uuid),
-    /// Sees only their linked customer record's jobs, read-only, without internal notes.
-    Customer(Uuid),
-    /// Someone holding a share link for this job: the customer's view, no login.
+/// Who a job is loaded for: a signed-in viewer, or someone holding the job's share
+/// link (the customer's view, without a login).
+#[derive(Debug, Clone, Copy)]
+pub enum Audience<'a> {
+    Viewer(&'a Viewer),
     ShareLink,
 }
 
-impl Viewer {
-    pub fn of(user: &CurrentUser) -> Self {
-        match user.role() {
-            Role::Admin => Viewer::Admin,
-            Role::Worker => Viewer::Worker(user.user_id()),
-            Role::Customer => Viewer::Customer(user.user_id()),
+impl Audience<'_> {
+    /// Customers and share links see the worker's name only and customer-visible notes only.
+    fn is_customer_view(self) -> bool {
+        match self {
+            Audience::Viewer(viewer) => matches!(viewer.kind, ViewerKind::Customer { .. }),
+            Audience::ShareLink => true,
         }
     }
 
-    /// Customers and share links see the worker's name only and customer-visible notes only.
-    fn is_customer_view(self) -> bool {
-        matches!(self, Viewer::Customer(_) | Viewer::ShareLink)
-    }
-
-    fn scope(self) -> (&'static str, Option<Uuid>) {
+    /// The SQL scope: (kind, assigned worker, customer record). A customer login not
+    /// linked to a record has none, and a null record matches no job.
+    fn scope(self) -> (&'static str, Option<Uuid>, Option<Uuid>) {
         match self {
-            Viewer::Admin => ("ADMIN", None),
-            Viewer::Worker(id) => ("WORKER", Some(id)),
-            Viewer::Customer(id) => ("CUSTOMER", Some(id)),
-            Viewer::ShareLink => ("LINK", None),
+            Audience::Viewer(viewer) => match viewer.kind {
+                ViewerKind::Admin => ("ADMIN", None, None),
+                ViewerKind::Worker => ("WORKER", Some(viewer.user_id), None),
+                ViewerKind::Customer { customer_id } => ("CUSTOMER", None, customer_id),
+            },
+            Audience::ShareLink => ("LINK", None, None),
         }
     }
 }
@@ -141,9 +103,13 @@ impl Viewer {
 /// The job as `viewer` may see it. Workers see only jobs assigned to them and
 /// customers only their customer record's jobs; anything else is 404.
 #[tracing::instrument(skip_all)]
-pub async fn load_detail(tx: &mut TenantTx, viewer: Viewer, id: Uuid) -> Result<JobDetail> {
+pub async fn load_detail(tx: &mut TenantTx, audience: Audience<'_>, id: Uuid) -> Result<JobDetail> {
     let company_id = tx.company_id();
-    let tz = company_timezone(tx).await?;
+    let tz = match audience {
+        Audience::Viewer(viewer) => viewer.company_tz,
+        Audience::ShareLink => company_timezone(tx).await?,
+    };
+    let (kind, worker, customer) = audience.scope();
     let row = sqlx::query!(
         r#"select j.id, j.title, j.description, j.scheduled_at, j.is_archived, j.version, j.created_at,
                   j.assigned_worker_id, w.name as "worker_name?",
@@ -156,11 +122,12 @@ pub async fn load_detail(tx: &mut TenantTx, viewer: Viewer, id: Uuid) -> Result<
            left join users w on w.company_id = j.company_id and w.id = j.assigned_worker_id
            where j.company_id = $1 and j.id = $2 and j.deleted_at is null
              and ($3 <> 'WORKER' or j.assigned_worker_id = $4)
-             and ($3 <> 'CUSTOMER' or j.customer_id = (select customer_id from users where company_id = $1 and id = $4))"#,
+             and ($3 <> 'CUSTOMER' or j.customer_id = $5)"#,
         company_id,
         id,
-        viewer.scope().0,
-        viewer.scope().1,
+        kind,
+        worker,
+        customer,
     )
     .fetch_optional(tx.conn())
     .await?
@@ -177,7 +144,7 @@ pub async fn load_detail(tx: &mut TenantTx, viewer: Viewer, id: Uuid) -> Result<
     )
     .fetch_all(tx.conn())
     .await?;
-    let customer_view = viewer.is_customer_view();
+    let customer_view = audience.is_customer_view();
     let notes = sqlx::query_as!(
         JobNote,
         r#"select n.id, u.name as author_name, n.body, n.visibility as "visibility: NoteVisibility", n.created_at,
@@ -194,7 +161,7 @@ pub async fn load_detail(tx: &mut TenantTx, viewer: Viewer, id: Uuid) -> Result<
 
     let mut notes = notes;
     for note in &mut notes {
-        note.created_label = note.created_at.with_timezone(&tz).format("%-d %b %Y, %H:%M").to_string();
+        note.created_label = at_label(note.created_at, tz);
     }
     let local = row.scheduled_at.map(|at| at.with_timezone(&tz));
     Ok(JobDetail {
@@ -243,7 +210,8 @@ fn job_json(job: &JobDetail) -> serde_json::Value {
 #[tracing::instrument(skip_all)]
 pub async fn get(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<JobDetail> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
-    let job = load_detail(&mut tx, Viewer::of(user), id).await?;
+    let viewer = Viewer::load(&mut tx, user).await?;
+    let job = load_detail(&mut tx, Audience::Viewer(&viewer), id).await?;
     tx.commit().await?;
     Ok(job)
 }
@@ -253,8 +221,9 @@ pub async fn create(state: &AppState, admin: &CurrentUser, form: JobForm) -> Res
     admin.require(Role::Admin)?;
     let valid = form.validate()?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    let viewer = Viewer::load(&mut tx, admin).await?;
     check_references(&mut tx, &valid, None).await?;
-    let tz = company_timezone(&mut tx).await?;
+    let tz = viewer.company_tz;
     let company_id = tx.company_id();
     let id = sqlx::query_scalar!(
         "insert into jobs (company_id, customer_id, assigned_worker_id, status_id, title, description, scheduled_at)
@@ -278,7 +247,7 @@ pub async fn create(state: &AppState, admin: &CurrentUser, form: JobForm) -> Res
     )
     .execute(tx.conn())
     .await?;
-    let job = load_detail(&mut tx, Viewer::of(admin), id).await?;
+    let job = load_detail(&mut tx, Audience::Viewer(&viewer), id).await?;
     let mut after = job_json(&job);
     after["tasks"] = json!(valid.tasks);
     tx.audit("job.created", "job", Some(id), None, Some(after)).await?;
@@ -317,10 +286,11 @@ pub async fn update(state: &AppState, admin: &CurrentUser, id: Uuid, form: JobFo
         .into());
     };
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    let viewer = Viewer::load(&mut tx, admin).await?;
     lock_current(&mut tx, id, Some(version)).await?;
-    let before = load_detail(&mut tx, Viewer::of(admin), id).await?;
+    let before = load_detail(&mut tx, Audience::Viewer(&viewer), id).await?;
     check_references(&mut tx, &valid, before.worker_id).await?;
-    let tz = company_timezone(&mut tx).await?;
+    let tz = viewer.company_tz;
     let company_id = tx.company_id();
     sqlx::query!(
         "update jobs set customer_id = $3, assigned_worker_id = $4, status_id = $5, title = $6, description = $7,
@@ -337,7 +307,7 @@ pub async fn update(state: &AppState, admin: &CurrentUser, id: Uuid, form: JobFo
     )
     .execute(tx.conn())
     .await?;
-    let after = load_detail(&mut tx, Viewer::of(admin), id).await?;
+    let after = load_detail(&mut tx, Audience::Viewer(&viewer), id).await?;
     tx.audit("job.updated", "job", Some(id), Some(job_json(&before)), Some(job_json(&after))).await?;
     if let Some(worker_id) = valid.worker_id.filter(|w| before.worker_id != Some(*w)) {
         crate::notify::events::job_assigned(&mut tx, state.links(), id, worker_id).await?;
@@ -350,8 +320,9 @@ pub async fn update(state: &AppState, admin: &CurrentUser, id: Uuid, form: JobFo
 pub async fn set_archived(state: &AppState, admin: &CurrentUser, id: Uuid, archived: bool) -> Result<JobDetail> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    let viewer = Viewer::load(&mut tx, admin).await?;
     lock_current(&mut tx, id, None).await?;
-    let before = load_detail(&mut tx, Viewer::of(admin), id).await?;
+    let before = load_detail(&mut tx, Audience::Viewer(&viewer), id).await?;
     if before.is_archived == archived {
         tx.commit().await?;
         return Ok(before);
@@ -365,7 +336,7 @@ pub async fn set_archived(state: &AppState, admin: &CurrentUser, id: Uuid, archi
     )
     .execute(tx.conn())
     .await?;
-    let after = load_detail(&mut tx, Viewer::of(admin), id).await?;
+    let after = load_detail(&mut tx, Audience::Viewer(&viewer), id).await?;
     let action = if archived { "job.archived" } else { "job.restored" };
     tx.audit(action, "job", Some(id), Some(job_json(&before)), Some(job_json(&after))).await?;
     tx.commit().await?;
@@ -405,13 +376,14 @@ pub async fn change_status(
     key: Option<IdempotencyKey>,
 ) -> Result<JobDetail> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
+    let viewer = Viewer::load(&mut tx, user).await?;
     let claim = tx.claim_key(key, "jobs/change_status").await?;
     if let Claim::Replayed(job) = claim {
         tx.commit().await?;
         return Ok(job);
     }
     lock_for_field_action(&mut tx, user, id).await?;
-    let before = load_detail(&mut tx, Viewer::of(user), id).await?;
+    let before = load_detail(&mut tx, Audience::Viewer(&viewer), id).await?;
     let company_id = tx.company_id();
     let updated = sqlx::query!(
         "update jobs set status_id = $3, version = version + 1
@@ -425,7 +397,7 @@ pub async fn change_status(
     if updated.rows_affected() == 0 {
         return Err(AppError::field("status_id", "Choose one of your statuses.").into());
     }
-    let after = load_detail(&mut tx, Viewer::of(user), id).await?;
+    let after = load_detail(&mut tx, Audience::Viewer(&viewer), id).await?;
     tx.audit(
         "job.status_changed",
         "job",
@@ -452,6 +424,7 @@ pub async fn add_note(
     }
     let (body, visibility) = form.validate()?;
     let mut tx = TenantTx::begin(&state.pool, user).await?;
+    let viewer = Viewer::load(&mut tx, user).await?;
     let claim = tx.claim_key(key, "jobs/add_note").await?;
     if let Claim::Replayed(job) = claim {
         tx.commit().await?;
@@ -477,7 +450,7 @@ pub async fn add_note(
         Some(json!({ "note_id": note_id, "visibility": visibility })),
     )
     .await?;
-    let job = load_detail(&mut tx, Viewer::of(user), job_id).await?;
+    let job = load_detail(&mut tx, Audience::Viewer(&viewer), job_id).await?;
     tx.remember(&claim, &job).await?;
     tx.commit().await?;
     Ok(job)
@@ -493,8 +466,9 @@ pub async fn assign_worker(
 ) -> Result<JobDetail> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    let viewer = Viewer::load(&mut tx, admin).await?;
     lock_current(&mut tx, id, None).await?;
-    let before = load_detail(&mut tx, Viewer::Admin, id).await?;
+    let before = load_detail(&mut tx, Audience::Viewer(&viewer), id).await?;
     if before.worker_id == worker_id {
         tx.commit().await?;
         return Ok(before);
@@ -521,7 +495,7 @@ pub async fn assign_worker(
     )
     .execute(tx.conn())
     .await?;
-    let after = load_detail(&mut tx, Viewer::Admin, id).await?;
+    let after = load_detail(&mut tx, Audience::Viewer(&viewer), id).await?;
     tx.audit(
         "job.worker_assigned",
         "job",
@@ -610,10 +584,8 @@ pub async fn mine(state: &AppState, user: &CurrentUser) -> Result<MyJobs> {
         return Err(AppError::Forbidden.into());
     }
     let mut tx = TenantTx::begin(&state.pool, user).await?;
+    let viewer = Viewer::load(&mut tx, user).await?;
     let company_id = tx.company_id();
-    let viewer = crate::auth::service::load_session_user(&mut tx, user.user_id()).await?;
-    let viewer_tz: Tz = viewer.timezone.parse().unwrap_or(chrono_tz::UTC);
-    let company_tz: Tz = viewer.company.timezone.parse().unwrap_or(chrono_tz::UTC);
     let rows = sqlx::query!(
         r#"select j.id, j.title, j.customer_id, c.name as customer_name, w.name as "worker_name?",
                   s.id as status_id, s.name as status_name, s.colour as status_colour, s.kind as "status_kind: StatusKind",
@@ -623,27 +595,19 @@ pub async fn mine(state: &AppState, user: &CurrentUser) -> Result<MyJobs> {
            join job_statuses s on s.company_id = j.company_id and s.id = j.status_id
            left join users w on w.company_id = j.company_id and w.id = j.assigned_worker_id
            where j.company_id = $1 and j.deleted_at is null and not j.is_archived
-             and (($2 = 'WORKER' and j.assigned_worker_id = $3)
-                  or ($2 = 'CUSTOMER' and j.customer_id = (select customer_id from users where company_id = $1 and id = $3)))
+             and (j.assigned_worker_id = $2 or j.customer_id = $3)
            order by j.scheduled_at nulls last, j.created_at, j.id
            limit 500"#,
         company_id,
-        user.role().as_str(),
-        user.user_id(),
+        viewer.worker_id(),
+        viewer.customer_id(),
     )
     .fetch_all(tx.conn())
     .await?;
-    let linked = user.role() == Role::Worker
-        || sqlx::query_scalar!(
-            r#"select customer_id is not null as "linked!" from users where company_id = $1 and id = $2"#,
-            company_id,
-            user.user_id()
-        )
-        .fetch_one(tx.conn())
-        .await?;
+    let linked = viewer.worker_id().is_some() || viewer.customer_id().is_some();
     tx.commit().await?;
 
-    let today = Utc::now().with_timezone(&company_tz).date_naive();
+    let today = today(viewer.company_tz);
     let mut mine = MyJobs { linked, ..MyJobs::default() };
     let mut done = Vec::new();
     for row in rows {
@@ -660,13 +624,11 @@ pub async fn mine(state: &AppState, user: &CurrentUser) -> Result<MyJobs> {
             },
             worker_name: row.worker_name,
             scheduled_at: row.scheduled_at,
-            scheduled_label: row
-                .scheduled_at
-                .map(|at| at.with_timezone(&viewer_tz).format("%a %-d %b, %H:%M").to_string()),
+            scheduled_label: row.scheduled_at.map(|at| schedule_label(at, viewer.tz)),
             is_archived: row.is_archived,
             created_at: row.created_at,
         };
-        let day = row.scheduled_at.map(|at| at.with_timezone(&company_tz).date_naive());
+        let day = row.scheduled_at.map(|at| at.with_timezone(&viewer.company_tz).date_naive());
         match (job.status.kind, day) {
             (StatusKind::Done, _) => done.push((row.updated_at, job)),
             (_, Some(day)) if day <= today => mine.today.push(job),
@@ -676,27 +638,4 @@ pub async fn mine(state: &AppState, user: &CurrentUser) -> Result<MyJobs> {
     done.sort_by_key(|(updated_at, _)| std::cmp::Reverse(*updated_at));
     mine.done = done.into_iter().take(50).map(|(_, job)| job).collect();
     Ok(mine)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::local_to_utc;
-    use chrono::{NaiveDate, NaiveTime};
-
-    #[test]
-    fn local_times_become_utc_across_daylight_saving() {
-        let berlin: chrono_tz::Tz = "Europe/Berlin".parse().unwrap();
-        let at = |d: &str, t: &str| {
-            local_to_utc(
-                berlin,
-                NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap(),
-                NaiveTime::parse_from_str(t, "%H:%M").unwrap(),
-            )
-            .to_rfc3339()
-        };
-        assert_eq!(at("2026-01-15", "09:00"), "2026-01-15T08:00:00+00:00");
-        assert_eq!(at("2026-07-15", "09:00"), "2026-07-15T07:00:00+00:00");
-        // 02:30 on 29 March 2026 does not exist in Berlin: the clock jumps to 03:00.
-        assert_eq!(at("2026-03-29", "02:30"), "2026-03-29T01:30:00+00:00");
-    }
 }

@@ -4,11 +4,13 @@
 //! before anyone is signed in) and is stored only as a SHA-256 hash; the URL is
 //! shown once, when the link is created.
 
-use super::{load_detail, lock_current, Viewer};
+use super::{load_detail, lock_current, Audience};
 use crate::auth::{tokens, CurrentUser};
+use crate::clock::schedule_label;
 use crate::db::{Actor, TenantTx};
 use crate::error::Result;
 use crate::state::AppState;
+use crate::viewer::Viewer;
 use app::auth::Role;
 use app::error::AppError;
 use app::jobs::{parse_share_days, NewShareLink, ShareLink, SharedJob, SharedJobView};
@@ -37,7 +39,7 @@ async fn links(tx: &mut TenantTx, job_id: Uuid, tz: Tz) -> Result<Vec<ShareLink>
             created_by_name: r.created_by_name,
             created_at: r.created_at,
             expires_at: r.expires_at,
-            expires_label: super::list::schedule_label(r.expires_at, tz),
+            expires_label: schedule_label(r.expires_at, tz),
             revoked_at: r.revoked_at,
             last_viewed_at: r.last_viewed_at,
             active: r.revoked_at.is_none() && r.expires_at > now,
@@ -50,8 +52,9 @@ async fn links(tx: &mut TenantTx, job_id: Uuid, tz: Tz) -> Result<Vec<ShareLink>
 pub async fn list(state: &AppState, admin: &CurrentUser, job_id: Uuid) -> Result<Vec<ShareLink>> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    let viewer = Viewer::load(&mut tx, admin).await?;
     lock_current(&mut tx, job_id, None).await?;
-    let tz = super::viewer_timezone(&mut tx, admin.user_id()).await?;
+    let tz = viewer.tz;
     let links = links(&mut tx, job_id, tz).await?;
     tx.commit().await?;
     Ok(links)
@@ -63,6 +66,7 @@ pub async fn create(state: &AppState, admin: &CurrentUser, job_id: Uuid, days: S
     admin.require(Role::Admin)?;
     let days = parse_share_days(&days).map_err(|m| AppError::field("days", m))?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    let viewer = Viewer::load(&mut tx, admin).await?;
     lock_current(&mut tx, job_id, None).await?;
     let company_id = tx.company_id();
     let token = tokens::new_company_token(company_id);
@@ -79,7 +83,7 @@ pub async fn create(state: &AppState, admin: &CurrentUser, job_id: Uuid, days: S
     .await?;
     tx.audit("job.share_link_created", "job", Some(job_id), None, Some(json!({ "link_id": link_id, "days": days })))
         .await?;
-    let tz = super::viewer_timezone(&mut tx, admin.user_id()).await?;
+    let tz = viewer.tz;
     let link = links(&mut tx, job_id, tz).await?.into_iter().find(|l| l.id == link_id).ok_or(AppError::Internal)?;
     tx.commit().await?;
     let url = format!("{}/share/{token}", state.settings.base_url.trim_end_matches('/'));
@@ -91,6 +95,7 @@ pub async fn create(state: &AppState, admin: &CurrentUser, job_id: Uuid, days: S
 pub async fn revoke(state: &AppState, admin: &CurrentUser, job_id: Uuid, link_id: Uuid) -> Result<Vec<ShareLink>> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    let viewer = Viewer::load(&mut tx, admin).await?;
     lock_current(&mut tx, job_id, None).await?;
     let company_id = tx.company_id();
     let revoked = sqlx::query_scalar!(
@@ -106,7 +111,7 @@ pub async fn revoke(state: &AppState, admin: &CurrentUser, job_id: Uuid, link_id
         return Err(AppError::NotFound.into());
     }
     tx.audit("job.share_link_revoked", "job", Some(job_id), None, Some(json!({ "link_id": link_id }))).await?;
-    let tz = super::viewer_timezone(&mut tx, admin.user_id()).await?;
+    let tz = viewer.tz;
     let links = links(&mut tx, job_id, tz).await?;
     tx.commit().await?;
     Ok(links)
@@ -141,7 +146,7 @@ pub async fn view(state: &AppState, token: &str, client: &crate::auth::ClientInf
     if link.expired {
         return Ok(SharedJob::Expired);
     }
-    let job = match load_detail(&mut tx, Viewer::ShareLink, link.job_id).await {
+    let job = match load_detail(&mut tx, Audience::ShareLink, link.job_id).await {
         Ok(job) => job,
         Err(crate::error::Error::App(AppError::NotFound)) => return Ok(SharedJob::Unknown),
         Err(other) => return Err(other),

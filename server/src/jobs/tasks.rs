@@ -1,11 +1,12 @@
 //! A job's checklist: admins add, rename, reorder and delete tasks; admins and the
 //! assigned worker tick them. Each change is one transaction with its audit row.
 
-use super::{load_detail, lock_current, lock_for_field_action, Viewer};
+use super::{load_detail, lock_current, lock_for_field_action, Audience};
 use crate::auth::CurrentUser;
 use crate::db::{Claim, IdempotencyKey, TenantTx};
 use crate::error::Result;
 use crate::state::AppState;
+use crate::viewer::Viewer;
 use app::auth::Role;
 use app::error::AppError;
 use app::jobs::JobDetail;
@@ -17,6 +18,7 @@ pub async fn add_task(state: &AppState, admin: &CurrentUser, job_id: Uuid, title
     admin.require(Role::Admin)?;
     let title = app::jobs::parse_task_title(&title).map_err(|m| AppError::field("title", m))?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    let viewer = Viewer::load(&mut tx, admin).await?;
     lock_current(&mut tx, job_id, None).await?;
     let company_id = tx.company_id();
     let task_id = sqlx::query_scalar!(
@@ -30,7 +32,7 @@ pub async fn add_task(state: &AppState, admin: &CurrentUser, job_id: Uuid, title
     .fetch_one(tx.conn())
     .await?;
     tx.audit("job.task_added", "job", Some(job_id), None, Some(json!({ "task_id": task_id, "title": title }))).await?;
-    let job = load_detail(&mut tx, Viewer::of(admin), job_id).await?;
+    let job = load_detail(&mut tx, Audience::Viewer(&viewer), job_id).await?;
     tx.commit().await?;
     Ok(job)
 }
@@ -45,6 +47,7 @@ pub async fn set_task_completed(
     key: Option<IdempotencyKey>,
 ) -> Result<JobDetail> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
+    let viewer = Viewer::load(&mut tx, user).await?;
     let claim = tx.claim_key(key, "jobs/set_task_completed").await?;
     if let Claim::Replayed(job) = claim {
         tx.commit().await?;
@@ -69,7 +72,7 @@ pub async fn set_task_completed(
     .ok_or(AppError::NotFound)?;
     let action = if completed { "job.task_completed" } else { "job.task_reopened" };
     tx.audit(action, "job", Some(job_id), None, Some(json!({ "task_id": task_id, "title": title }))).await?;
-    let job = load_detail(&mut tx, Viewer::of(user), job_id).await?;
+    let job = load_detail(&mut tx, Audience::Viewer(&viewer), job_id).await?;
     tx.remember(&claim, &job).await?;
     tx.commit().await?;
     Ok(job)
@@ -87,6 +90,7 @@ pub async fn edit_task(
     admin.require(Role::Admin)?;
     let title = app::jobs::parse_task_title(&title).map_err(|m| AppError::field("title", m))?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    let viewer = Viewer::load(&mut tx, admin).await?;
     lock_current(&mut tx, job_id, None).await?;
     let company_id = tx.company_id();
     let before = sqlx::query_scalar!(
@@ -115,7 +119,7 @@ pub async fn edit_task(
         Some(json!({ "task_id": task_id, "title": title })),
     )
     .await?;
-    let job = load_detail(&mut tx, Viewer::Admin, job_id).await?;
+    let job = load_detail(&mut tx, Audience::Viewer(&viewer), job_id).await?;
     tx.commit().await?;
     Ok(job)
 }
@@ -125,6 +129,7 @@ pub async fn edit_task(
 pub async fn delete_task(state: &AppState, admin: &CurrentUser, job_id: Uuid, task_id: Uuid) -> Result<JobDetail> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    let viewer = Viewer::load(&mut tx, admin).await?;
     lock_current(&mut tx, job_id, None).await?;
     let company_id = tx.company_id();
     let title = sqlx::query_scalar!(
@@ -138,7 +143,7 @@ pub async fn delete_task(state: &AppState, admin: &CurrentUser, job_id: Uuid, ta
     .ok_or(AppError::NotFound)?;
     tx.audit("job.task_deleted", "job", Some(job_id), Some(json!({ "task_id": task_id, "title": title })), None)
         .await?;
-    let job = load_detail(&mut tx, Viewer::Admin, job_id).await?;
+    let job = load_detail(&mut tx, Audience::Viewer(&viewer), job_id).await?;
     tx.commit().await?;
     Ok(job)
 }
@@ -154,6 +159,7 @@ pub async fn reorder_tasks(
 ) -> Result<JobDetail> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    let viewer = Viewer::load(&mut tx, admin).await?;
     lock_current(&mut tx, job_id, None).await?;
     let company_id = tx.company_id();
     let mut current =
@@ -177,7 +183,7 @@ pub async fn reorder_tasks(
     .execute(tx.conn())
     .await?;
     tx.audit("job.tasks_reordered", "job", Some(job_id), None, Some(json!({ "task_ids": task_ids }))).await?;
-    let job = load_detail(&mut tx, Viewer::Admin, job_id).await?;
+    let job = load_detail(&mut tx, Audience::Viewer(&viewer), job_id).await?;
     tx.commit().await?;
     Ok(job)
 }

@@ -95,7 +95,7 @@ fn line_items(lines: &[&LogLine], tz: chrono_tz::Tz) -> Vec<String> {
         .map(|l| {
             let mut line = format!(
                 "{}: {} on {} ({})",
-                crate::time::date_label(l.started_at, tz),
+                crate::clock::date_label(l.started_at, tz),
                 format_minutes(l.seconds / 60),
                 l.job_title,
                 l.customer_name
@@ -235,7 +235,7 @@ pub async fn job_assigned(tx: &mut TenantTx, links: Links<'_>, job_id: Uuid, wor
     let link = format!("/app/jobs/{job_id}");
     let when = job
         .scheduled_at
-        .map(|at| format!("Scheduled for {}.", at.with_timezone(&company.tz).format("%a %-d %b %Y, %H:%M")))
+        .map(|at| format!("Scheduled for {}.", crate::clock::schedule_label(at, company.tz)))
         .unwrap_or_else(|| "Not scheduled yet.".into());
     let title = format!("You were assigned to “{}”", job.title);
     let body = format!("For {}. {when}", job.customer_name);

@@ -4,8 +4,8 @@
 use crate::auth::CurrentUser;
 use crate::db::{Actor, AppPool, TenantTx};
 use crate::error::Result;
-use crate::jobs::viewer_timezone;
 use crate::state::AppState;
+use crate::viewer::Viewer;
 use app::auth::Role;
 use app::error::AppError;
 use app::notifications::{
@@ -54,7 +54,7 @@ async fn unread(tx: &mut TenantTx, user_id: Uuid) -> Result<i64> {
 #[tracing::instrument(skip_all)]
 pub async fn list(state: &AppState, user: &CurrentUser, before: Option<i64>) -> Result<NotificationPage> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
-    let tz = viewer_timezone(&mut tx, user.user_id()).await?;
+    let tz = Viewer::load(&mut tx, user).await?.tz;
     let company_id = tx.company_id();
     let mut items: Vec<Notification> = sqlx::query_as!(
         Row,
@@ -92,8 +92,9 @@ pub async fn unread_count(state: &AppState, user: &CurrentUser) -> Result<i64> {
 
 /// One of the user's notifications (the live stream loads each one it announces).
 #[tracing::instrument(skip_all)]
-pub async fn one(tx: &mut TenantTx, user_id: Uuid, id: i64) -> Result<Option<Notification>> {
-    let tz = viewer_timezone(tx, user_id).await?;
+pub async fn one(tx: &mut TenantTx, user: &CurrentUser, id: i64) -> Result<Option<Notification>> {
+    let tz = Viewer::load(tx, user).await?.tz;
+    let user_id = user.user_id();
     let company_id = tx.company_id();
     Ok(sqlx::query_as!(
         Row,
@@ -112,7 +113,7 @@ pub async fn one(tx: &mut TenantTx, user_id: Uuid, id: i64) -> Result<Option<Not
 #[tracing::instrument(skip_all)]
 pub async fn newer_than(pool: &AppPool, user: &CurrentUser, after: i64) -> Result<Vec<Notification>> {
     let mut tx = TenantTx::begin(pool, user).await?;
-    let tz = viewer_timezone(&mut tx, user.user_id()).await?;
+    let tz = Viewer::load(&mut tx, user).await?.tz;
     let company_id = tx.company_id();
     let items = sqlx::query_as!(
         Row,

@@ -254,7 +254,7 @@ fn notification_event(notification: &Notification) -> Event {
 async fn load(pool: &AppPool, user: &CurrentUser, id: i64) -> Option<Notification> {
     let result = async {
         let mut tx = TenantTx::begin(pool, user).await?;
-        let found = super::inbox::one(&mut tx, user.user_id(), id).await?;
+        let found = super::inbox::one(&mut tx, user, id).await?;
         tx.commit().await?;
         Ok::<_, crate::error::Error>(found)
     }

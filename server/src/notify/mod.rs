@@ -55,7 +55,7 @@ pub async fn company_context(tx: &mut TenantTx) -> Result<CompanyContext> {
     let company_id = tx.company_id();
     let row =
         sqlx::query!("select name, timezone from companies where id = $1", company_id).fetch_one(tx.conn()).await?;
-    Ok(CompanyContext { name: row.name, tz: row.timezone.parse().unwrap_or(chrono_tz::UTC) })
+    Ok(CompanyContext { name: row.name, tz: crate::clock::timezone(&row.timezone)? })
 }
 
 /// Records an in-app notification for `user_id` in the caller's transaction; the

@@ -4,11 +4,13 @@
 
 use super::contracts::usages_for_customer;
 use super::entries::check_batch;
-use super::{load_log, lock_log, log_json, month_label, month_range, people, LogRow, Who, LOG_SELECT};
+use super::{load_log, lock_log, log_json, people, LogFilter, LogOrder};
 use crate::auth::CurrentUser;
+use crate::clock::{at_label, date_label, month_label, month_of, month_range};
 use crate::db::{Actor, AppPool, TenantTx};
 use crate::error::{OnConstraint, Result};
 use crate::state::AppState;
+use crate::viewer::Viewer;
 use app::auth::Role;
 use app::error::AppError;
 use app::time::{
@@ -19,12 +21,12 @@ use chrono::{Datelike, NaiveDate, Utc};
 use serde_json::json;
 use uuid::Uuid;
 
-/// The customer record `who` decides for: a customer login's own record (whatever
+/// The customer record `viewer` decides for: a customer login's own record (whatever
 /// the client asks for), or the one an admin picked.
-fn customer_scope(who: &Who, requested: Option<Uuid>) -> Result<Option<Uuid>> {
-    match who.role {
+fn customer_scope(viewer: &Viewer, requested: Option<Uuid>) -> Result<Option<Uuid>> {
+    match viewer.role() {
         Role::Admin => Ok(requested),
-        Role::Customer => Ok(Some(who.customer_id.ok_or(AppError::Forbidden)?)),
+        Role::Customer => Ok(Some(viewer.customer_id().ok_or(AppError::Forbidden)?)),
         Role::Worker => Err(AppError::Forbidden.into()),
     }
 }
@@ -43,21 +45,21 @@ pub async fn decide(
     check_batch(&ids)?;
     let reason = if approve { None } else { Some(parse_reason(&reason).map_err(|m| AppError::field("reason", m))?) };
     let mut tx = TenantTx::begin(&state.pool, user).await?;
-    let who = Who::load(&mut tx, user).await?;
-    customer_scope(&who, None)?;
+    let viewer = Viewer::load(&mut tx, user).await?;
+    customer_scope(&viewer, None)?;
     let company_id = tx.company_id();
     for &id in &ids {
-        let row = lock_log(&mut tx, &who, id).await?;
+        let row = lock_log(&mut tx, &viewer, id).await?;
         if row.status != LogStatus::Pending {
             return Err(AppError::conflict(format!(
                 "Only entries waiting for approval can be decided. The entry of {} on {} is {}.",
                 row.worker_name,
-                super::date_label(row.started_at, who.tz),
+                date_label(row.started_at, viewer.tz),
                 row.status.label().to_lowercase()
             ))
             .into());
         }
-        let before = row.view(&who);
+        let before = row.view(&viewer);
         sqlx::query!(
             "update work_logs
              set status = $3::text::work_log_status, decided_by = $4, decided_at = now(), decline_reason = $5,
@@ -66,12 +68,12 @@ pub async fn decide(
             company_id,
             id,
             if approve { "APPROVED" } else { "DECLINED" },
-            who.user_id,
+            viewer.user_id,
             reason
         )
         .execute(tx.conn())
         .await?;
-        let after = load_log(&mut tx, &who, id).await?;
+        let after = load_log(&mut tx, &viewer, id).await?;
         let action = if approve { "work_log.approved" } else { "work_log.declined" };
         tx.audit(action, "work_log", Some(id), Some(log_json(&before)), Some(log_json(&after))).await?;
     }
@@ -81,23 +83,12 @@ pub async fn decide(
     Ok(ids.len() as u32)
 }
 
-async fn logs_where(tx: &mut TenantTx, who: &Who, clause: &str, customer: Option<Uuid>) -> Result<Vec<LogRow>> {
-    let company_id = tx.company_id();
-    let sql = format!("{LOG_SELECT} and ($3::uuid is null or l.customer_id = $3) {clause}");
-    Ok(sqlx::query_as::<_, LogRow>(&sql)
-        .bind(company_id)
-        .bind(who.company_tz.name())
-        .bind(customer)
-        .fetch_all(tx.conn())
-        .await?)
-}
-
 /// The submitted entries waiting for `user`'s decision: a customer's own, all for admins.
 #[tracing::instrument(skip_all)]
 pub async fn waiting(state: &AppState, user: &CurrentUser) -> Result<HoursWaiting> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
-    let who = Who::load(&mut tx, user).await?;
-    let customer = customer_scope(&who, None)?;
+    let viewer = Viewer::load(&mut tx, user).await?;
+    let customer = customer_scope(&viewer, None)?;
     let (entries, seconds): (i64, i64) = sqlx::query_as(
         "select count(*), coalesce(sum(work_log_seconds(started_at, ended_at, paused_at, break_seconds)), 0)::bigint
            from work_logs
@@ -114,44 +105,42 @@ pub async fn waiting(state: &AppState, user: &CurrentUser) -> Result<HoursWaitin
 #[tracing::instrument(skip_all)]
 pub async fn approvals(state: &AppState, user: &CurrentUser, customer: Option<Uuid>) -> Result<Approvals> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
-    let who = Who::load(&mut tx, user).await?;
-    let customer = customer_scope(&who, customer)?;
-    let pending = logs_where(&mut tx, &who, "and l.status = 'PENDING' order by l.started_at, l.id limit 500", customer)
+    let viewer = Viewer::load(&mut tx, user).await?;
+    let customer = customer_scope(&viewer, customer)?;
+    let pending = LogFilter { customer, statuses: vec![LogStatus::Pending], ..LogFilter::default() }
+        .fetch(&mut tx, LogOrder::OldestFirst, Some(500))
         .await?
         .into_iter()
-        .map(|r| r.view(&who))
+        .map(|r| r.view(&viewer))
         .collect();
-    let recent = logs_where(
-        &mut tx,
-        &who,
-        "and l.status in ('APPROVED', 'DECLINED') order by l.decided_at desc nulls last, l.id limit 20",
-        customer,
-    )
-    .await?
-    .into_iter()
-    .map(|r| r.view(&who))
-    .collect();
-    let contracts = match (who.role, customer) {
+    let recent =
+        LogFilter { customer, statuses: vec![LogStatus::Approved, LogStatus::Declined], ..LogFilter::default() }
+            .fetch(&mut tx, LogOrder::LatestDecisionFirst, Some(20))
+            .await?
+            .into_iter()
+            .map(|r| r.view(&viewer))
+            .collect();
+    let contracts = match (viewer.role(), customer) {
         (Role::Customer, None) => Vec::new(),
-        _ => usages_for_customer(&mut tx, &who, customer).await?,
+        _ => usages_for_customer(&mut tx, &viewer, customer).await?,
     };
     let months = match customer {
-        Some(customer_id) => statements(&mut tx, &who, customer_id).await?,
+        Some(customer_id) => statements(&mut tx, &viewer, customer_id).await?,
         None => Vec::new(),
     };
-    let customers = if who.role == Role::Admin { people(&mut tx).await?.1 } else { Vec::new() };
+    let customers = if viewer.role() == Role::Admin { people(&mut tx).await?.1 } else { Vec::new() };
     let auto_approve_days = super::entries::auto_approve_days(&mut tx).await?;
     tx.commit().await?;
     Ok(Approvals { pending, recent, contracts, months, customers, auto_approve_days })
 }
 
 /// The customer's last six months, newest first, with their sign-off state.
-async fn statements(tx: &mut TenantTx, who: &Who, customer_id: Uuid) -> Result<Vec<MonthStatement>> {
-    let this_month = super::month_of(Utc::now(), who.company_tz);
+async fn statements(tx: &mut TenantTx, viewer: &Viewer, customer_id: Uuid) -> Result<Vec<MonthStatement>> {
+    let this_month = month_of(Utc::now(), viewer.company_tz);
     let mut months = Vec::new();
     let mut month = this_month;
     for _ in 0..6 {
-        months.push(statement(tx, who, customer_id, month, this_month).await?);
+        months.push(statement(tx, viewer, customer_id, month, this_month).await?);
         month = previous_month(month);
     }
     Ok(months)
@@ -168,13 +157,13 @@ fn previous_month(first: NaiveDate) -> NaiveDate {
 
 async fn statement(
     tx: &mut TenantTx,
-    who: &Who,
+    viewer: &Viewer,
     customer_id: Uuid,
     month: NaiveDate,
     this_month: NaiveDate,
 ) -> Result<MonthStatement> {
     let company_id = tx.company_id();
-    let (from, to) = month_range(who.company_tz, month.year(), month.month());
+    let (from, to) = month_range(viewer.company_tz, month.year(), month.month());
     let row = sqlx::query!(
         r#"select c.name,
              (select coalesce(sum(work_log_seconds(started_at, ended_at, paused_at, break_seconds)), 0)::bigint
@@ -200,7 +189,7 @@ async fn statement(
     )
     .fetch_optional(tx.conn())
     .await?;
-    let deciders = matches!(who.role, Role::Admin | Role::Customer);
+    let deciders = matches!(viewer.role(), Role::Admin | Role::Customer);
     Ok(MonthStatement {
         customer_id,
         customer_name: row.name,
@@ -209,8 +198,8 @@ async fn statement(
         approved_minutes: row.approved / 60,
         pending_count: row.pending,
         can_sign: deciders && signed.is_none() && month < this_month && row.pending == 0 && row.approved > 0,
-        can_reopen: who.role == Role::Admin && signed.is_some(),
-        signed_off: signed.map(|s| SignOff { by_name: s.name, at_label: super::at_label(s.signed_at, who.tz) }),
+        can_reopen: viewer.role() == Role::Admin && signed.is_some(),
+        signed_off: signed.map(|s| SignOff { by_name: s.name, at_label: at_label(s.signed_at, viewer.tz) }),
     })
 }
 
@@ -231,8 +220,8 @@ pub async fn sign_off(
 ) -> Result<MonthStatement> {
     let month = month_start(&month)?;
     let mut tx = TenantTx::begin(&state.pool, user).await?;
-    let who = Who::load(&mut tx, user).await?;
-    let scope = customer_scope(&who, Some(customer_id))?;
+    let viewer = Viewer::load(&mut tx, user).await?;
+    let scope = customer_scope(&viewer, Some(customer_id))?;
     if scope != Some(customer_id) {
         return Err(AppError::NotFound.into());
     }
@@ -246,8 +235,8 @@ pub async fn sign_off(
     .fetch_optional(tx.conn())
     .await?
     .ok_or(AppError::NotFound)?;
-    let this_month = super::month_of(Utc::now(), who.company_tz);
-    let current = statement(&mut tx, &who, customer_id, month, this_month).await?;
+    let this_month = month_of(Utc::now(), viewer.company_tz);
+    let current = statement(&mut tx, &viewer, customer_id, month, this_month).await?;
     if current.signed_off.is_some() {
         return Err(AppError::conflict(format!("{} is already signed off.", current.label)).into());
     }
@@ -266,7 +255,7 @@ pub async fn sign_off(
         company_id,
         customer_id,
         month,
-        who.user_id
+        viewer.user_id
     )
     .fetch_one(tx.conn())
     .await
@@ -280,7 +269,7 @@ pub async fn sign_off(
                      "approved_minutes": current.approved_minutes })),
     )
     .await?;
-    let after = statement(&mut tx, &who, customer_id, month, this_month).await?;
+    let after = statement(&mut tx, &viewer, customer_id, month, this_month).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -290,7 +279,7 @@ pub async fn reopen(state: &AppState, admin: &CurrentUser, customer_id: Uuid, mo
     admin.require(Role::Admin)?;
     let month = month_start(&month)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
-    let who = Who::load(&mut tx, admin).await?;
+    let viewer = Viewer::load(&mut tx, admin).await?;
     let company_id = tx.company_id();
     let id = sqlx::query_scalar!(
         "update month_signoffs set reopened_by = $4, reopened_at = now()
@@ -298,13 +287,13 @@ pub async fn reopen(state: &AppState, admin: &CurrentUser, customer_id: Uuid, mo
         company_id,
         customer_id,
         month,
-        who.user_id
+        viewer.user_id
     )
     .fetch_optional(tx.conn())
     .await?
     .ok_or(AppError::NotFound)?;
-    let this_month = super::month_of(Utc::now(), who.company_tz);
-    let after = statement(&mut tx, &who, customer_id, month, this_month).await?;
+    let this_month = month_of(Utc::now(), viewer.company_tz);
+    let after = statement(&mut tx, &viewer, customer_id, month, this_month).await?;
     tx.audit(
         "month.reopened",
         "month_signoff",

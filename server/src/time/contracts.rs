@@ -1,12 +1,13 @@
 //! Contracts: a worker's hour budget with a customer, per month or in total, and
 //! how much of it is used (approved, pending and draft hours; declined ones do not count).
 
-use super::{month_label, month_of, month_range, people, Who};
+use super::people;
 use crate::auth::CurrentUser;
+use crate::clock::{local_to_utc, month_label, month_of, month_range};
 use crate::db::TenantTx;
 use crate::error::{OnConstraint, Result};
-use crate::jobs::local_to_utc;
 use crate::state::AppState;
+use crate::viewer::Viewer;
 use app::auth::Role;
 use app::error::{AppError, FieldError};
 use app::time::{BudgetLevel, Contract, ContractForm, ContractPeriod, ContractUsage, ContractsPage, ValidContract};
@@ -54,8 +55,8 @@ impl ContractRow {
 }
 
 /// The contract's hours in its current period (this month, or its whole term).
-async fn usage(tx: &mut TenantTx, who: &Who, contract: Contract) -> Result<ContractUsage> {
-    let tz = who.company_tz;
+async fn usage(tx: &mut TenantTx, viewer: &Viewer, contract: Contract) -> Result<ContractUsage> {
+    let tz = viewer.company_tz;
     let today = Utc::now().with_timezone(&tz).date_naive();
     let (from, to, period_label) = match contract.period {
         ContractPeriod::Monthly => {
@@ -112,34 +113,34 @@ async fn usage(tx: &mut TenantTx, who: &Who, contract: Contract) -> Result<Contr
     })
 }
 
-async fn usages(tx: &mut TenantTx, who: &Who, filter: &str, id: Option<Uuid>) -> Result<Vec<ContractUsage>> {
+async fn usages(tx: &mut TenantTx, viewer: &Viewer, filter: &str, id: Option<Uuid>) -> Result<Vec<ContractUsage>> {
     let company_id = tx.company_id();
     let sql = format!("{CONTRACT_SELECT} {filter} order by lower(c.name), lower(w.name), k.starts_on, k.id");
     let rows = sqlx::query_as::<_, ContractRow>(&sql).bind(company_id).bind(id).fetch_all(tx.conn()).await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        out.push(usage(tx, who, row.contract()).await?);
+        out.push(usage(tx, viewer, row.contract()).await?);
     }
     Ok(out)
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn usages_for_worker(tx: &mut TenantTx, who: &Who, worker_id: Uuid) -> Result<Vec<ContractUsage>> {
-    usages(tx, who, "and k.worker_id = $2", Some(worker_id)).await
+pub async fn usages_for_worker(tx: &mut TenantTx, viewer: &Viewer, worker_id: Uuid) -> Result<Vec<ContractUsage>> {
+    usages(tx, viewer, "and k.worker_id = $2", Some(worker_id)).await
 }
 
 /// A customer's contracts (`None`: every contract of the company).
 #[tracing::instrument(skip_all)]
 pub async fn usages_for_customer(
     tx: &mut TenantTx,
-    who: &Who,
+    viewer: &Viewer,
     customer_id: Option<Uuid>,
 ) -> Result<Vec<ContractUsage>> {
-    usages(tx, who, "and ($2::uuid is null or k.customer_id = $2)", customer_id).await
+    usages(tx, viewer, "and ($2::uuid is null or k.customer_id = $2)", customer_id).await
 }
 
-async fn page(tx: &mut TenantTx, who: &Who) -> Result<ContractsPage> {
-    let contracts = usages_for_customer(tx, who, None).await?;
+async fn page(tx: &mut TenantTx, viewer: &Viewer) -> Result<ContractsPage> {
+    let contracts = usages_for_customer(tx, viewer, None).await?;
     let (workers, customers) = people(tx).await?;
     Ok(ContractsPage { contracts, workers, customers })
 }
@@ -148,8 +149,8 @@ async fn page(tx: &mut TenantTx, who: &Who) -> Result<ContractsPage> {
 pub async fn list(state: &AppState, admin: &CurrentUser) -> Result<ContractsPage> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
-    let who = Who::load(&mut tx, admin).await?;
-    let page = page(&mut tx, &who).await?;
+    let viewer = Viewer::load(&mut tx, admin).await?;
+    let page = page(&mut tx, &viewer).await?;
     tx.commit().await?;
     Ok(page)
 }
@@ -212,7 +213,7 @@ pub async fn create(state: &AppState, admin: &CurrentUser, form: ContractForm) -
     admin.require(Role::Admin)?;
     let valid = form.validate()?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
-    let who = Who::load(&mut tx, admin).await?;
+    let viewer = Viewer::load(&mut tx, admin).await?;
     check_parties(&mut tx, &valid).await?;
     let company_id = tx.company_id();
     let id = sqlx::query_scalar!(
@@ -233,7 +234,7 @@ pub async fn create(state: &AppState, admin: &CurrentUser, form: ContractForm) -
         AppError::field("ends_on", "The end date must be on or after the start date.")
     })?;
     tx.audit("contract.created", "contract", Some(id), None, Some(contract_json(&valid))).await?;
-    let page = page(&mut tx, &who).await?;
+    let page = page(&mut tx, &viewer).await?;
     tx.commit().await?;
     Ok(page)
 }
@@ -254,7 +255,7 @@ pub async fn update(state: &AppState, admin: &CurrentUser, id: Uuid, form: Contr
     admin.require(Role::Admin)?;
     let valid = form.validate()?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
-    let who = Who::load(&mut tx, admin).await?;
+    let viewer = Viewer::load(&mut tx, admin).await?;
     let before = lock_contract(&mut tx, id).await?;
     check_parties(&mut tx, &valid).await?;
     let company_id = tx.company_id();
@@ -282,7 +283,7 @@ pub async fn update(state: &AppState, admin: &CurrentUser, id: Uuid, form: Contr
         Some(contract_json(&valid)),
     )
     .await?;
-    let page = page(&mut tx, &who).await?;
+    let page = page(&mut tx, &viewer).await?;
     tx.commit().await?;
     Ok(page)
 }
@@ -291,12 +292,12 @@ pub async fn update(state: &AppState, admin: &CurrentUser, id: Uuid, form: Contr
 pub async fn delete(state: &AppState, admin: &CurrentUser, id: Uuid) -> Result<ContractsPage> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
-    let who = Who::load(&mut tx, admin).await?;
+    let viewer = Viewer::load(&mut tx, admin).await?;
     let before = lock_contract(&mut tx, id).await?;
     let company_id = tx.company_id();
     sqlx::query!("delete from contracts where company_id = $1 and id = $2", company_id, id).execute(tx.conn()).await?;
     tx.audit("contract.deleted", "contract", Some(id), Some(contract_json(&as_valid(&before))), None).await?;
-    let page = page(&mut tx, &who).await?;
+    let page = page(&mut tx, &viewer).await?;
     tx.commit().await?;
     Ok(page)
 }

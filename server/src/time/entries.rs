@@ -3,12 +3,13 @@
 //! worker's time page, one entry with its history, and the admin's list.
 
 use super::contracts::usages_for_worker;
-use super::{ensure_month_open, load_log, load_row, lock_log, log_json, people, LogRow, Who, LOG_SELECT};
+use super::{ensure_month_open, load_log, load_row, lock_log, log_json, people, LogFilter, LogOrder, LogRow};
 use crate::auth::CurrentUser;
+use crate::clock::{date_label, local_to_utc, time_label};
 use crate::db::{Claim, IdempotencyKey, TenantTx};
 use crate::error::{OnConstraint, Result};
-use crate::jobs::local_to_utc;
 use crate::state::AppState;
+use crate::viewer::Viewer;
 use app::auth::Role;
 use app::error::AppError;
 use app::time::{
@@ -17,18 +18,17 @@ use app::time::{
 };
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use chrono_tz::Tz;
-use sqlx::{Postgres, QueryBuilder};
 use uuid::Uuid;
 
 /// Entries may end at most this far in the future (clock drift between devices).
 const FUTURE_SLACK_MINUTES: i64 = 5;
 const MAX_BATCH: usize = 500;
 
-/// The entry's span in UTC, from the form's local date and times in `who`'s timezone.
-fn span(valid: &ValidLog, who: &Who) -> (DateTime<Utc>, DateTime<Utc>) {
-    let start = local_to_utc(who.tz, valid.date, valid.start);
+/// The entry's span in UTC, from the form's local date and times in `viewer`'s timezone.
+fn span(valid: &ValidLog, viewer: &Viewer) -> (DateTime<Utc>, DateTime<Utc>) {
+    let start = local_to_utc(viewer.tz, valid.date, valid.start);
     let end = match valid.end {
-        EntryEnd::At(end) => local_to_utc(who.tz, valid.date, end),
+        EntryEnd::At(end) => local_to_utc(viewer.tz, valid.date, end),
         EntryEnd::After { minutes } => start + Duration::minutes(minutes),
     };
     (start, end)
@@ -73,7 +73,7 @@ async fn loggable_jobs(
 /// Checks the job is the worker's and the span is sensible and free; returns the job's customer.
 async fn check_entry(
     tx: &mut TenantTx,
-    who: &Who,
+    viewer: &Viewer,
     worker_id: Uuid,
     valid: &ValidLog,
     (start, end): (DateTime<Utc>, DateTime<Utc>),
@@ -120,14 +120,14 @@ async fn check_entry(
             "start",
             format!(
                 "This overlaps {what} on {}, {} ({}). Change the times so they do not overlap.",
-                super::date_label(clash.started_at, who.tz),
-                super::time_label(clash.started_at, clash.ended_at, who.tz),
+                date_label(clash.started_at, viewer.tz),
+                time_label(clash.started_at, clash.ended_at, viewer.tz),
                 clash.title
             ),
         )
         .into());
     }
-    ensure_month_open(tx, customer_id, start, who.company_tz, Some("date")).await?;
+    ensure_month_open(tx, customer_id, start, viewer.company_tz, Some("date")).await?;
     Ok(customer_id)
 }
 
@@ -148,16 +148,16 @@ pub async fn create(
         tx.commit().await?;
         return Ok(log);
     }
-    let who = Who::load(&mut tx, user).await?;
-    let span = span(&valid, &who);
-    let customer_id = check_entry(&mut tx, &who, who.user_id, &valid, span, None, None).await?;
+    let viewer = Viewer::load(&mut tx, user).await?;
+    let span = span(&valid, &viewer);
+    let customer_id = check_entry(&mut tx, &viewer, viewer.user_id, &valid, span, None, None).await?;
     let company_id = tx.company_id();
     let id = sqlx::query_scalar!(
         "insert into work_logs (company_id, worker_id, job_id, customer_id, started_at, ended_at, break_seconds,
                                 description, billable)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id",
         company_id,
-        who.user_id,
+        viewer.user_id,
         valid.job_id,
         customer_id,
         span.0,
@@ -169,19 +169,19 @@ pub async fn create(
     .fetch_one(tx.conn())
     .await
     .on_constraint("work_logs_no_overlap", || AppError::field("start", OVERLAP))?;
-    let log = load_log(&mut tx, &who, id).await?;
+    let log = load_log(&mut tx, &viewer, id).await?;
     tx.audit("work_log.created", "work_log", Some(id), None, Some(log_json(&log))).await?;
     tx.remember(&claim, &log).await?;
     tx.commit().await?;
     Ok(log)
 }
 
-/// Refuses a change `who` may not make to `row` (403 for the wrong role, 409 for the wrong state).
-fn check_editable(who: &Who, row: &LogRow) -> Result<()> {
+/// Refuses a change `viewer` may not make to `row` (403 for the wrong role, 409 for the wrong state).
+fn check_editable(viewer: &Viewer, row: &LogRow) -> Result<()> {
     if row.ended_at.is_none() {
         return Err(AppError::conflict("Stop the timer before you change this entry.").into());
     }
-    match who.role {
+    match viewer.role() {
         Role::Customer => Err(AppError::Forbidden.into()),
         Role::Admin => Ok(()),
         Role::Worker if row.status.is_editable_by_worker() => Ok(()),
@@ -197,13 +197,13 @@ fn check_editable(who: &Who, row: &LogRow) -> Result<()> {
 pub async fn update(state: &AppState, user: &CurrentUser, id: Uuid, form: LogForm) -> Result<WorkLog> {
     let valid = form.validate()?;
     let mut tx = TenantTx::begin(&state.pool, user).await?;
-    let who = Who::load(&mut tx, user).await?;
-    let row = lock_log(&mut tx, &who, id).await?;
-    check_editable(&who, &row)?;
-    ensure_month_open(&mut tx, row.customer_id, row.started_at, who.company_tz, None).await?;
-    let before = row.clone().view(&who);
-    let span = span(&valid, &who);
-    let customer_id = check_entry(&mut tx, &who, row.worker_id, &valid, span, Some(id), Some(row.job_id)).await?;
+    let viewer = Viewer::load(&mut tx, user).await?;
+    let row = lock_log(&mut tx, &viewer, id).await?;
+    check_editable(&viewer, &row)?;
+    ensure_month_open(&mut tx, row.customer_id, row.started_at, viewer.company_tz, None).await?;
+    let before = row.clone().view(&viewer);
+    let span = span(&valid, &viewer);
+    let customer_id = check_entry(&mut tx, &viewer, row.worker_id, &valid, span, Some(id), Some(row.job_id)).await?;
     // Changing approved hours reopens the question: a new revision, pending again.
     let revised = row.status == LogStatus::Approved;
     let auto_days = auto_approve_days(&mut tx).await?;
@@ -236,9 +236,9 @@ pub async fn update(state: &AppState, user: &CurrentUser, id: Uuid, form: LogFor
     .on_constraint("work_logs_no_overlap", || AppError::field("start", OVERLAP))?;
     if revised {
         // The new revision belongs to the (possibly new) customer's open month as well.
-        ensure_month_open(&mut tx, customer_id, span.0, who.company_tz, Some("date")).await?;
+        ensure_month_open(&mut tx, customer_id, span.0, viewer.company_tz, Some("date")).await?;
     }
-    let after = load_log(&mut tx, &who, id).await?;
+    let after = load_log(&mut tx, &viewer, id).await?;
     let action = if revised { "work_log.revised" } else { "work_log.updated" };
     tx.audit(action, "work_log", Some(id), Some(log_json(&before)), Some(log_json(&after))).await?;
     tx.commit().await?;
@@ -257,12 +257,12 @@ pub async fn auto_approve_days(tx: &mut TenantTx) -> Result<Option<i32>> {
 #[tracing::instrument(skip_all)]
 pub async fn delete(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<()> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
-    let who = Who::load(&mut tx, user).await?;
-    let row = lock_log(&mut tx, &who, id).await?;
-    let log = row.clone().view(&who);
+    let viewer = Viewer::load(&mut tx, user).await?;
+    let row = lock_log(&mut tx, &viewer, id).await?;
+    let log = row.clone().view(&viewer);
     if !log.can_delete {
-        check_editable(&who, &row)?;
-        ensure_month_open(&mut tx, row.customer_id, row.started_at, who.company_tz, None).await?;
+        check_editable(&viewer, &row)?;
+        ensure_month_open(&mut tx, row.customer_id, row.started_at, viewer.company_tz, None).await?;
         return Err(AppError::conflict("Only drafts and declined entries can be deleted.").into());
     }
     let company_id = tx.company_id();
@@ -278,25 +278,25 @@ pub async fn submit(state: &AppState, user: &CurrentUser, ids: Vec<Uuid>) -> Res
     user.require(Role::Worker)?;
     check_batch(&ids)?;
     let mut tx = TenantTx::begin(&state.pool, user).await?;
-    let who = Who::load(&mut tx, user).await?;
+    let viewer = Viewer::load(&mut tx, user).await?;
     let auto_days = auto_approve_days(&mut tx).await?;
     let company_id = tx.company_id();
     for &id in &ids {
-        let row = lock_log(&mut tx, &who, id).await?;
+        let row = lock_log(&mut tx, &viewer, id).await?;
         if row.ended_at.is_none() {
             return Err(AppError::conflict("Stop the timer before you submit its time.").into());
         }
         if !row.status.is_editable_by_worker() {
             return Err(AppError::conflict(format!(
                 "The entry of {} on {} is already {}.",
-                super::date_label(row.started_at, who.tz),
+                date_label(row.started_at, viewer.tz),
                 row.job_title,
                 row.status.label().to_lowercase()
             ))
             .into());
         }
-        ensure_month_open(&mut tx, row.customer_id, row.started_at, who.company_tz, None).await?;
-        let before = row.view(&who);
+        ensure_month_open(&mut tx, row.customer_id, row.started_at, viewer.company_tz, None).await?;
+        let before = row.view(&viewer);
         sqlx::query!(
             "update work_logs
              set status = 'PENDING', submitted_at = now(), auto_approve_at = now() + make_interval(days => $3),
@@ -308,7 +308,7 @@ pub async fn submit(state: &AppState, user: &CurrentUser, ids: Vec<Uuid>) -> Res
         )
         .execute(tx.conn())
         .await?;
-        let after = load_log(&mut tx, &who, id).await?;
+        let after = load_log(&mut tx, &viewer, id).await?;
         tx.audit("work_log.submitted", "work_log", Some(id), Some(log_json(&before)), Some(log_json(&after))).await?;
     }
     crate::notify::events::work_logs_submitted(&mut tx, state.links(), user.user_id(), &ids).await?;
@@ -337,42 +337,38 @@ pub fn check_batch(ids: &[Uuid]) -> Result<()> {
 pub async fn mine(state: &AppState, user: &CurrentUser) -> Result<MyTime> {
     user.require(Role::Worker)?;
     let mut tx = TenantTx::begin(&state.pool, user).await?;
-    let who = Who::load(&mut tx, user).await?;
-    let timer = super::timer::running(&mut tx, &who).await?;
-    let contracts = usages_for_worker(&mut tx, &who, who.user_id).await?;
-    let jobs = loggable_jobs(&mut tx, who.user_id, who.company_tz, &contracts).await?;
-    let company_id = tx.company_id();
+    let viewer = Viewer::load(&mut tx, user).await?;
+    let timer = super::timer::running(&mut tx, &viewer).await?;
+    let contracts = usages_for_worker(&mut tx, &viewer, viewer.user_id).await?;
+    let jobs = loggable_jobs(&mut tx, viewer.user_id, viewer.company_tz, &contracts).await?;
     // Open work first (drafts, declined, pending), then the last 60 days of decided entries.
-    let sql = format!(
-        "{LOG_SELECT} and l.worker_id = $3 and l.ended_at is not null
-           and (l.status <> 'APPROVED' or l.started_at > now() - interval '60 days')
-         order by l.started_at desc, l.id limit 300"
-    );
-    let logs = sqlx::query_as::<_, LogRow>(&sql)
-        .bind(company_id)
-        .bind(who.company_tz.name())
-        .bind(who.user_id)
-        .fetch_all(tx.conn())
-        .await?
-        .into_iter()
-        .map(|row| row.view(&who))
-        .collect();
+    let logs = LogFilter {
+        worker: Some(viewer.user_id),
+        ended: true,
+        approved_since: Some(Utc::now() - Duration::days(60)),
+        ..LogFilter::default()
+    }
+    .fetch(&mut tx, LogOrder::NewestFirst, Some(300))
+    .await?
+    .into_iter()
+    .map(|row| row.view(&viewer))
+    .collect();
     tx.commit().await?;
-    let today = Utc::now().with_timezone(&who.tz).format("%Y-%m-%d").to_string();
+    let today = Utc::now().with_timezone(&viewer.tz).format("%Y-%m-%d").to_string();
     Ok(MyTime { timer, jobs, logs, contracts, today })
 }
 
 #[tracing::instrument(skip_all)]
 pub async fn detail(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<LogDetail> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
-    let who = Who::load(&mut tx, user).await?;
-    let row = load_row(&mut tx, &who, id).await?;
+    let viewer = Viewer::load(&mut tx, user).await?;
+    let row = load_row(&mut tx, &viewer, id).await?;
     let worker_id = row.worker_id;
-    let log = row.view(&who);
-    let history = super::history::events(&mut tx, &who, id).await?;
+    let log = row.view(&viewer);
+    let history = super::history::events(&mut tx, &viewer, id).await?;
     let jobs = if log.can_edit {
-        let usages = usages_for_worker(&mut tx, &who, worker_id).await?;
-        loggable_jobs(&mut tx, worker_id, who.company_tz, &usages).await?
+        let usages = usages_for_worker(&mut tx, &viewer, worker_id).await?;
+        loggable_jobs(&mut tx, worker_id, viewer.company_tz, &usages).await?
     } else {
         Vec::new()
     };
@@ -392,52 +388,34 @@ pub async fn list(state: &AppState, admin: &CurrentUser, query: LogQuery) -> Res
         }
     }
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
-    let who = Who::load(&mut tx, admin).await?;
-    let company_id = tx.company_id();
-    let tz = who.company_tz;
+    let viewer = Viewer::load(&mut tx, admin).await?;
+    let tz = viewer.company_tz;
     let from = from.map(|d| local_to_utc(tz, d, NaiveTime::MIN));
     let to = to.map(|d| local_to_utc(tz, d + Duration::days(1), NaiveTime::MIN));
 
-    let filters = |qb: &mut QueryBuilder<'_, Postgres>| {
-        qb.push(" and l.ended_at is not null");
-        if let Some(w) = query.worker {
-            qb.push(" and l.worker_id = ").push_bind(w);
-        }
-        if let Some(c) = query.customer {
-            qb.push(" and l.customer_id = ").push_bind(c);
-        }
-        if let Some(j) = query.job {
-            qb.push(" and l.job_id = ").push_bind(j);
-        }
-        if let Some(s) = query.status {
-            qb.push(" and l.status = ").push_bind(s.as_str()).push("::work_log_status");
-        }
-        if let Some(f) = from {
-            qb.push(" and l.started_at >= ").push_bind(f);
-        }
-        if let Some(t) = to {
-            qb.push(" and l.started_at < ").push_bind(t);
-        }
+    let filter = LogFilter {
+        worker: query.worker,
+        customer: query.customer,
+        job: query.job,
+        statuses: query.status.into_iter().collect(),
+        ended: true,
+        started_from: from,
+        started_before: to,
+        ..LogFilter::default()
     };
-
-    let mut qb = QueryBuilder::<Postgres>::new("select count(*), coalesce(sum(work_log_seconds(l.started_at, l.ended_at, l.paused_at, l.break_seconds)), 0)::bigint from work_logs l where l.company_id = ");
-    qb.push_bind(company_id);
-    filters(&mut qb);
-    let (count, seconds): (i64, i64) = qb.build_query_as().fetch_one(tx.conn()).await?;
-
-    // LOG_SELECT refers to $1 (company) and $2 (timezone); the builder's first two
-    // binds are exactly those, and the filters are numbered after them.
-    let mut qb = QueryBuilder::<Postgres>::new(LOG_SELECT);
-    qb.push(" and l.company_id = ").push_bind(company_id);
-    qb.push(" and ").push_bind(tz.name()).push("::text is not null");
-    filters(&mut qb);
-    qb.push(" order by l.started_at desc, l.id limit ")
-        .push_bind(LOG_PAGE_SIZE + 1)
-        .push(" offset ")
-        .push_bind(i64::from(query.page) * LOG_PAGE_SIZE);
-    let rows: Vec<LogRow> = qb.build_query_as().fetch_all(tx.conn()).await?;
+    let (count, seconds) = filter.count_and_seconds(&mut tx).await?;
+    let rows: Vec<LogRow> = filter
+        .rows_query(
+            tx.company_id(),
+            LogOrder::NewestFirst,
+            Some(LOG_PAGE_SIZE + 1),
+            i64::from(query.page) * LOG_PAGE_SIZE,
+        )
+        .build_query_as()
+        .fetch_all(tx.conn())
+        .await?;
     let has_more = rows.len() as i64 > LOG_PAGE_SIZE;
-    let logs = rows.into_iter().take(LOG_PAGE_SIZE as usize).map(|r| r.view(&who)).collect();
+    let logs = rows.into_iter().take(LOG_PAGE_SIZE as usize).map(|r| r.view(&viewer)).collect();
     let (workers, customers) = people(&mut tx).await?;
     tx.commit().await?;
     Ok(LogPage { logs, total_minutes: seconds / 60, count, has_more, workers, customers })

@@ -2,12 +2,13 @@
 //! however large the month), and a PDF built in memory.
 
 use super::reports::{aggregates, report_line, resolve, ReportSpec};
-use super::{csv, pdf, LogRow, Who};
+use super::{csv, pdf, LogRow};
 use crate::auth::CurrentUser;
 use crate::db::TenantTx;
 use crate::http::problem::Problem;
 use crate::limits::slots::{KeyedSlot, KeyedSlots};
 use crate::state::AppState;
+use crate::viewer::Viewer;
 use app::error::AppError;
 use app::time::{format_minutes, ReportQuery};
 use axum::body::{Body, Bytes};
@@ -79,8 +80,8 @@ fn attachment(content_type: &'static str, file_name: &str) -> [(header::HeaderNa
 
 async fn spec_for(state: &AppState, user: &CurrentUser, query: &ReportQuery) -> crate::error::Result<ReportSpec> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
-    let who = Who::load(&mut tx, user).await?;
-    let spec = resolve(&mut tx, &who, query).await?;
+    let viewer = Viewer::load(&mut tx, user).await?;
+    let spec = resolve(&mut tx, &viewer, query).await?;
     tx.commit().await?;
     Ok(spec)
 }
@@ -193,8 +194,8 @@ async fn pdf_report(
     user.ensure_verified()?;
     let _slot = ExportSlot::take(user.user_id())?;
     let mut tx = TenantTx::begin(&state.pool, &user).await?;
-    let who = Who::load(&mut tx, &user).await?;
-    let spec = resolve(&mut tx, &who, &query).await?;
+    let viewer = Viewer::load(&mut tx, &user).await?;
+    let spec = resolve(&mut tx, &viewer, &query).await?;
     let totals = aggregates(&mut tx, &spec).await?.totals;
     let company_id = tx.company_id();
     let rows: Vec<LogRow> = spec

@@ -1,9 +1,10 @@
-//! A work log's history from the audit log: who did what, and for edits, each
+//! A work log's history from the audit log: viewer did what, and for edits, each
 //! changed field before → after.
 
-use super::Who;
+use crate::clock::at_label;
 use crate::db::TenantTx;
 use crate::error::Result;
+use crate::viewer::Viewer;
 use app::time::{format_minutes, LogEvent};
 use serde_json::Value;
 use uuid::Uuid;
@@ -64,7 +65,7 @@ fn describe(action: &str, after: Option<&Value>) -> String {
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn events(tx: &mut TenantTx, who: &Who, id: Uuid) -> Result<Vec<LogEvent>> {
+pub async fn events(tx: &mut TenantTx, viewer: &Viewer, id: Uuid) -> Result<Vec<LogEvent>> {
     let company_id = tx.company_id();
     let rows = sqlx::query!(
         r#"select a.action, a.before, a.after, a.created_at, u.name as "actor_name?"
@@ -81,7 +82,7 @@ pub async fn events(tx: &mut TenantTx, who: &Who, id: Uuid) -> Result<Vec<LogEve
         .map(|r| {
             let edit = matches!(r.action.as_str(), "work_log.updated" | "work_log.revised");
             LogEvent {
-                at_label: super::at_label(r.created_at, who.tz),
+                at_label: at_label(r.created_at, viewer.tz),
                 actor_name: r.actor_name,
                 summary: describe(&r.action, r.after.as_ref()),
                 changes: if edit { changes(r.before.as_ref(), r.after.as_ref()) } else { Vec::new() },

@@ -1,18 +1,19 @@
-//! Time tracking: who may see which work logs (`Who`), loading logs with what the
-//! viewer may do to them, month boundaries and sign-off locks. Timers, entries,
-//! approvals, contracts, reports and exports have their own modules.
+//! Time tracking: work log rows and what a viewer may do to each, loading one log,
+//! and sign-off locks. Listings (`log_rows`), timers, entries, approvals, contracts,
+//! reports and exports have their own modules.
 
-use crate::auth::CurrentUser;
+use crate::clock::{at_label, date_label, month_label, month_of, time_label};
 use crate::db::TenantTx;
 use crate::error::Result;
-use crate::jobs::local_to_utc;
-use app::auth::Role;
+use crate::viewer::Viewer;
 use app::error::AppError;
 use app::time::{format_minutes, LogForm, LogStatus, NamedOption, WorkLog};
-use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde_json::json;
 use uuid::Uuid;
+
+pub use log_rows::{LogFilter, LogOrder};
 
 pub mod approvals;
 mod backend;
@@ -21,55 +22,10 @@ pub mod csv;
 pub mod entries;
 pub mod exports;
 pub mod history;
+pub mod log_rows;
 pub mod pdf;
 pub mod reports;
 pub mod timer;
-
-/// The viewer of work logs: their role, their timezone, and (for customer
-/// logins) the customer record they speak for.
-#[derive(Debug, Clone)]
-pub struct Who {
-    pub user_id: Uuid,
-    pub role: Role,
-    /// The customer record a CUSTOMER login belongs to (None: not linked yet).
-    pub customer_id: Option<Uuid>,
-    /// The viewer's own timezone (their entries are typed in it).
-    pub tz: Tz,
-    /// The company's timezone: month boundaries follow it.
-    pub company_tz: Tz,
-}
-
-impl Who {
-    pub async fn load(tx: &mut TenantTx, user: &CurrentUser) -> Result<Self> {
-        let company_id = tx.company_id();
-        let row = sqlx::query!(
-            r#"select u.customer_id, coalesce(u.timezone, c.timezone) as "tz!", c.timezone as company_tz
-               from users u join companies c on c.id = u.company_id
-               where u.company_id = $1 and u.id = $2"#,
-            company_id,
-            user.user_id()
-        )
-        .fetch_one(tx.conn())
-        .await?;
-        Ok(Self {
-            user_id: user.user_id(),
-            role: user.role(),
-            customer_id: row.customer_id,
-            tz: row.tz.parse().unwrap_or(chrono_tz::UTC),
-            company_tz: row.company_tz.parse().unwrap_or(chrono_tz::UTC),
-        })
-    }
-
-    /// The SQL scope of the logs this viewer may see: (role, worker id, customer id).
-    /// Customers never see drafts; an unlinked customer login sees nothing.
-    pub fn scope(&self) -> (&'static str, Option<Uuid>, Option<Uuid>) {
-        match self.role {
-            Role::Admin => ("ADMIN", None, None),
-            Role::Worker => ("WORKER", Some(self.user_id), None),
-            Role::Customer => ("CUSTOMER", None, Some(self.customer_id.unwrap_or(Uuid::nil()))),
-        }
-    }
-}
 
 /// A work log row with the names the pages show. `seconds` is the net worked time.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -97,65 +53,23 @@ pub struct LogRow {
     pub locked: bool,
 }
 
-/// The select every log listing shares; `$1` is the company id and `$2` the
-/// company's timezone name (for the signed-off month of each log). Callers add
-/// `where`/`order` clauses on alias `l`.
-pub const LOG_SELECT: &str = r#"
-    select l.id, l.job_id, j.title as job_title, l.customer_id, c.name as customer_name,
-           l.worker_id, w.name as worker_name, l.started_at, l.ended_at, l.paused_at, l.break_seconds,
-           work_log_seconds(l.started_at, l.ended_at, l.paused_at, l.break_seconds) as seconds,
-           l.description, l.billable, l.status, l.revision, l.decline_reason,
-           d.name as decided_by_name, l.decided_at, l.auto_approve_at,
-           exists(select 1 from month_signoffs s
-                  where s.company_id = l.company_id and s.customer_id = l.customer_id and s.reopened_at is null
-                    and s.month = date_trunc('month', l.started_at at time zone $2)::date) as locked
-    from work_logs l
-    join jobs j on j.company_id = l.company_id and j.id = l.job_id
-    join customers c on c.company_id = l.company_id and c.id = l.customer_id
-    join users w on w.company_id = l.company_id and w.id = l.worker_id
-    left join users d on d.company_id = l.company_id and d.id = l.decided_by
-    where l.company_id = $1"#;
-
-/// "Mon 3 Nov 2026".
-pub fn date_label(at: DateTime<Utc>, tz: Tz) -> String {
-    at.with_timezone(&tz).format("%a %-d %b %Y").to_string()
-}
-
-pub fn at_label(at: DateTime<Utc>, tz: Tz) -> String {
-    at.with_timezone(&tz).format("%-d %b %Y, %H:%M").to_string()
-}
-
-/// "09:00–11:30" ("09:00–now" while running).
-pub fn time_label(start: DateTime<Utc>, end: Option<DateTime<Utc>>, tz: Tz) -> String {
-    let start_local = start.with_timezone(&tz);
-    match end {
-        Some(end) => {
-            let end_local = end.with_timezone(&tz);
-            let next_day = if end_local.date_naive() != start_local.date_naive() { " (+1 day)" } else { "" };
-            format!("{}–{}{next_day}", start_local.format("%H:%M"), end_local.format("%H:%M"))
-        }
-        None => format!("{}–now", start_local.format("%H:%M")),
-    }
-}
-
 impl LogRow {
     pub fn minutes(&self) -> i64 {
         self.seconds / 60
     }
 
-    /// The row as `who` sees it, with what they may do to it.
-    pub fn view(self, who: &Who) -> WorkLog {
+    /// The row as `viewer` sees it, with what they may do to it.
+    pub fn view(self, viewer: &Viewer) -> WorkLog {
         let status = self.status;
         let ended = self.ended_at.is_some();
-        let own = who.role == Role::Worker && self.worker_id == who.user_id;
-        let admin = who.role == Role::Admin;
+        let own = viewer.worker_id() == Some(self.worker_id);
+        let admin = viewer.is_admin();
         let editable_status = status.is_editable_by_worker();
         let can_edit = ended && !self.locked && (admin || (own && editable_status));
         let can_delete = ended && !self.locked && editable_status && (own || admin);
         let can_submit = ended && !self.locked && editable_status && own;
-        let can_decide = status == LogStatus::Pending
-            && (admin || (who.role == Role::Customer && who.customer_id == Some(self.customer_id)));
-        let form = self.form(who.tz);
+        let can_decide = status == LogStatus::Pending && (admin || viewer.customer_id() == Some(self.customer_id));
+        let form = self.form(viewer.tz);
         WorkLog {
             id: self.id,
             job_id: self.job_id,
@@ -166,8 +80,8 @@ impl LogRow {
             worker_name: self.worker_name,
             started_at: self.started_at,
             ended_at: self.ended_at,
-            date_label: date_label(self.started_at, who.tz),
-            time_label: time_label(self.started_at, self.ended_at, who.tz),
+            date_label: date_label(self.started_at, viewer.tz),
+            time_label: time_label(self.started_at, self.ended_at, viewer.tz),
             minutes: self.seconds / 60,
             break_minutes: i64::from(self.break_seconds) / 60,
             description: self.description,
@@ -176,11 +90,11 @@ impl LogRow {
             revision: self.revision,
             decline_reason: self.decline_reason,
             decided_by_name: self.decided_by_name,
-            decided_label: self.decided_at.map(|at| at_label(at, who.tz)),
+            decided_label: self.decided_at.map(|at| at_label(at, viewer.tz)),
             auto_approve_label: self
                 .auto_approve_at
                 .filter(|_| status == LogStatus::Pending)
-                .map(|at| at_label(at, who.tz)),
+                .map(|at| at_label(at, viewer.tz)),
             locked: self.locked,
             can_edit,
             can_delete,
@@ -226,62 +140,29 @@ pub fn log_json(log: &WorkLog) -> serde_json::Value {
     })
 }
 
-/// One log as `who` may see it (others' logs do not exist for them: 404).
+/// One log as `viewer` may see it (others' logs do not exist for them: 404).
 #[tracing::instrument(skip_all)]
-pub async fn load_log(tx: &mut TenantTx, who: &Who, id: Uuid) -> Result<WorkLog> {
-    Ok(load_row(tx, who, id).await?.view(who))
+pub async fn load_log(tx: &mut TenantTx, viewer: &Viewer, id: Uuid) -> Result<WorkLog> {
+    Ok(load_row(tx, viewer, id).await?.view(viewer))
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn load_row(tx: &mut TenantTx, who: &Who, id: Uuid) -> Result<LogRow> {
-    let company_id = tx.company_id();
-    let (role, worker, customer) = who.scope();
-    let sql = format!(
-        "{LOG_SELECT} and l.id = $3
-           and ($4 <> 'WORKER' or l.worker_id = $5)
-           and ($4 <> 'CUSTOMER' or (l.customer_id = $6 and l.status <> 'DRAFT'))"
-    );
-    sqlx::query_as::<_, LogRow>(&sql)
-        .bind(company_id)
-        .bind(who.company_tz.name())
-        .bind(id)
-        .bind(role)
-        .bind(worker)
-        .bind(customer)
-        .fetch_optional(tx.conn())
+pub async fn load_row(tx: &mut TenantTx, viewer: &Viewer, id: Uuid) -> Result<LogRow> {
+    LogFilter { id: Some(id), ..LogFilter::visible_to(viewer) }
+        .fetch_one(tx)
         .await?
         .ok_or_else(|| AppError::NotFound.into())
 }
 
-/// Locks a log row for a change and returns it as `who` sees it.
+/// Locks a log row for a change and returns it as `viewer` sees it.
 #[tracing::instrument(skip_all)]
-pub async fn lock_log(tx: &mut TenantTx, who: &Who, id: Uuid) -> Result<LogRow> {
+pub async fn lock_log(tx: &mut TenantTx, viewer: &Viewer, id: Uuid) -> Result<LogRow> {
     let company_id = tx.company_id();
     sqlx::query_scalar!("select id from work_logs where company_id = $1 and id = $2 for update", company_id, id)
         .fetch_optional(tx.conn())
         .await?
         .ok_or(AppError::NotFound)?;
-    load_row(tx, who, id).await
-}
-
-/// First instant of the month and of the next one, in `tz`, as UTC. Daylight-saving
-/// changes move the UTC offset of the two ends, never the calendar month.
-pub fn month_range(tz: Tz, year: i32, month: u32) -> (DateTime<Utc>, DateTime<Utc>) {
-    let first = NaiveDate::from_ymd_opt(year, month, 1).unwrap_or_default();
-    let next =
-        if month == 12 { NaiveDate::from_ymd_opt(year + 1, 1, 1) } else { NaiveDate::from_ymd_opt(year, month + 1, 1) }
-            .unwrap_or_default();
-    (local_to_utc(tz, first, NaiveTime::MIN), local_to_utc(tz, next, NaiveTime::MIN))
-}
-
-/// The calendar month (first day) that `at` falls in, in `tz`.
-pub fn month_of(at: DateTime<Utc>, tz: Tz) -> NaiveDate {
-    let local = at.with_timezone(&tz).date_naive();
-    local.with_day(1).unwrap_or(local)
-}
-
-pub fn month_label(first: NaiveDate) -> String {
-    first.format("%B %Y").to_string()
+    load_row(tx, viewer, id).await
 }
 
 /// Refuses a change to a log in a month the customer has signed off.
@@ -342,39 +223,4 @@ pub async fn people(tx: &mut TenantTx) -> Result<(Vec<NamedOption>, Vec<NamedOpt
     .fetch_all(tx.conn())
     .await?;
     Ok((workers, customers))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn berlin_months_follow_daylight_saving() {
-        let tz: Tz = "Europe/Berlin".parse().unwrap();
-        // March 2026: starts in CET (+1), ends in CEST (+2).
-        let (from, to) = month_range(tz, 2026, 3);
-        assert_eq!(from.to_rfc3339(), "2026-02-28T23:00:00+00:00");
-        assert_eq!(to.to_rfc3339(), "2026-03-31T22:00:00+00:00");
-        // October 2026: starts in CEST, ends in CET.
-        let (from, to) = month_range(tz, 2026, 10);
-        assert_eq!(from.to_rfc3339(), "2026-09-30T22:00:00+00:00");
-        assert_eq!(to.to_rfc3339(), "2026-10-31T23:00:00+00:00");
-    }
-
-    #[test]
-    fn new_york_months_follow_daylight_saving() {
-        let tz: Tz = "America/New_York".parse().unwrap();
-        let (from, to) = month_range(tz, 2026, 11);
-        assert_eq!(from.to_rfc3339(), "2026-11-01T04:00:00+00:00");
-        assert_eq!(to.to_rfc3339(), "2026-12-01T05:00:00+00:00");
-        let (from, _) = month_range(tz, 2026, 12);
-        assert_eq!(from.to_rfc3339(), "2026-12-01T05:00:00+00:00");
-    }
-
-    #[test]
-    fn the_month_of_an_instant_is_local() {
-        let tz: Tz = "America/New_York".parse().unwrap();
-        let at: DateTime<Utc> = "2026-12-01T03:00:00Z".parse().unwrap();
-        assert_eq!(month_of(at, tz), NaiveDate::from_ymd_opt(2026, 11, 1).unwrap());
-    }
 }

@@ -1,11 +1,13 @@
 //! Monthly reports: whose hours (by role), month boundaries in the company's
 //! timezone, totals and chart series in one grouping-sets query, and the logs.
 
-use super::{month_label, month_of, month_range, people, LogRow, Who, LOG_SELECT};
+use super::{people, LogFilter, LogOrder, LogRow};
 use crate::auth::CurrentUser;
+use crate::clock::{date_label, month_label, month_of, month_range, time_label};
 use crate::db::TenantTx;
 use crate::error::Result;
 use crate::state::AppState;
+use crate::viewer::Viewer;
 use app::auth::Role;
 use app::error::AppError;
 use app::time::{
@@ -50,39 +52,29 @@ impl ReportSpec {
         month_label(self.month)
     }
 
-    /// Adds this report's filters on alias `l` (submitted logs of the month, in scope).
-    pub fn push_filters(&self, qb: &mut QueryBuilder<'_, Postgres>) {
-        qb.push(" and l.status <> 'DRAFT' and l.started_at >= ")
-            .push_bind(self.from)
-            .push(" and l.started_at < ")
-            .push_bind(self.to);
-        if let Some(c) = self.customer {
-            qb.push(" and l.customer_id = ").push_bind(c);
-        }
-        if let Some(w) = self.worker {
-            qb.push(" and l.worker_id = ").push_bind(w);
+    /// This report's logs: the submitted logs of the month, in scope.
+    pub fn filter(&self) -> LogFilter {
+        LogFilter {
+            customer: self.customer,
+            worker: self.worker,
+            submitted: true,
+            started_from: Some(self.from),
+            started_before: Some(self.to),
+            ..LogFilter::default()
         }
     }
 
-    /// The logs query (LOG_SELECT's $1 company and $2 timezone bound first), oldest first.
+    /// The report's lines, oldest first.
     pub fn lines_query(&self, company_id: Uuid, limit: Option<i64>) -> QueryBuilder<'static, Postgres> {
-        let mut qb = QueryBuilder::<Postgres>::new(LOG_SELECT);
-        qb.push(" and l.company_id = ").push_bind(company_id);
-        qb.push(" and ").push_bind(self.tz.name().to_string()).push("::text is not null");
-        self.push_filters(&mut qb);
-        qb.push(" order by l.started_at, l.id");
-        if let Some(limit) = limit {
-            qb.push(" limit ").push_bind(limit);
-        }
-        qb
+        self.filter().rows_query(company_id, LogOrder::OldestFirst, limit, 0)
     }
 }
 
 /// Resolves whose report this is: admins pick freely, customers get their own
 /// record, workers their own hours, whatever the query says.
 #[tracing::instrument(skip_all)]
-pub async fn resolve(tx: &mut TenantTx, who: &Who, query: &ReportQuery) -> Result<ReportSpec> {
-    let tz = who.company_tz;
+pub async fn resolve(tx: &mut TenantTx, viewer: &Viewer, query: &ReportQuery) -> Result<ReportSpec> {
+    let tz = viewer.company_tz;
     let month = if query.month.trim().is_empty() {
         month_of(Utc::now(), tz)
     } else {
@@ -90,10 +82,10 @@ pub async fn resolve(tx: &mut TenantTx, who: &Who, query: &ReportQuery) -> Resul
         NaiveDate::from_ymd_opt(year, month, 1)
             .ok_or_else(|| AppError::field("month", "Choose a month like 2026-11."))?
     };
-    let (customer, worker) = match who.role {
+    let (customer, worker) = match viewer.role() {
         Role::Admin => (query.customer, query.worker),
-        Role::Customer => (Some(who.customer_id.ok_or(AppError::Forbidden)?), None),
-        Role::Worker => (None, Some(who.user_id)),
+        Role::Customer => (Some(viewer.customer_id().ok_or(AppError::Forbidden)?), None),
+        Role::Worker => (None, Some(viewer.user_id)),
     };
     let company_id = tx.company_id();
     let names = sqlx::query!(
@@ -155,16 +147,16 @@ pub async fn aggregates(tx: &mut TenantTx, spec: &ReportSpec) -> Result<Aggregat
                  coalesce(sum(s) filter (where status = 'PENDING'), 0)::bigint as pending,
                  coalesce(sum(s) filter (where status = 'DECLINED'), 0)::bigint as declined,
                  count(*) as n
-               from (select (l.started_at at time zone ",
+               from (select (started_at at time zone ",
     );
     qb.push_bind(spec.tz.name().to_string());
     qb.push(
-        ")::date as day, l.worker_id, l.customer_id, l.status, l.billable,
-                  work_log_seconds(l.started_at, l.ended_at, l.paused_at, l.break_seconds) as s
-             from work_logs l where l.company_id = ",
+        ")::date as day, worker_id, customer_id, status, billable,
+                  work_log_seconds(started_at, ended_at, paused_at, break_seconds) as s
+             from work_logs where company_id = ",
     );
     qb.push_bind(company_id);
-    spec.push_filters(&mut qb);
+    spec.filter().push(&mut qb);
     qb.push(
         ") x group by grouping sets ((), (day), (worker_id), (customer_id))) g
          left join users w on w.company_id = ",
@@ -237,8 +229,8 @@ fn month_before(first: NaiveDate) -> NaiveDate {
 pub fn report_line(row: LogRow, tz: Tz) -> ReportLine {
     let status = row.status;
     ReportLine {
-        date_label: super::date_label(row.started_at, tz),
-        time_label: super::time_label(row.started_at, row.ended_at, tz),
+        date_label: date_label(row.started_at, tz),
+        time_label: time_label(row.started_at, row.ended_at, tz),
         minutes: row.seconds / 60,
         worker_name: row.worker_name,
         customer_name: row.customer_name,
@@ -252,15 +244,15 @@ pub fn report_line(row: LogRow, tz: Tz) -> ReportLine {
 #[tracing::instrument(skip_all)]
 pub async fn monthly(state: &AppState, user: &CurrentUser, query: ReportQuery) -> Result<MonthlyReport> {
     let mut tx = TenantTx::begin(&state.pool, user).await?;
-    let who = Who::load(&mut tx, user).await?;
-    let mut spec = resolve(&mut tx, &who, &query).await?;
+    let viewer = Viewer::load(&mut tx, user).await?;
+    let mut spec = resolve(&mut tx, &viewer, &query).await?;
     // Asked for no month in particular: open on the latest month that has hours, not
     // on a current month that is often still empty.
     if query.month.trim().is_empty() {
         if let Some(latest) = latest_month_with_hours(&mut tx, &spec).await? {
             if latest != spec.month {
                 let month = latest.format("%Y-%m").to_string();
-                spec = resolve(&mut tx, &who, &ReportQuery { month, ..query.clone() }).await?;
+                spec = resolve(&mut tx, &viewer, &ReportQuery { month, ..query.clone() }).await?;
             }
         }
     }
@@ -269,7 +261,8 @@ pub async fn monthly(state: &AppState, user: &CurrentUser, query: ReportQuery) -
     let rows: Vec<LogRow> =
         spec.lines_query(company_id, Some(REPORT_PAGE_LINES as i64)).build_query_as().fetch_all(tx.conn()).await?;
     let lines = rows.into_iter().map(|r| report_line(r, spec.tz)).collect();
-    let (workers, customers) = if who.role == Role::Admin { people(&mut tx).await? } else { (Vec::new(), Vec::new()) };
+    let (workers, customers) =
+        if viewer.role() == Role::Admin { people(&mut tx).await? } else { (Vec::new(), Vec::new()) };
     tx.commit().await?;
     let month = spec.month.format("%Y-%m").to_string();
     Ok(MonthlyReport {
@@ -293,15 +286,9 @@ pub async fn monthly(state: &AppState, user: &CurrentUser, query: ReportQuery) -
 
 /// The latest month, up to the one `spec` is about, with submitted hours in its scope.
 async fn latest_month_with_hours(tx: &mut TenantTx, spec: &ReportSpec) -> Result<Option<NaiveDate>> {
-    let mut qb = QueryBuilder::<Postgres>::new("select max(l.started_at) from work_logs l where l.company_id = ");
+    let mut qb = QueryBuilder::<Postgres>::new("select max(started_at) from work_logs where company_id = ");
     qb.push_bind(tx.company_id());
-    qb.push(" and l.status <> 'DRAFT' and l.started_at < ").push_bind(spec.to);
-    if let Some(c) = spec.customer {
-        qb.push(" and l.customer_id = ").push_bind(c);
-    }
-    if let Some(w) = spec.worker {
-        qb.push(" and l.worker_id = ").push_bind(w);
-    }
+    LogFilter { started_from: None, ..spec.filter() }.push(&mut qb);
     let latest: Option<DateTime<Utc>> = qb.build_query_scalar().fetch_one(tx.conn()).await?;
     Ok(latest.map(|at| month_of(at, spec.tz)))
 }
@@ -311,8 +298,8 @@ async fn latest_month_with_hours(tx: &mut TenantTx, spec: &ReportSpec) -> Result
 pub async fn overview(state: &AppState, admin: &CurrentUser) -> Result<TimeOverview> {
     admin.require(Role::Admin)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
-    let who = Who::load(&mut tx, admin).await?;
-    let spec = resolve(&mut tx, &who, &ReportQuery::default()).await?;
+    let viewer = Viewer::load(&mut tx, admin).await?;
+    let spec = resolve(&mut tx, &viewer, &ReportQuery::default()).await?;
     let aggregates = aggregates(&mut tx, &spec).await?;
     let company_id = tx.company_id();
     let pending_count = sqlx::query_scalar!(
@@ -321,7 +308,7 @@ pub async fn overview(state: &AppState, admin: &CurrentUser) -> Result<TimeOverv
     )
     .fetch_one(tx.conn())
     .await?;
-    let contracts = super::contracts::usages_for_customer(&mut tx, &who, None).await?;
+    let contracts = super::contracts::usages_for_customer(&mut tx, &viewer, None).await?;
     tx.commit().await?;
     let contract_count = contracts.iter().filter(|c| c.active).count() as i64;
     let contract_warnings =

@@ -5,11 +5,13 @@
 //! the server by more than a small skew, not before the timer's previous action, not
 //! older than a few days.
 
-use super::{ensure_month_open, load_log, lock_log, log_json, Who};
+use super::{ensure_month_open, load_log, lock_log, log_json};
 use crate::auth::CurrentUser;
+use crate::clock::at_label;
 use crate::db::{Claim, IdempotencyKey, TenantTx};
 use crate::error::{OnConstraint, Result};
 use crate::state::AppState;
+use crate::viewer::Viewer;
 use app::auth::Role;
 use app::error::AppError;
 use app::time::{RunningTimer, WorkLog};
@@ -45,7 +47,7 @@ fn action_time(at: Option<DateTime<Utc>>, not_before: Option<DateTime<Utc>>) -> 
 
 /// The worker's running timer, if any.
 #[tracing::instrument(skip_all)]
-pub async fn running(tx: &mut TenantTx, who: &Who) -> Result<Option<RunningTimer>> {
+pub async fn running(tx: &mut TenantTx, viewer: &Viewer) -> Result<Option<RunningTimer>> {
     let company_id = tx.company_id();
     let row = sqlx::query!(
         r#"select l.id, l.job_id, j.title, c.name as customer_name, l.started_at, l.paused_at is not null as "paused!",
@@ -55,7 +57,7 @@ pub async fn running(tx: &mut TenantTx, who: &Who) -> Result<Option<RunningTimer
            join customers c on c.company_id = l.company_id and c.id = l.customer_id
            where l.company_id = $1 and l.worker_id = $2 and l.ended_at is null"#,
         company_id,
-        who.user_id
+        viewer.user_id
     )
     .fetch_optional(tx.conn())
     .await?;
@@ -64,7 +66,7 @@ pub async fn running(tx: &mut TenantTx, who: &Who) -> Result<Option<RunningTimer
         job_id: r.job_id,
         job_title: r.title,
         customer_name: r.customer_name,
-        started_label: super::at_label(r.started_at, who.tz),
+        started_label: at_label(r.started_at, viewer.tz),
         paused: r.paused,
         elapsed_seconds: r.seconds,
     }))
@@ -76,15 +78,15 @@ pub async fn current(state: &AppState, user: &CurrentUser) -> Result<Option<Runn
         return Ok(None);
     }
     let mut tx = TenantTx::begin(&state.pool, user).await?;
-    let who = Who::load(&mut tx, user).await?;
-    let timer = running(&mut tx, &who).await?;
+    let viewer = Viewer::load(&mut tx, user).await?;
+    let timer = running(&mut tx, &viewer).await?;
     tx.commit().await?;
     Ok(timer)
 }
 
 /// The timer as it is after a change, or an error if there is none.
-async fn running_or_missing(tx: &mut TenantTx, who: &Who) -> Result<RunningTimer> {
-    running(tx, who).await?.ok_or_else(|| AppError::conflict("No timer is running.").into())
+async fn running_or_missing(tx: &mut TenantTx, viewer: &Viewer) -> Result<RunningTimer> {
+    running(tx, viewer).await?.ok_or_else(|| AppError::conflict("No timer is running.").into())
 }
 
 #[tracing::instrument(skip_all)]
@@ -103,7 +105,7 @@ pub async fn start(
         tx.commit().await?;
         return Ok(timer);
     }
-    let who = Who::load(&mut tx, user).await?;
+    let viewer = Viewer::load(&mut tx, user).await?;
     let company_id = tx.company_id();
     let job = sqlx::query!(
         "select customer_id from jobs
@@ -111,20 +113,20 @@ pub async fn start(
          for share",
         company_id,
         job_id,
-        who.user_id
+        viewer.user_id
     )
     .fetch_optional(tx.conn())
     .await?
     .ok_or_else(|| AppError::field("job_id", "Choose one of the jobs assigned to you."))?;
-    if running(&mut tx, &who).await?.is_some() {
+    if running(&mut tx, &viewer).await?.is_some() {
         return Err(AppError::conflict(ALREADY_RUNNING).into());
     }
-    ensure_month_open(&mut tx, job.customer_id, at, who.company_tz, None).await?;
+    ensure_month_open(&mut tx, job.customer_id, at, viewer.company_tz, None).await?;
     let id = sqlx::query_scalar!(
         "insert into work_logs (company_id, worker_id, job_id, customer_id, started_at)
          values ($1, $2, $3, $4, $5) returning id",
         company_id,
-        who.user_id,
+        viewer.user_id,
         job_id,
         job.customer_id,
         at
@@ -135,9 +137,9 @@ pub async fn start(
     .on_constraint("work_logs_no_overlap", || {
         AppError::conflict("You already have time logged from now on. Check your entries for today.")
     })?;
-    let log = load_log(&mut tx, &who, id).await?;
+    let log = load_log(&mut tx, &viewer, id).await?;
     tx.audit("work_log.timer_started", "work_log", Some(id), None, Some(log_json(&log))).await?;
-    let timer = running_or_missing(&mut tx, &who).await?;
+    let timer = running_or_missing(&mut tx, &viewer).await?;
     tx.remember(&claim, &timer).await?;
     tx.commit().await?;
     Ok(timer)
@@ -164,13 +166,16 @@ pub async fn resume(
 }
 
 /// The running timer's start and pause moments, locked for the change.
-async fn lock_running(tx: &mut TenantTx, who: &Who) -> Result<Option<(Uuid, DateTime<Utc>, Option<DateTime<Utc>>)>> {
+async fn lock_running(
+    tx: &mut TenantTx,
+    viewer: &Viewer,
+) -> Result<Option<(Uuid, DateTime<Utc>, Option<DateTime<Utc>>)>> {
     let company_id = tx.company_id();
     let row = sqlx::query!(
         "select id, started_at, paused_at from work_logs
          where company_id = $1 and worker_id = $2 and ended_at is null for update",
         company_id,
-        who.user_id
+        viewer.user_id
     )
     .fetch_optional(tx.conn())
     .await?;
@@ -194,10 +199,10 @@ async fn set_paused(
         tx.commit().await?;
         return Ok(timer);
     }
-    let who = Who::load(&mut tx, user).await?;
+    let viewer = Viewer::load(&mut tx, user).await?;
     let company_id = tx.company_id();
     let (_, started_at, paused_at) =
-        lock_running(&mut tx, &who).await?.ok_or_else(|| AppError::conflict("No timer is running."))?;
+        lock_running(&mut tx, &viewer).await?.ok_or_else(|| AppError::conflict("No timer is running."))?;
     let at = action_time(at, Some(paused_at.unwrap_or(started_at)))?;
     let changed = sqlx::query_scalar!(
         "update work_logs
@@ -207,13 +212,13 @@ async fn set_paused(
          where company_id = $1 and worker_id = $2 and ended_at is null and (paused_at is null) = $3
          returning id",
         company_id,
-        who.user_id,
+        viewer.user_id,
         paused,
         at
     )
     .fetch_optional(tx.conn())
     .await?;
-    let timer = running_or_missing(&mut tx, &who).await?;
+    let timer = running_or_missing(&mut tx, &viewer).await?;
     if let Some(id) = changed {
         let action = if paused { "work_log.timer_paused" } else { "work_log.timer_resumed" };
         tx.audit(action, "work_log", Some(id), None, None).await?;
@@ -239,13 +244,13 @@ pub async fn stop(
         tx.commit().await?;
         return Ok(log);
     }
-    let who = Who::load(&mut tx, user).await?;
+    let viewer = Viewer::load(&mut tx, user).await?;
     let company_id = tx.company_id();
-    let timer = running_or_missing(&mut tx, &who).await?;
+    let timer = running_or_missing(&mut tx, &viewer).await?;
     let (_, started_at, paused_at) =
-        lock_running(&mut tx, &who).await?.ok_or_else(|| AppError::conflict("No timer is running."))?;
+        lock_running(&mut tx, &viewer).await?.ok_or_else(|| AppError::conflict("No timer is running."))?;
     let at = action_time(at, Some(paused_at.unwrap_or(started_at)))?;
-    lock_log(&mut tx, &who, timer.log_id).await?;
+    lock_log(&mut tx, &viewer, timer.log_id).await?;
     // Breaks longer than what remains (only possible after the 24-hour cap) shrink to fit.
     sqlx::query!(
         "update work_logs l
@@ -260,7 +265,7 @@ pub async fn stop(
     )
     .execute(tx.conn())
     .await?;
-    let log = load_log(&mut tx, &who, timer.log_id).await?;
+    let log = load_log(&mut tx, &viewer, timer.log_id).await?;
     tx.audit("work_log.timer_stopped", "work_log", Some(log.id), None, Some(log_json(&log))).await?;
     tx.remember(&claim, &log).await?;
     tx.commit().await?;

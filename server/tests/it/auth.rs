@@ -332,3 +332,30 @@ async fn the_session_list_shows_devices_and_revokes_only_ones_own(db: PgPool) {
     app.rpc_ok(&ada.client, "account/revoke_session", json!({ "session_id": other })).await;
     assert_eq!(app.rpc_ok(&ada.client, "account/sessions", json!({})).await.as_array().unwrap().len(), 1);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn every_offered_timezone_is_one_the_schema_accepts_and_others_are_field_errors(db: PgPool) {
+    let app = spawn_app(db.clone()).await;
+    let offered: Vec<String> =
+        serde_json::from_value(app.rpc_ok(&browser(), "auth/timezones", json!({})).await).unwrap();
+    assert!(offered.len() > 300, "the list offers the IANA zones");
+    // The schema admits only names PostgreSQL knows, so no timezone is ever guessed.
+    let unknown: Vec<String> = sqlx::query_scalar("select n from unnest($1::text[]) n where not is_timezone_name(n)")
+        .bind(&offered)
+        .fetch_all(&db)
+        .await
+        .unwrap();
+    assert!(unknown.is_empty(), "offered but refused by the schema: {unknown:?}");
+
+    let signed = app.sign_up("acme", "ada@example.com").await;
+    let response = app
+        .rpc(&signed.client, "account/update_profile", json!({ "form": { "name": "Ada", "timezone": "Mars/Olympus" } }))
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_fields(&response.json().await.unwrap()), vec!["timezone"]);
+    let refused = sqlx::query("update users set timezone = 'Mars/Olympus' where email = 'ada@example.com'")
+        .execute(&db)
+        .await
+        .unwrap_err();
+    assert!(refused.to_string().contains("users_timezone_check"), "{refused}");
+}
