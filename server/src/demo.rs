@@ -267,7 +267,7 @@ async fn seed_company(state: &AppState, plan: &Company, logins: &mut Vec<DemoLog
         })
     };
     let client = ClientInfo { ip: None, user_agent: Some("Fieldbook demo data".into()) };
-    let (admin_session, _) = service::sign_up(
+    let (admin_session, _) = crate::onboarding::sign_up(
         state,
         SignUpForm {
             company_name: plan.name.into(),

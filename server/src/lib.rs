@@ -16,7 +16,9 @@ pub mod http;
 pub mod jobs;
 pub mod limits;
 pub mod maintenance;
+pub mod net;
 pub mod notify;
+pub mod onboarding;
 pub mod startup;
 pub mod state;
 pub mod statuses;
@@ -24,3 +26,6 @@ pub mod telemetry;
 pub mod time;
 pub mod users;
 pub mod viewer;
+
+#[cfg(test)]
+mod module_graph;

@@ -59,6 +59,7 @@ impl Application {
     /// On a listener bound already (tests bind port 0 first, to know their `BASE_URL`).
     pub fn build_with_listener(settings: Settings, pool: AppPool, listener: TcpListener) -> anyhow::Result<Self> {
         let address = listener.local_addr()?;
+        crate::notify::mailer::check_settings(&settings.mail)?;
         let leptos_options = leptos_options(&settings, address);
         let state = AppState {
             pool: pool.clone(),
@@ -68,7 +69,7 @@ impl Application {
             live: LiveHub::new(),
             budget: Default::default(),
         };
-        crate::http::metrics::handle();
+        crate::telemetry::metrics::handle();
         let router = router(state.clone());
         Ok(Self { listener, state, router, address })
     }
@@ -202,11 +203,11 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState, hsts: bool) ->
         .layer(middleware::from_fn(|request, next| {
             crate::http::input_guard::reject_hostile_json(request, next, MAX_REQUEST_BYTES)
         }))
-        .layer(middleware::from_fn_with_state(state.clone(), crate::limits::budget::per_user))
-        .layer(middleware::from_fn_with_state(state.clone(), crate::auth::authenticate))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::http::budget::per_user))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::http::authenticate::authenticate))
         .layer(middleware::from_fn(crate::http::form_posts::redirect_unhandled_form_posts))
         .layer(middleware::from_fn_with_state(state.clone(), crate::http::csrf::require_same_origin))
-        .layer(middleware::from_fn_with_state(state.clone(), crate::limits::budget::per_address))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::http::budget::per_address))
         .layer(middleware::from_fn(crate::http::refuse_password_in_url))
         .layer(middleware::from_fn_with_state(state.clone(), crate::http::client_ip::resolve_client_ip))
         .layer(

@@ -43,7 +43,7 @@ impl AuthBackend for AppState {
     }
 
     async fn sign_up(&self, rq: &RequestContext, form: SignUpForm) -> AppResult<SessionUser> {
-        let (user, tokens) = service::sign_up(self, form, &client_info(rq)).await?;
+        let (user, tokens) = crate::onboarding::sign_up(self, form, &client_info(rq)).await?;
         self.set_session_cookies(rq, &tokens);
         Ok(user)
     }

@@ -15,7 +15,7 @@ impl ClientInfo {
         Self {
             // The address resolved through trusted proxies; the TCP peer when none ran.
             ip: extensions
-                .get::<crate::http::client_ip::ClientIp>()
+                .get::<crate::net::ClientIp>()
                 .map(|c| c.0)
                 .or_else(|| extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())),
             user_agent: headers.get(USER_AGENT).and_then(|v| v.to_str().ok()).map(|v| v.chars().take(400).collect()),
@@ -26,7 +26,7 @@ impl ClientInfo {
 impl ClientInfo {
     /// What per-address limits count this client as (its /64 network for IPv6).
     pub fn limit_subject(&self) -> Option<String> {
-        self.ip.map(crate::http::client_ip::limit_subject)
+        self.ip.map(crate::net::limit_subject)
     }
 }
 

@@ -1,20 +1,11 @@
-//! The authentication middleware and the identity it produces.
+//! The identity a request's credentials resolve to (`crate::http::authenticate`).
 
-use super::cookies::{self, ACCESS_COOKIE, REFRESH_COOKIE};
-use super::service::{self, RefreshOutcome};
-use super::tokens::AccessError;
-use super::ClientInfo;
-use crate::state::AppState;
 use app::auth::Role;
 use app::error::AppError;
-use axum::extract::{Request, State};
-use axum::middleware::Next;
-use axum::response::Response;
-use http::header::{AUTHORIZATION, SET_COOKIE};
 use uuid::Uuid;
 
 /// A user whose credentials were checked on this request, with a live session.
-/// Only this module creates one; [`crate::db::TenantTx::begin`] requires one.
+/// Only `crate::auth` creates one; [`crate::db::TenantTx::begin`] requires one.
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
     user_id: Uuid,
@@ -89,67 +80,4 @@ impl CurrentUser {
     pub fn from_extensions_unverified(extensions: &http::Extensions) -> Result<Self, AppError> {
         extensions.get::<CurrentUser>().cloned().ok_or(AppError::Unauthorized)
     }
-}
-
-/// Resolves the request's credentials into a [`CurrentUser`] extension:
-/// `Authorization: Bearer` for API clients, else the access cookie; a browser
-/// whose access token expired is refreshed transparently from its refresh cookie
-/// (new cookies go out on the response). No credentials is not an error here;
-/// server functions that need a user answer 401 themselves.
-pub async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let headers = request.headers();
-    let bearer = headers
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(|v| v.trim().to_string());
-    let from_cookie = bearer.is_none();
-    let secure = state.settings.secure_cookies();
-    let access = bearer.or_else(|| cookies::read(headers, &cookies::name(ACCESS_COOKIE, secure)));
-    let refresh_cookie = cookies::read(headers, &cookies::name(REFRESH_COOKIE, secure));
-
-    let mut identity = None;
-    let mut set_cookies = Vec::new();
-    let mut access_failed = access.is_none();
-    if let Some(token) = access {
-        match state.keys.decode(&token) {
-            Ok(claims) => match service::live_identity(&state, &claims).await {
-                Ok(found) => {
-                    access_failed = found.is_none();
-                    identity = found;
-                }
-                Err(error) => tracing::error!(error = %error, "checking the session"),
-            },
-            Err(AccessError::Expired | AccessError::Invalid) => access_failed = true,
-        }
-    }
-
-    // Browsers: an expired or missing access token with a refresh cookie gets a new pair.
-    if access_failed && from_cookie {
-        if let Some(refresh) = refresh_cookie {
-            let client = ClientInfo::from_parts(request.headers(), request.extensions());
-            match service::refresh(&state, &refresh, &client, true).await {
-                Ok(RefreshOutcome::Rotated { user, tokens }) => {
-                    set_cookies.extend(cookies::session(
-                        &tokens.access_token,
-                        &tokens.refresh_token,
-                        state.settings.secure_cookies(),
-                    ));
-                    identity = Some(user);
-                }
-                Ok(RefreshOutcome::ConcurrentRotation { user }) => identity = Some(user),
-                Err(_) => set_cookies.extend(cookies::cleared(state.settings.secure_cookies())),
-            }
-        }
-    }
-
-    if let Some(user) = identity {
-        tracing::Span::current().record("user_id", tracing::field::display(user.user_id()));
-        request.extensions_mut().insert(user);
-    }
-    let mut response = next.run(request).await;
-    for cookie in set_cookies {
-        response.headers_mut().append(SET_COOKIE, cookie);
-    }
-    response
 }

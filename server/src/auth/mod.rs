@@ -1,5 +1,5 @@
-//! Authentication: passwords, tokens, sessions, throttling, and the
-//! middleware that turns a request's credentials into a [`CurrentUser`].
+//! Authentication: passwords, tokens, sessions, throttling, and the identity a
+//! request's credentials resolve to (the middleware is `crate::http::authenticate`).
 
 mod backend;
 pub(crate) mod client;
@@ -11,7 +11,7 @@ pub mod tokens;
 
 pub use backend::{client_info, request_user};
 pub use client::ClientInfo;
-pub use identity::{authenticate, CurrentUser};
+pub use identity::CurrentUser;
 pub use service::{log_in, refresh, IssuedTokens, RefreshOutcome};
 
 /// Refresh tokens live this long without use.

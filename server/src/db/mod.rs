@@ -9,13 +9,31 @@ pub use tenant::{Actor, TenantTx};
 
 use crate::config::Settings;
 use anyhow::Context;
-use secrecy::ExposeSecret;
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use secrecy::{ExposeSecret, SecretString};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{Connection, PgConnection};
 use std::time::Duration;
 
 /// The role the application runs as: owns no table, cannot bypass row-level security.
 pub const APP_ROLE: &str = "fieldbook_app";
+
+/// The owner's connection with the user switched to [`APP_ROLE`].
+pub fn app_role_options(owner: &PgConnectOptions, password: Option<&SecretString>) -> PgConnectOptions {
+    let options = owner.clone().username(APP_ROLE);
+    match password {
+        Some(password) => options.password(password.expose_secret()),
+        None => options.password(""),
+    }
+}
+
+/// Where the application connects: `APP_DATABASE_URL` when given, else the owner's
+/// database as [`APP_ROLE`] (with `APP_DATABASE_PASSWORD`).
+pub fn app_database(settings: &Settings) -> PgConnectOptions {
+    settings
+        .app_database
+        .clone()
+        .unwrap_or_else(|| app_role_options(&settings.owner_database, settings.app_database_password.as_ref()))
+}
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
@@ -29,7 +47,7 @@ impl AppPool {
         let pool = Self::options()
             .max_connections(20)
             .acquire_timeout(Duration::from_secs(5))
-            .connect_with(settings.app_database.clone())
+            .connect_with(app_database(settings))
             .await
             .context("connecting as fieldbook_app (APP_DATABASE_URL, or DATABASE_URL with that role)")?;
         let pool = Self(pool);

@@ -125,7 +125,7 @@ async fn log_in_to_workspace(
 
 async fn sign_up(State(state): State<AppState>, parts: http::request::Parts, Form(form): Form<SignUpForm>) -> Response {
     let kept = form.clone();
-    match service::sign_up(&state, form, &client(&parts)).await {
+    match crate::onboarding::sign_up(&state, form, &client(&parts)).await {
         Ok((_, tokens)) => {
             let mut response = see_other("/app");
             for cookie in cookies::session(&tokens.access_token, &tokens.refresh_token, state.settings.secure_cookies())

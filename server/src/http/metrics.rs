@@ -1,40 +1,20 @@
-//! Prometheus metrics at `/metrics`: requests by route and status with their latency,
-//! the database pool, the outbox backlog, live streams, refused sign-ins.
+//! Prometheus metrics at `/metrics` (recorded through `crate::telemetry::metrics`):
+//! requests by route and status with their latency, the database pool, the outbox
+//! backlog, live streams, refused sign-ins.
 //!
 //! Not public in production: with `METRICS_TOKEN` set the scrape must send it as a
 //! bearer token; without one, production answers 404 and development serves it openly.
 
 use crate::config::Environment;
 use crate::state::AppState;
+use crate::telemetry::metrics;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
-use std::sync::OnceLock;
 use std::time::Instant;
-
-const REQUESTS: &str = "fieldbook_http_requests_total";
-const LATENCY: &str = "fieldbook_http_request_duration_seconds";
-const LATENCY_BUCKETS: &[f64] = &[0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0];
-
-/// The process's recorder (installed once; every application in a test process shares it).
-pub fn handle() -> &'static PrometheusHandle {
-    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
-    HANDLE.get_or_init(|| {
-        let recorder = PrometheusBuilder::new()
-            .set_buckets_for_metric(Matcher::Full(LATENCY.into()), LATENCY_BUCKETS)
-            .expect("the buckets are not empty")
-            .build_recorder();
-        let handle = recorder.handle();
-        if metrics::set_global_recorder(recorder).is_err() {
-            tracing::warn!("a metrics recorder was installed already; /metrics shows only what it records");
-        }
-        handle
-    })
-}
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/metrics", get(scrape))
@@ -62,32 +42,8 @@ pub async fn record_request(request: Request, next: Next) -> Response {
     let method = request.method().as_str().to_owned();
     let response = next.run(request).await;
     let route = response.extensions().get::<RouteLabel>().map(|r| r.0.clone()).unwrap_or_else(|| "other".into());
-    let labels = [("method", method), ("route", route), ("status", response.status().as_u16().to_string())];
-    metrics::counter!(REQUESTS, &labels).increment(1);
-    metrics::histogram!(LATENCY, &labels).record(started.elapsed().as_secs_f64());
+    metrics::http_request(method, route, response.status().as_u16(), started.elapsed());
     response
-}
-
-/// A refused sign-in: `credentials` (wrong password, unknown or deactivated account) or
-/// `throttled` (too many attempts).
-pub fn refused_login(reason: &'static str) {
-    metrics::counter!("fieldbook_logins_refused_total", "reason" => reason).increment(1);
-}
-
-/// Held by each open live-notification stream; the gauge counts them.
-pub struct LiveStreamGauge(());
-
-impl LiveStreamGauge {
-    pub fn opened() -> Self {
-        metrics::gauge!("fieldbook_live_streams").increment(1.0);
-        Self(())
-    }
-}
-
-impl Drop for LiveStreamGauge {
-    fn drop(&mut self) {
-        metrics::gauge!("fieldbook_live_streams").decrement(1.0);
-    }
 }
 
 /// Whether this scrape may read the metrics.
@@ -114,19 +70,17 @@ async fn scrape(State(state): State<AppState>, headers: HeaderMap) -> Response {
     }
     let pool = state.pool.untenanted();
     let idle = pool.num_idle() as f64;
-    metrics::gauge!("fieldbook_db_pool_connections", "state" => "idle").set(idle);
-    metrics::gauge!("fieldbook_db_pool_connections", "state" => "in_use").set(f64::from(pool.size()) - idle);
+    metrics::pool_connections(idle, f64::from(pool.size()) - idle);
     match sqlx::query_as::<_, (i64, f64)>("select pending, oldest_age_seconds from outbox_backlog()")
         .fetch_one(pool)
         .await
     {
         Ok((pending, oldest)) => {
-            metrics::gauge!("fieldbook_outbox_pending").set(pending as f64);
-            metrics::gauge!("fieldbook_outbox_oldest_pending_seconds").set(oldest);
+            metrics::outbox_backlog(pending as f64, oldest);
         }
         Err(error) => tracing::warn!(error = %error, "reading the outbox backlog for /metrics"),
     }
-    let handle = handle();
+    let handle = metrics::handle();
     handle.run_upkeep();
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], handle.render()).into_response()
 }

@@ -2,11 +2,15 @@
 //! endpoints for API clients, and the middleware every response passes.
 
 mod api_auth;
+pub mod authenticate;
+pub mod budget;
 pub mod client_ip;
 pub mod csrf;
+mod exports;
 pub mod form_posts;
 mod health;
 pub mod input_guard;
+pub mod live;
 pub mod metrics;
 mod offline;
 pub mod problem;
@@ -27,6 +31,6 @@ pub fn router() -> Router<AppState> {
         .merge(api_auth::router())
         .merge(form_posts::router())
         .merge(offline::router())
-        .merge(crate::time::exports::router())
-        .merge(crate::notify::live::router())
+        .merge(exports::router())
+        .merge(live::router())
 }

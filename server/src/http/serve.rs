@@ -7,8 +7,8 @@
 //! (other than a trusted proxy) may hold only a share of them, so a single host
 //! cannot take every slot.
 
-use super::client_ip::IpRange;
 use crate::limits::slots::KeyedSlots;
+use crate::net::IpRange;
 use axum::extract::ConnectInfo;
 use axum::Router;
 use hyper::body::Incoming;

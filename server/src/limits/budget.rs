@@ -1,16 +1,8 @@
 //! The general request budget: requests per client address and per signed-in user
 //! per minute, counted in memory by each server process (a flood is refused before it
 //! reaches the database; the limits that must hold across processes live in
-//! [`super::store`]). Static assets and health checks are free.
+//! [`super::store`]). The middleware that spends it is `crate::http::budget`.
 
-use crate::auth::CurrentUser;
-use crate::http::client_ip::{limited_network, ClientIp};
-use crate::http::problem::error_response;
-use crate::state::AppState;
-use app::error::AppError;
-use axum::extract::{Request, State};
-use axum::middleware::Next;
-use axum::response::Response;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -18,8 +10,10 @@ use std::time::{Duration, Instant};
 const WINDOW: Duration = Duration::from_secs(60);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Subject {
+pub enum Subject {
+    /// A client address (its /64 network for IPv6).
     Ip(std::net::IpAddr),
+    /// A signed-in user.
     User(uuid::Uuid),
 }
 
@@ -37,7 +31,7 @@ struct Windows {
 
 impl RequestBudget {
     /// Counts a request; the seconds until the window ends when over `max`.
-    fn take(&self, subject: Subject, max: u32, now: Instant) -> Result<(), u64> {
+    pub fn take(&self, subject: Subject, max: u32, now: Instant) -> Result<(), u64> {
         let mut windows = self.windows.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         // Forget finished windows once a window, so the map holds only recent clients.
         if windows.last_pruned.is_none_or(|at| now.duration_since(at) >= WINDOW) {
@@ -55,37 +49,6 @@ impl RequestBudget {
             Ok(())
         }
     }
-}
-
-fn is_free(path: &str) -> bool {
-    crate::http::static_asset(path).is_some() || matches!(path, "/health" | "/ready")
-}
-
-/// The per-address budget: before authentication, so a flood is refused before it
-/// costs a session lookup.
-pub async fn per_address(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if !is_free(request.uri().path()) {
-        if let Some(ClientIp(ip)) = request.extensions().get::<ClientIp>() {
-            let max = state.settings.limits.requests_per_ip_per_minute;
-            if let Err(retry_after_secs) = state.budget.take(Subject::Ip(limited_network(*ip)), max, Instant::now()) {
-                return error_response(request.uri().path(), None, AppError::TooManyRequests { retry_after_secs });
-            }
-        }
-    }
-    next.run(request).await
-}
-
-/// The per-user budget: after authentication, which knows the user.
-pub async fn per_user(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if !is_free(request.uri().path()) {
-        if let Some(user) = request.extensions().get::<CurrentUser>() {
-            let max = state.settings.limits.requests_per_user_per_minute;
-            if let Err(retry_after_secs) = state.budget.take(Subject::User(user.user_id()), max, Instant::now()) {
-                return error_response(request.uri().path(), None, AppError::TooManyRequests { retry_after_secs });
-            }
-        }
-    }
-    next.run(request).await
 }
 
 #[cfg(test)]

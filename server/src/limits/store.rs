@@ -5,28 +5,10 @@
 //! count, and exactly `max` of them go ahead. (Reading the count, evaluating, then
 //! writing a failure let 28 of 40 parallel wrong passwords through a limit of 5.)
 
+use crate::config::limits::Limit;
 use crate::db::AppPool;
 use crate::error::Result;
 use app::error::AppError;
-use sha2::{Digest, Sha256};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limit {
-    pub name: &'static str,
-    pub max: i32,
-    pub window_seconds: i32,
-}
-
-impl Limit {
-    pub const fn new(name: &'static str, max: i32, window_seconds: i32) -> Self {
-        Self { name, max, window_seconds }
-    }
-
-    /// The stored key of this limit for `subject` (an email, an address, a user id).
-    pub fn key(&self, subject: &str) -> Vec<u8> {
-        Sha256::digest(format!("{}:{}", self.name, subject.trim().to_lowercase()).as_bytes()).to_vec()
-    }
-}
 
 /// Counts one attempt against each `(limit, subject)`; fails with 429 and the time
 /// until the fullest window ends when any of them is now over its maximum.

@@ -92,11 +92,12 @@ pub async fn unread_count(state: &AppState, user: &CurrentUser) -> Result<i64> {
 
 /// One of the user's notifications (the live stream loads each one it announces).
 #[tracing::instrument(skip_all)]
-pub async fn one(tx: &mut TenantTx, user: &CurrentUser, id: i64) -> Result<Option<Notification>> {
-    let tz = Viewer::load(tx, user).await?.tz;
+pub async fn one(pool: &AppPool, user: &CurrentUser, id: i64) -> Result<Option<Notification>> {
+    let mut tx = TenantTx::begin(pool, user).await?;
+    let tz = Viewer::load(&mut tx, user).await?.tz;
     let user_id = user.user_id();
     let company_id = tx.company_id();
-    Ok(sqlx::query_as!(
+    let found = sqlx::query_as!(
         Row,
         "select id, kind, title, body, link, created_at, read_at from notifications
          where company_id = $1 and user_id = $2 and id = $3",
@@ -106,7 +107,9 @@ pub async fn one(tx: &mut TenantTx, user: &CurrentUser, id: i64) -> Result<Optio
     )
     .fetch_optional(tx.conn())
     .await?
-    .map(|row| row.into_notification(tz)))
+    .map(|row| row.into_notification(tz));
+    tx.commit().await?;
+    Ok(found)
 }
 
 /// The user's notifications after `after`, oldest first (a reconnecting stream's backlog).

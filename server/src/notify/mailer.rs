@@ -83,11 +83,13 @@ impl Mailer {
     }
 }
 
-/// Checks an SMTP_URL's shape at start-up (lettre parses it the same way later).
-pub fn check_url(url: &str) -> Result<(), String> {
-    AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map(|_| ()).map_err(|e| e.to_string())
-}
-
-pub fn check_from(from: &str) -> Result<(), String> {
-    from.parse::<Mailbox>().map(|_| ()).map_err(|e| format!("not an address: {e}"))
+/// Checks the mail settings at start-up, so a mistyped `SMTP_URL` or `MAIL_FROM`
+/// stops the server instead of failing every email later.
+pub fn check_settings(mail: &MailSettings) -> anyhow::Result<()> {
+    if let Some(url) = &mail.smtp_url {
+        AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())
+            .map_err(|e| anyhow::anyhow!("SMTP_URL is invalid: {e}"))?;
+    }
+    mail.from.parse::<Mailbox>().map_err(|e| anyhow::anyhow!("MAIL_FROM is not an address: {e}"))?;
+    Ok(())
 }

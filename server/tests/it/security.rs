@@ -345,7 +345,7 @@ async fn bursts_of_sign_ups_resets_and_password_changes_stop_at_their_limits(db:
 async fn the_client_address_comes_from_forwarded_for_only_behind_a_trusted_proxy(db: PgPool) {
     let app = spawn_app_with(db, |s| {
         s.limits.login_per_ip.max = 3;
-        s.trusted_proxies = server::http::client_ip::parse_ranges("127.0.0.1/32").unwrap();
+        s.trusted_proxies = server::net::parse_ranges("127.0.0.1/32").unwrap();
     })
     .await;
     app.sign_up("acme", "ada@acme.test").await;
@@ -763,7 +763,7 @@ async fn the_pool_keeps_clean_connections_and_closes_one_left_inside_a_transacti
     let owner = db.connect_options().as_ref().clone();
     let pool = server::db::AppPool::options()
         .max_connections(1)
-        .connect_with(server::config::app_role_options(&owner, None))
+        .connect_with(server::db::app_role_options(&owner, None))
         .await
         .unwrap();
     let pid = |pool: PgPool| async move {

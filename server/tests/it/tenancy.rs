@@ -4,7 +4,7 @@
 use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::json;
-use server::config::app_role_options;
+use server::db::app_role_options;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -143,7 +143,7 @@ async fn the_same_email_may_exist_in_two_companies_and_logs_into_each_by_slug(db
 async fn the_application_refuses_to_run_as_a_role_that_bypasses_rls(db: PgPool) {
     let settings = server::config::Settings::for_tests(db.connect_options().as_ref().clone());
     let mut owner_settings = settings.clone();
-    owner_settings.app_database = db.connect_options().as_ref().clone();
+    owner_settings.app_database = Some(db.connect_options().as_ref().clone());
     let error = server::db::AppPool::connect(&owner_settings).await.expect_err("superuser refused");
     assert!(format!("{error:#}").contains("must connect as fieldbook_app"), "{error:#}");
     server::db::AppPool::connect(&settings).await.expect("fieldbook_app accepted");

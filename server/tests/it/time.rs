@@ -5,7 +5,7 @@ use crate::common::*;
 use chrono::{Datelike, Duration, Utc};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
-use server::config::app_role_options;
+use server::db::app_role_options;
 use server::db::AppPool;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;

@@ -5,7 +5,8 @@
 
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{json, Value};
-use server::config::{app_role_options, Settings};
+use server::config::Settings;
+use server::db::app_role_options;
 use server::db::AppPool;
 use server::startup::Application;
 use sqlx::postgres::PgPool;

@@ -2,18 +2,18 @@
 
 use crate::auth::client::device_label;
 use crate::auth::service::{load_session_user, revoke_user_sessions};
-use crate::auth::{password, request_user, CurrentUser};
+use crate::auth::{password, CurrentUser};
 use crate::db::TenantTx;
 use crate::error::{OnConstraint, Result};
 use crate::state::AppState;
 use app::account::{DeviceSession, PasswordChangeForm, ProfileForm};
 use app::auth::SessionUser;
-use app::backend::{AccountBackend, RequestContext};
-use app::error::{AppError, AppResult};
-use async_trait::async_trait;
+use app::error::AppError;
 use secrecy::SecretString;
 use serde_json::json;
 use uuid::Uuid;
+
+mod backend;
 
 #[tracing::instrument(skip_all)]
 pub async fn update_profile(state: &AppState, user: &CurrentUser, form: ProfileForm) -> Result<SessionUser> {
@@ -153,23 +153,4 @@ pub async fn revoke_session(state: &AppState, user: &CurrentUser, family_id: Uui
     }
     tx.audit("session.revoked", "user", Some(user.user_id()), None, Some(json!({ "family_id": family_id }))).await?;
     tx.commit().await
-}
-
-#[async_trait]
-impl AccountBackend for AppState {
-    async fn update_profile(&self, rq: &RequestContext, form: ProfileForm) -> AppResult<SessionUser> {
-        Ok(update_profile(self, &request_user(rq)?, form).await?)
-    }
-
-    async fn change_password(&self, rq: &RequestContext, form: PasswordChangeForm) -> AppResult<()> {
-        Ok(change_password(self, &request_user(rq)?, form).await?)
-    }
-
-    async fn list_sessions(&self, rq: &RequestContext) -> AppResult<Vec<DeviceSession>> {
-        Ok(list_sessions(self, &request_user(rq)?).await?)
-    }
-
-    async fn revoke_session(&self, rq: &RequestContext, session_id: Uuid) -> AppResult<()> {
-        Ok(revoke_session(self, &request_user(rq)?, session_id).await?)
-    }
 }

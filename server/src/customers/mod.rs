@@ -1,16 +1,16 @@
 //! Customer records: admins list, search, create, edit, deactivate and restore them.
 
-use crate::auth::{request_user, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::db::{like_pattern, TenantTx};
 use crate::error::Result;
 use crate::state::AppState;
 use app::auth::Role;
-use app::backend::{CustomersBackend, RequestContext};
 use app::customers::{CustomerCursor, CustomerForm, CustomerListQuery, CustomerOption, CustomerPage, CustomerSummary};
-use app::error::{AppError, AppResult};
-use async_trait::async_trait;
+use app::error::AppError;
 use serde_json::json;
 use uuid::Uuid;
+
+mod backend;
 
 fn customer_json(c: &CustomerSummary) -> serde_json::Value {
     json!({ "name": c.name, "email": c.email, "phone": c.phone, "address": c.address, "active": c.active })
@@ -165,31 +165,4 @@ pub async fn options(state: &AppState, admin: &CurrentUser) -> Result<Vec<Custom
     .await?;
     tx.commit().await?;
     Ok(options)
-}
-
-#[async_trait]
-impl CustomersBackend for AppState {
-    async fn customer_options(&self, rq: &RequestContext) -> AppResult<Vec<CustomerOption>> {
-        Ok(options(self, &request_user(rq)?).await?)
-    }
-
-    async fn list_customers(&self, rq: &RequestContext, query: CustomerListQuery) -> AppResult<CustomerPage> {
-        Ok(list(self, &request_user(rq)?, query).await?)
-    }
-
-    async fn get_customer(&self, rq: &RequestContext, id: Uuid) -> AppResult<CustomerSummary> {
-        Ok(get(self, &request_user(rq)?, id).await?)
-    }
-
-    async fn create_customer(&self, rq: &RequestContext, form: CustomerForm) -> AppResult<CustomerSummary> {
-        Ok(create(self, &request_user(rq)?, form).await?)
-    }
-
-    async fn update_customer(&self, rq: &RequestContext, id: Uuid, form: CustomerForm) -> AppResult<CustomerSummary> {
-        Ok(update(self, &request_user(rq)?, id, form).await?)
-    }
-
-    async fn set_customer_active(&self, rq: &RequestContext, id: Uuid, active: bool) -> AppResult<CustomerSummary> {
-        Ok(set_active(self, &request_user(rq)?, id, active).await?)
-    }
 }

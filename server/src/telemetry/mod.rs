@@ -1,3 +1,7 @@
+//! Logs and metrics.
+
+pub mod metrics;
+
 use crate::config::{Environment, Settings};
 use tracing_subscriber::EnvFilter;
 

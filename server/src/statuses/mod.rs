@@ -1,17 +1,17 @@
 //! Job statuses: every company has its own list, each with a kind (open / in
 //! progress / done). Admins create, rename, recolour, reorder and delete them.
 
-use crate::auth::{request_user, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::{OnConstraint, Result};
 use crate::state::AppState;
 use app::auth::Role;
-use app::backend::{RequestContext, StatusesBackend};
-use app::error::{AppError, AppResult};
+use app::error::AppError;
 use app::statuses::{JobStatus, StatusForm, StatusKind, DEFAULT_STATUSES};
-use async_trait::async_trait;
 use serde_json::json;
 use uuid::Uuid;
+
+mod backend;
 
 fn status_json(status: &JobStatus) -> serde_json::Value {
     json!({ "name": status.name, "colour": status.colour, "kind": status.kind, "order_index": status.order_index })
@@ -230,27 +230,4 @@ pub async fn delete(state: &AppState, admin: &CurrentUser, id: Uuid, move_to: Op
     )
     .await?;
     tx.commit().await
-}
-
-#[async_trait]
-impl StatusesBackend for AppState {
-    async fn list_statuses(&self, rq: &RequestContext) -> AppResult<Vec<JobStatus>> {
-        Ok(list(self, &request_user(rq)?).await?)
-    }
-
-    async fn create_status(&self, rq: &RequestContext, form: StatusForm) -> AppResult<JobStatus> {
-        Ok(create(self, &request_user(rq)?, form).await?)
-    }
-
-    async fn update_status(&self, rq: &RequestContext, id: Uuid, form: StatusForm) -> AppResult<JobStatus> {
-        Ok(update(self, &request_user(rq)?, id, form).await?)
-    }
-
-    async fn reorder_statuses(&self, rq: &RequestContext, ids: Vec<Uuid>) -> AppResult<Vec<JobStatus>> {
-        Ok(reorder(self, &request_user(rq)?, ids).await?)
-    }
-
-    async fn delete_status(&self, rq: &RequestContext, id: Uuid, move_to: Option<Uuid>) -> AppResult<()> {
-        Ok(delete(self, &request_user(rq)?, id, move_to).await?)
-    }
 }

@@ -1,8 +1,10 @@
 //! Settings, read once from the environment. Production refuses to start
 //! with a missing or default secret.
 
-use crate::http::client_ip::{parse_ranges, IpRange};
-use secrecy::{ExposeSecret, SecretString};
+pub mod limits;
+
+use crate::net::{parse_ranges, IpRange};
+use secrecy::SecretString;
 use sqlx::postgres::PgConnectOptions;
 use std::net::SocketAddr;
 use std::str::FromStr;
@@ -35,8 +37,9 @@ pub struct Settings {
     pub environment: Environment,
     /// Connection as the schema owner: runs migrations, nothing else.
     pub owner_database: PgConnectOptions,
-    /// Connection as `fieldbook_app`, the role that owns nothing and is bound by row-level security.
-    pub app_database: PgConnectOptions,
+    /// Connection as the application's role (`APP_DATABASE_URL`); unset, the owner's
+    /// connection with that role's name (`crate::db::app_database`).
+    pub app_database: Option<PgConnectOptions>,
     /// When set, migrations give `fieldbook_app` this password.
     pub app_database_password: Option<SecretString>,
     pub jwt_secret: SecretString,
@@ -49,7 +52,7 @@ pub struct Settings {
     pub trusted_proxies: Vec<IpRange>,
     /// Open connections beyond this wait to be accepted (`MAX_CONNECTIONS`).
     pub max_connections: usize,
-    pub limits: crate::limits::Limits,
+    pub limits: limits::Limits,
     /// How often a live event stream checks that its session still exists.
     pub stream_session_recheck: Duration,
     /// The bearer token a Prometheus scrape of `/metrics` must send (`METRICS_TOKEN`).
@@ -147,9 +150,11 @@ impl Settings {
             .map_err(|e| ConfigError::Invalid { name: "DATABASE_URL", reason: e.to_string() })?;
         let app_database_password = var("APP_DATABASE_PASSWORD").map(SecretString::from);
         let app_database = match var("APP_DATABASE_URL") {
-            Some(url) => PgConnectOptions::from_str(&url)
-                .map_err(|e| ConfigError::Invalid { name: "APP_DATABASE_URL", reason: e.to_string() })?,
-            None => app_role_options(&owner_database, app_database_password.as_ref()),
+            Some(url) => Some(
+                PgConnectOptions::from_str(&url)
+                    .map_err(|e| ConfigError::Invalid { name: "APP_DATABASE_URL", reason: e.to_string() })?,
+            ),
+            None => None,
         };
 
         let jwt_secret = match (var("JWT_SECRET"), environment) {
@@ -228,7 +233,7 @@ impl Settings {
             mail,
             trusted_proxies,
             max_connections,
-            limits: crate::limits::Limits::default(),
+            limits: limits::Limits::default(),
             stream_session_recheck: Duration::from_secs(30),
             metrics_token: metrics_token.map(SecretString::from),
         })
@@ -256,11 +261,10 @@ impl Settings {
 
     /// Settings for tests and tools: development, the given databases, port 0.
     pub fn for_tests(owner_database: PgConnectOptions) -> Self {
-        let app_database = app_role_options(&owner_database, None);
         Self {
             environment: Environment::Development,
             owner_database,
-            app_database,
+            app_database: None,
             app_database_password: None,
             jwt_secret: SecretString::from("test-secret-that-is-long-enough-for-hs256-keys".to_string()),
             base_url: "http://127.0.0.1".into(),
@@ -269,7 +273,7 @@ impl Settings {
             run_migrations: false,
             trusted_proxies: Vec::new(),
             max_connections: DEFAULT_MAX_CONNECTIONS,
-            limits: crate::limits::Limits::default(),
+            limits: limits::Limits::default(),
             stream_session_recheck: Duration::from_secs(30),
             // Tests that read mail point this at the local sink themselves.
             mail: MailSettings {
@@ -285,13 +289,11 @@ impl Settings {
 
 fn mail_settings(environment: Environment) -> Result<MailSettings, ConfigError> {
     let smtp_url = var("SMTP_URL");
-    if let Some(url) = &smtp_url {
-        crate::notify::mailer::check_url(url).map_err(|reason| ConfigError::Invalid { name: "SMTP_URL", reason })?;
-    } else if environment == Environment::Production {
+    // The mailer checks the address's shape when the server starts.
+    if smtp_url.is_none() && environment == Environment::Production {
         return Err(ConfigError::Missing("SMTP_URL"));
     }
     let from = var("MAIL_FROM").unwrap_or_else(|| DEFAULT_MAIL_FROM.into());
-    crate::notify::mailer::check_from(&from).map_err(|reason| ConfigError::Invalid { name: "MAIL_FROM", reason })?;
     let mut delivery = DeliverySettings::default();
     if let Some(v) = var("OUTBOX_MAX_ATTEMPTS") {
         delivery.max_attempts = v.parse().ok().filter(|n| (1..=50).contains(n)).ok_or(ConfigError::Invalid {
@@ -307,13 +309,4 @@ fn mail_settings(environment: Environment) -> Result<MailSettings, ConfigError> 
         delivery.retry_base = Duration::from_secs_f64(seconds);
     }
     Ok(MailSettings { deliver: smtp_url.is_some(), smtp_url: smtp_url.map(SecretString::from), from, delivery })
-}
-
-/// The owner's connection with the user switched to `fieldbook_app`.
-pub fn app_role_options(owner: &PgConnectOptions, password: Option<&SecretString>) -> PgConnectOptions {
-    let options = owner.clone().username(crate::db::APP_ROLE);
-    match password {
-        Some(password) => options.password(password.expose_secret()),
-        None => options.password(""),
-    }
 }

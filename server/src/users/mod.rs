@@ -7,13 +7,13 @@ use crate::db::{like_pattern, TenantTx};
 use crate::error::{OnConstraint, Result};
 use crate::state::AppState;
 use app::auth::Role;
-use app::backend::{RequestContext, UsersBackend};
-use app::error::{AppError, AppResult};
+use app::error::AppError;
 use app::users::{NewUserForm, UserCursor, UserListQuery, UserPage, UserSummary};
-use async_trait::async_trait;
 use secrecy::SecretString;
 use serde_json::json;
 use uuid::Uuid;
+
+mod backend;
 
 fn summary_json(user: &UserSummary) -> serde_json::Value {
     json!({ "name": user.name, "email": user.email, "role": user.role, "active": user.active, "customer_id": user.customer_id })
@@ -267,36 +267,4 @@ pub async fn link_customer(
         .await?;
     tx.commit().await?;
     Ok(after)
-}
-
-#[async_trait]
-impl UsersBackend for AppState {
-    async fn link_user_customer(
-        &self,
-        rq: &RequestContext,
-        user_id: Uuid,
-        customer_id: Option<Uuid>,
-    ) -> AppResult<UserSummary> {
-        Ok(link_customer(self, &crate::auth::request_user(rq)?, user_id, customer_id).await?)
-    }
-
-    async fn list_users(&self, rq: &RequestContext, query: UserListQuery) -> AppResult<UserPage> {
-        Ok(list(self, &crate::auth::request_user(rq)?, query).await?)
-    }
-
-    async fn create_user(&self, rq: &RequestContext, form: NewUserForm) -> AppResult<UserSummary> {
-        Ok(create(self, &crate::auth::request_user(rq)?, form).await?)
-    }
-
-    async fn change_user_role(&self, rq: &RequestContext, user_id: Uuid, role: String) -> AppResult<UserSummary> {
-        Ok(change_role(self, &crate::auth::request_user(rq)?, user_id, role).await?)
-    }
-
-    async fn deactivate_user(&self, rq: &RequestContext, user_id: Uuid) -> AppResult<UserSummary> {
-        Ok(deactivate(self, &crate::auth::request_user(rq)?, user_id).await?)
-    }
-
-    async fn restore_user(&self, rq: &RequestContext, user_id: Uuid) -> AppResult<UserSummary> {
-        Ok(restore(self, &crate::auth::request_user(rq)?, user_id).await?)
-    }
 }
