@@ -5,10 +5,11 @@ RUN rustup target add wasm32-unknown-unknown \
  && apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY scripts/tools.sh scripts/tools.sh
+COPY Cargo.toml Cargo.toml
 # The pinned tools (cargo-leptos, wasm-bindgen-cli, binaryen's wasm-opt), cached as a layer.
 ENV FIELDBOOK_TOOLS_DIR=/tools
 RUN bash scripts/tools.sh
-ENV PATH=/tools/cargo-leptos-0.3.11/bin:/tools/wasm-bindgen-0.2.130/bin:/tools/binaryen-132.0.0/node_modules/.bin:$PATH
+ENV PATH=/tools/bin:$PATH
 COPY . .
 ENV SQLX_OFFLINE=true LEPTOS_OUTPUT_NAME=fieldbook
 RUN cargo leptos build --release \

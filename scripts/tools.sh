@@ -2,10 +2,17 @@
 # Installs the pinned build tools outside the clone (so every clone on this
 # machine reuses them), each checked by its exact version.
 # Sourced by ./fieldbook; exports PATH with the tools first.
+#
+# The one place the tools' versions are written. Crates are pinned in Cargo.toml /
+# Cargo.lock, npm packages in the package-lock.json next to their package.json
+# (end2end/, pwa/); the wasm-bindgen CLI is read from the crate's `=` pin, which it
+# must equal.
 set -euo pipefail
 
 CARGO_LEPTOS_VERSION=0.3.11
-WASM_BINDGEN_VERSION=0.2.130   # must equal the `wasm-bindgen = "=…"` pin in Cargo.toml
+WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)"$/\1/p' \
+  "$(dirname "${BASH_SOURCE[0]}")/../Cargo.toml")
+[ -n "$WASM_BINDGEN_VERSION" ] || { echo 'Cargo.toml must pin wasm-bindgen = "=x.y.z"' >&2; exit 1; }
 BINARYEN_VERSION=132.0.0       # Debian's binaryen 108 builds a WASM that never hydrates
 MAILDEV_VERSION=3.0.0          # the local mail sink (scripts/mailsink.sh)
 # maildev's newest mailparser (3.14.2) pins @zone-eu/mailsplit 5.4.30, which this
@@ -103,7 +110,13 @@ ensure_build_tools() {
   export PATH="$TOOLS_DIR/cargo-leptos-$CARGO_LEPTOS_VERSION/bin:$TOOLS_DIR/wasm-bindgen-$WASM_BINDGEN_VERSION/bin:$TOOLS_DIR/binaryen-$BINARYEN_VERSION/node_modules/.bin:$PATH"
 }
 
+# Run as a script (the Docker image): also link the tools into $TOOLS_DIR/bin, so the
+# image's PATH names no version.
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   ensure_build_tools
+  mkdir -p "$TOOLS_DIR/bin"
+  for tool in cargo-leptos wasm-bindgen wasm-opt; do
+    ln -sfn "$(command -v "$tool")" "$TOOLS_DIR/bin/$tool"
+  done
   log "tools ready in $TOOLS_DIR"
 fi
