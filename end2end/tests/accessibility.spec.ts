@@ -78,6 +78,9 @@ test("a role changes only after the menu's choice is confirmed; the arrow keys a
   await page.keyboard.press("Enter");
   await expect(page.getByRole("dialog")).toBeHidden();
   await expect.poll(role).toBe("ADMIN");
+  // The change is said in the page's status region, which a screen reader announces.
+  await expect(page.getByTestId("team-notice")).toHaveText(`${name}’s role is now Admin.`);
+  await expect(page.getByTestId("team-notice")).toHaveAttribute("role", "status");
   await page.close();
 });
 
@@ -210,4 +213,32 @@ test("signing in works by keyboard alone", async ({ page }) => {
   await page.keyboard.type(DEMO_PASSWORD);
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/\/app\/dashboard$/);
+});
+
+test("reassigning a job asks first, then says in the status region what happened", async ({ browser, baseURL }) => {
+  const admin = await serverFunctionsAs(browser, baseURL!, "alice@northwind.example");
+  const customer = sql("select c.id from customers c join companies co on co.id = c.company_id where co.slug = 'northwind' and c.deactivated_at is null order by c.name limit 1");
+  const status = sql("select s.id from job_statuses s join companies co on co.id = s.company_id where co.slug = 'northwind' and s.kind = 'OPEN' order by s.order_index limit 1");
+  const walter = sql("select id from users where email = 'walter@northwind.example'");
+  const title = `Reassign me ${Date.now().toString(36)}`;
+  const job = await admin.rpc("jobs/create", {
+    form: { customer_id: customer, title, description: "", scheduled_date: "", scheduled_time: "", worker_id: walter, status_id: status, tasks: [] },
+  });
+  await admin.close();
+
+  const page = await browser.newPage({ baseURL });
+  await logIn(page, "northwind", "alice@northwind.example");
+  await openHydrated(page, `/app/jobs/${job.id}`);
+  await waitJobReady(page);
+  await page.getByLabel("Assign to").selectOption({ label: "Wanda Keller" });
+  await page.getByRole("button", { name: "Assign…" }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toContainText("Wanda Keller");
+  await dialog.getByRole("button", { name: "Assign to Wanda Keller" }).click();
+  await expect(dialog).toBeHidden();
+  const said = page.getByTestId("job-said");
+  await expect(said).toHaveAttribute("role", "status");
+  await expect(said).toHaveText("Assigned to Wanda Keller.");
+  expect(sql(`select u.email from jobs j join users u on u.id = j.assigned_worker_id where j.id = '${job.id}'`)).toBe("wanda@northwind.example");
+  await page.close();
 });

@@ -191,6 +191,7 @@ test("a deactivated worker is signed out at once", async ({ browser }) => {
   await dialog.getByRole("button", { name: "Deactivate", exact: true }).click();
   await expect(dialog).toBeHidden();
   await expect(page.locator(`li.user-row[data-email="${worker.email}"]`)).toHaveCount(0);
+  await expect(page.getByRole("status").filter({ hasText: `${worker.name} was deactivated` })).toBeVisible();
 
   await workerSession.page.reload();
   await expect(workerSession.page).toHaveURL(/\/login\?next=/);

@@ -66,6 +66,8 @@ struct JobState {
     failure: RwSignal<Option<AppError>>,
     /// Changes made on this page without a connection, shown already, not yet on the server.
     waiting: RwSignal<u32>,
+    /// What the last change did, in words, for the page's status region.
+    said: RwSignal<String>,
 }
 
 impl JobState {
@@ -127,6 +129,7 @@ fn JobView(job: JobDetail, choices: JobChoices) -> impl IntoView {
         changes: RwSignal::new(0),
         failure: RwSignal::new(None),
         waiting: RwSignal::new(0),
+        said: RwSignal::new(String::new()),
     };
     state.reload_when_synced();
     let job = state.job;
@@ -200,6 +203,7 @@ fn JobView(job: JobDetail, choices: JobChoices) -> impl IntoView {
             })}
         </div>
         <Banner failure=state.failure />
+        <p class="sr-only" role="status" aria-live="polite" data-testid="job-said">{move || state.said.get()}</p>
         {move || {
             let waiting = state.waiting.get();
             (waiting > 0).then(|| view! {
@@ -347,6 +351,14 @@ fn JobFacts(state: JobState, role: Role, workers: Vec<WorkerOption>) -> impl Int
     let id = job.get_untracked().id;
     let assign = ServerAction::<AssignJobWorker>::new();
     state.watch(assign.value());
+    Effect::new(move |_| {
+        if let Some(Ok(job)) = assign.value().get() {
+            state.said.set(match &job.worker_name {
+                Some(name) => format!("Assigned to {name}."),
+                None => "Nobody is assigned now.".to_string(),
+            });
+        }
+    });
     let schedule = move || {
         job.with(|j| {
             if j.scheduled_date.is_empty() {

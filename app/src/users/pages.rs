@@ -66,7 +66,11 @@ pub fn UsersPage() -> impl IntoView {
                 </button>
             </div>
         </div>
-        {move || notice.get().map(|text| view! { <div class="banner banner-success" role="status">{text}</div> })}
+        // Always in the page, so a screen reader hears each new notice (a region that
+        // appears together with its text is not announced reliably).
+        <div role="status" aria-live="polite" data-testid="team-notice">
+            {move || notice.get().map(|text| view! { <div class="banner banner-success">{text}</div> })}
+        </div>
         <Show when=move || show_form.get()>
             <NewUserPanel on_created=Callback::new(move |user: UserSummary| {
                 show_form.set(false);
@@ -97,7 +101,10 @@ pub fn UsersPage() -> impl IntoView {
                         Ok(page) => view! {
                             <ul class="user-list" data-testid="user-list">
                                 {page.users.into_iter().map(|user| view! {
-                                    <UserRow user on_changed=Callback::new(move |()| version.update(|v| *v += 1)) />
+                                    <UserRow user on_changed=Callback::new(move |said: String| {
+                                        notice.set(Some(said));
+                                        version.update(|v| *v += 1);
+                                    }) />
                                 }).collect_view()}
                             </ul>
                         }.into_any(),
@@ -171,7 +178,7 @@ fn NewUserPanel(on_created: Callback<UserSummary>) -> impl IntoView {
 }
 
 #[component]
-fn UserRow(user: UserSummary, on_changed: Callback<()>) -> impl IntoView {
+fn UserRow(user: UserSummary, on_changed: Callback<String>) -> impl IntoView {
     let me = use_user();
     let is_me = me.user_id == user.id;
     let role = RwSignal::new(user.role.as_str().to_string());
@@ -186,11 +193,21 @@ fn UserRow(user: UserSummary, on_changed: Callback<()>) -> impl IntoView {
     let link_choice = RwSignal::new(linked.clone());
     let confirm = use_confirm();
 
-    for value in [change_role.value(), deactivate.value(), restore.value(), link.value()] {
+    // Each change says what happened (announced by the page's status region).
+    let said: [(_, fn(&UserSummary) -> String); 4] = [
+        (change_role.value(), |u| format!("{}’s role is now {}.", u.name, u.role.label())),
+        (deactivate.value(), |u| format!("{} was deactivated and signed out everywhere.", u.name)),
+        (restore.value(), |u| format!("{} was restored and can sign in again.", u.name)),
+        (link.value(), |u| match &u.customer_name {
+            Some(customer) => format!("{} now sees the jobs of {customer}.", u.name),
+            None => format!("{} is no longer linked to a customer.", u.name),
+        }),
+    ];
+    for (value, message) in said {
         Effect::new(move |_| match value.get() {
-            Some(Ok(_)) => {
+            Some(Ok(changed)) => {
                 failure.set(None);
-                on_changed.run(());
+                on_changed.run(message(&changed));
             }
             Some(Err(error)) => failure.set(Some(error)),
             None => {}
