@@ -194,25 +194,24 @@ fn UserRow(user: UserSummary, on_changed: Callback<String>) -> impl IntoView {
     let confirm = use_confirm();
 
     // Each change says what happened (announced by the page's status region).
-    let said: [(_, fn(&UserSummary) -> String); 4] = [
-        (change_role.value(), |u| format!("{}’s role is now {}.", u.name, u.role.label())),
-        (deactivate.value(), |u| format!("{} was deactivated and signed out everywhere.", u.name)),
-        (restore.value(), |u| format!("{} was restored and can sign in again.", u.name)),
-        (link.value(), |u| match &u.customer_name {
-            Some(customer) => format!("{} now sees the jobs of {customer}.", u.name),
-            None => format!("{} is no longer linked to a customer.", u.name),
-        }),
-    ];
-    for (value, message) in said {
+    let on_answer = move |value: MappedSignal<Option<Result<UserSummary, AppError>>>,
+                          said: fn(&UserSummary) -> String| {
         Effect::new(move |_| match value.get() {
             Some(Ok(changed)) => {
                 failure.set(None);
-                on_changed.run(message(&changed));
+                on_changed.run(said(&changed));
             }
             Some(Err(error)) => failure.set(Some(error)),
             None => {}
         });
-    }
+    };
+    on_answer(change_role.value(), |u| format!("{}’s role is now {}.", u.name, u.role.label()));
+    on_answer(deactivate.value(), |u| format!("{} was deactivated and signed out everywhere.", u.name));
+    on_answer(restore.value(), |u| format!("{} was restored and can sign in again.", u.name));
+    on_answer(link.value(), |u| match &u.customer_name {
+        Some(customer) => format!("{} now sees the jobs of {customer}.", u.name),
+        None => format!("{} is no longer linked to a customer.", u.name),
+    });
     let id = user.id;
     let initials: String = user.name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect();
     view! {
