@@ -242,3 +242,22 @@ test("reassigning a job asks first, then says in the status region what happened
   expect(sql(`select u.email from jobs j join users u on u.id = j.assigned_worker_id where j.id = '${job.id}'`)).toBe("wanda@northwind.example");
   await page.close();
 });
+
+test("deactivating and restoring a customer is announced to screen readers", async ({ browser, baseURL }) => {
+  const admin = await serverFunctionsAs(browser, baseURL!, "alice@northwind.example");
+  const name = `Quiet Customer ${Date.now().toString(36)}`;
+  const customer = await admin.rpc("customers/create", { form: { name, email: "", phone: "", address: "" } });
+  await admin.close();
+
+  const page = await browser.newPage({ baseURL });
+  await logIn(page, "northwind", "alice@northwind.example");
+  await openHydrated(page, `/app/customers/${customer.id}`);
+  await page.getByRole("button", { name: "Deactivate…" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Deactivate", exact: true }).click();
+  const announcement = page.getByTestId("announcement");
+  await expect(announcement).toHaveAttribute("aria-live", "polite");
+  await expect(announcement).toHaveText(`${name} was deactivated. No new jobs can be created for them.`);
+  await page.getByRole("button", { name: "Restore" }).click();
+  await expect(announcement).toHaveText(`${name} was restored.`);
+  await page.close();
+});

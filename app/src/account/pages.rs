@@ -1,7 +1,7 @@
 use super::api::{list_sessions, ChangePassword, RevokeSession, UpdateProfile};
 use super::{PasswordChangeForm, ProfileForm};
 use crate::auth::api::{list_timezones, LogOutEverywhere};
-use crate::components::{field_error, hard_navigate, use_user, Banner, Field, SelectField, SubmitButton};
+use crate::components::{announce, field_error, hard_navigate, use_user, Banner, Field, SelectField, SubmitButton};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -132,10 +132,16 @@ fn SessionsSection() -> impl IntoView {
     let sessions = Resource::new(move || version.get(), |_| list_sessions());
     let revoke = ServerAction::<RevokeSession>::new();
     let everywhere = ServerAction::<LogOutEverywhere>::new();
-    Effect::new(move |_| {
-        if revoke.value().get().is_some() {
+    Effect::new(move |_| match revoke.value().get() {
+        Some(Ok(())) => {
+            announce("That device was signed out.");
             version.update(|v| *v += 1);
         }
+        Some(Err(error)) => {
+            announce(format!("The device was not signed out: {error}"));
+            version.update(|v| *v += 1);
+        }
+        None => {}
     });
     let login_path = format!("/{}/login", user.company.slug);
     Effect::new(move |_| {

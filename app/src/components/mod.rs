@@ -1,11 +1,13 @@
 //! Building blocks shared by the pages.
 
+mod announce;
 mod dialog;
 mod form;
 mod icons;
 mod shell;
 mod states;
 
+pub use announce::{announce, provide_announcer, Announcements};
 pub use dialog::{provide_confirmer, use_confirm, ConfirmDialog, Confirmation, Modal};
 pub use form::{field_error, on_action_ok, Banner, Field, SelectField, SubmitButton, TextAreaField};
 pub use icons::Icon;

@@ -1,4 +1,7 @@
-use super::{build_after_discovery, hard_navigate, provide_confirmer, ConfirmDialog, ErrorPage, Forbidden, Icon};
+use super::{
+    build_after_discovery, hard_navigate, provide_announcer, provide_confirmer, Announcements, ConfirmDialog,
+    ErrorPage, Forbidden, Icon,
+};
 use crate::auth::api::{get_session, LogOut};
 use crate::auth::{Role, SessionUser};
 use leptos::prelude::*;
@@ -74,6 +77,7 @@ fn ShellLayout(user: SessionUser) -> impl IntoView {
     }
     let live = crate::notifications::provide_live_notifications();
     let confirmer = provide_confirmer();
+    let announcer = provide_announcer();
     let log_out = ServerAction::<LogOut>::new();
     // `signed_out` tells the installed app to forget this worker's offline pages and changes.
     let login_path = format!("/{}/login?signed_out", user.company.slug);
@@ -151,6 +155,7 @@ fn ShellLayout(user: SessionUser) -> impl IntoView {
             <nav class="tabbar" aria-label="Main (mobile)">{links("tab-link")}</nav>
             <crate::notifications::NotificationToast live />
             <ConfirmDialog confirmer />
+            <Announcements announcer />
         </div>
     }
     .into_any()

@@ -1,7 +1,7 @@
 use super::api::{get_customer, list_customers, CreateCustomer, SetCustomerActive, UpdateCustomer};
 use super::{CustomerCursor, CustomerForm, CustomerListQuery, CustomerSummary};
 use crate::components::{
-    field_error, use_confirm, Banner, Confirmation, EmptyState, Field, NotFound, Reloading, SubmitButton,
+    announce, field_error, use_confirm, Banner, Confirmation, EmptyState, Field, NotFound, Reloading, SubmitButton,
 };
 use crate::error::AppError;
 use crate::jobs::api::list_jobs;
@@ -38,7 +38,9 @@ pub fn CustomersPage() -> impl IntoView {
                 {move || if show_form.get() { "Close" } else { "New customer" }}
             </button>
         </div>
-        {move || notice.get().map(|text| view! { <div class="banner banner-success" role="status">{text}</div> })}
+        <div role="status" aria-live="polite">
+            {move || notice.get().map(|text| view! { <div class="banner banner-success">{text}</div> })}
+        </div>
         <Show when=move || show_form.get()>
             <section class="card panel" aria-labelledby="customer-form-title">
                 <h2 id="customer-form-title">"New customer"</h2>
@@ -212,7 +214,12 @@ fn CustomerDetail(
     let set_active = ServerAction::<SetCustomerActive>::new();
     let confirm = use_confirm();
     Effect::new(move |_| {
-        if let Some(Ok(_)) = set_active.value().get() {
+        if let Some(Ok(changed)) = set_active.value().get() {
+            announce(if changed.active {
+                format!("{} was restored.", changed.name)
+            } else {
+                format!("{} was deactivated. No new jobs can be created for them.", changed.name)
+            });
             on_changed.run(());
         }
     });

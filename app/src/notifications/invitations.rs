@@ -72,7 +72,9 @@ pub fn InvitationsSection(customers: Signal<Vec<CustomerOption>>) -> impl IntoVi
             <p class="muted">"They choose their own name and password from the link. Links are valid for 7 days."</p>
             <form method="post" class="form form-inline" on:submit=on_submit novalidate>
                 <Banner failure />
-                {move || notice.get().map(|text| view! { <div class="banner banner-success" role="status">{text}</div> })}
+                <div role="status" aria-live="polite">
+                    {move || notice.get().map(|text| view! { <div class="banner banner-success">{text}</div> })}
+                </div>
                 <Field label="Email" name="invite_email" kind="email" value=email error=field_error(failure, "email") autocomplete="off" />
                 <SelectField label="Role" name="invite_role" value=role options=roles error=field_error(failure, "role") />
                 <Show when=move || role.get() == "CUSTOMER">

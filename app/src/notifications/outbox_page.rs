@@ -29,7 +29,9 @@ pub fn OutboxPage() -> impl IntoView {
             </div>
         </div>
         <Banner failure />
-        {move || notice.get().map(|text| view! { <div class="banner banner-success" role="status">{text}</div> })}
+        <div role="status" aria-live="polite">
+            {move || notice.get().map(|text| view! { <div class="banner banner-success">{text}</div> })}
+        </div>
         <div class="toolbar">
             <div class="segmented" role="group" aria-label="Show">
                 {FILTERS.into_iter().map(|(key, label)| view! {

@@ -1,6 +1,6 @@
 use super::api::{list_statuses, CreateStatus, DeleteStatus, ReorderStatuses, UpdateStatus};
 use super::{JobStatus, StatusForm, StatusKind};
-use crate::components::{field_error, Banner, Field, SelectField, SubmitButton};
+use crate::components::{announce, field_error, Banner, Field, SelectField, SubmitButton};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -16,10 +16,16 @@ pub fn StatusesPage() -> impl IntoView {
     let statuses = Resource::new(move || version.get(), |_| list_statuses());
     let reload = Callback::new(move |()| version.update(|v| *v += 1));
     let reorder = ServerAction::<ReorderStatuses>::new();
-    Effect::new(move |_| {
-        if reorder.value().get().is_some() {
+    Effect::new(move |_| match reorder.value().get() {
+        Some(Ok(_)) => {
+            announce("New order saved.");
             reload.run(());
         }
+        Some(Err(error)) => {
+            announce(format!("The order was not saved: {error}"));
+            reload.run(());
+        }
+        None => {}
     });
     // Swaps the status at `index` with its neighbour and saves the new order.
     let move_status = move |list: Vec<JobStatus>, index: usize, up: bool| {
@@ -91,12 +97,16 @@ fn StatusRow(
         Some(Ok(_)) => {
             failure.set(None);
             saved.set(true);
+            announce(format!("Status “{}” saved.", name.get_untracked()));
         }
         Some(Err(error)) => failure.set(Some(error)),
         None => {}
     });
     Effect::new(move |_| match delete.value().get() {
-        Some(Ok(())) => on_changed.run(()),
+        Some(Ok(())) => {
+            announce(format!("Status “{}” deleted.", name.get_untracked()));
+            on_changed.run(());
+        }
         Some(Err(error)) => failure.set(Some(error)),
         None => {}
     });

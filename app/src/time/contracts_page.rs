@@ -6,7 +6,7 @@ use super::logs_page::TimeSubnav;
 use super::widgets::BudgetMeter;
 use super::ContractsPage as Page;
 use super::{format_minutes, ContractForm};
-use crate::components::{field_error, on_action_ok, Banner, Field, SelectField, SubmitButton};
+use crate::components::{announce, field_error, on_action_ok, Banner, Field, SelectField, SubmitButton};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -53,10 +53,15 @@ fn ContractsView(page: Page) -> impl IntoView {
     let create = ServerAction::<CreateContract>::new();
     let update = ServerAction::<UpdateContract>::new();
     let delete = ServerAction::<DeleteContract>::new();
-    for value in [create.value(), update.value(), delete.value()] {
+    for (value, said) in [
+        (create.value(), "Contract added."),
+        (update.value(), "Contract saved."),
+        (delete.value(), "Contract deleted."),
+    ] {
         on_action_ok(value, failure, move |p| {
             page.set(p);
             clear();
+            announce(said);
         });
     }
     let form = move || ContractForm {

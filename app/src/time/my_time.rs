@@ -5,7 +5,7 @@ use super::api::{load_my_time, CreateLog, DeleteLog, StartTimer, SubmitLogs};
 use super::timer_bar::use_timer_state;
 use super::widgets::{BudgetMeter, EntryFields, EntryFieldsView, LogSummary};
 use super::{LogForm, LogStatus, LoggableJob, MyTime, WorkLog};
-use crate::components::{on_action_ok, Banner, Icon, SubmitButton};
+use crate::components::{announce, on_action_ok, Banner, Icon, SubmitButton};
 use crate::error::AppError;
 use crate::offline::{offline_action, Sent};
 use leptos::prelude::*;
@@ -238,8 +238,18 @@ fn EntryGroup(
     let submit = ServerAction::<SubmitLogs>::new();
     let delete = ServerAction::<DeleteLog>::new();
     let failure = RwSignal::new(None::<AppError>);
-    on_action_ok(submit.value(), failure, move |_| reload.update(|r| *r += 1));
-    on_action_ok(delete.value(), failure, move |_| reload.update(|r| *r += 1));
+    on_action_ok(submit.value(), failure, move |submitted| {
+        announce(if submitted == 1 {
+            "1 entry submitted for approval.".to_string()
+        } else {
+            format!("{submitted} entries submitted for approval.")
+        });
+        reload.update(|r| *r += 1);
+    });
+    on_action_ok(delete.value(), failure, move |_| {
+        announce("Entry deleted.");
+        reload.update(|r| *r += 1);
+    });
     let count = logs.len();
     let busy = move || submit.pending().get() || delete.pending().get();
     view! {

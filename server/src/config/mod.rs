@@ -1,9 +1,10 @@
 //! Settings, read once from the environment. Production refuses to start
 //! with a missing or default secret.
 
+pub mod ip_range;
 pub mod limits;
 
-use crate::net::{parse_ranges, IpRange};
+use ip_range::{parse_ranges, IpRange};
 use secrecy::SecretString;
 use sqlx::postgres::PgConnectOptions;
 use std::net::SocketAddr;

@@ -93,3 +93,29 @@ pub fn check_settings(mail: &MailSettings) -> anyhow::Result<()> {
     mail.from.parse::<Mailbox>().map_err(|e| anyhow::anyhow!("MAIL_FROM is not an address: {e}"))?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::check_settings;
+    use crate::config::{DeliverySettings, MailSettings, DEFAULT_MAIL_FROM};
+    use secrecy::SecretString;
+
+    fn mail(smtp_url: Option<&str>, from: &str) -> MailSettings {
+        MailSettings {
+            smtp_url: smtp_url.map(|u| SecretString::from(u.to_string())),
+            from: from.into(),
+            deliver: smtp_url.is_some(),
+            delivery: DeliverySettings::default(),
+        }
+    }
+
+    #[test]
+    fn a_mistyped_smtp_url_or_sender_stops_the_start() {
+        assert!(check_settings(&mail(Some("smtp://127.0.0.1:2525"), DEFAULT_MAIL_FROM)).is_ok());
+        assert!(check_settings(&mail(None, DEFAULT_MAIL_FROM)).is_ok());
+        let bad_url = check_settings(&mail(Some("smtpx://nowhere"), DEFAULT_MAIL_FROM)).unwrap_err();
+        assert!(bad_url.to_string().contains("SMTP_URL"), "{bad_url}");
+        let bad_from = check_settings(&mail(None, "not an address")).unwrap_err();
+        assert!(bad_from.to_string().contains("MAIL_FROM"), "{bad_from}");
+    }
+}
