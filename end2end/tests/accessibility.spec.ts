@@ -81,6 +81,7 @@ test("a role changes only after the menu's choice is confirmed; the arrow keys a
   // The change is said in the page's status region, which a screen reader announces.
   await expect(page.getByTestId("team-notice")).toHaveText(`${name}’s role is now Admin.`);
   await expect(page.getByTestId("team-notice")).toHaveAttribute("role", "status");
+  await screenshots(page, "team-role-changed");
   await page.close();
 });
 
@@ -257,6 +258,7 @@ test("deactivating and restoring a customer is announced to screen readers", asy
   const announcement = page.getByTestId("announcement");
   await expect(announcement).toHaveAttribute("aria-live", "polite");
   await expect(announcement).toHaveText(`${name} was deactivated. No new jobs can be created for them.`);
+  await screenshots(page, "customer-deactivated");
   await page.getByRole("button", { name: "Restore" }).click();
   await expect(announcement).toHaveText(`${name} was restored.`);
   await page.close();
