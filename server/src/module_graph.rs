@@ -154,8 +154,8 @@ fn graph() -> BTreeMap<Module, BTreeSet<Module>> {
         let to: BTreeSet<Module> = named_paths(&code)
             .iter()
             .filter_map(|path| resolve(&from, path, &modules))
-            // A module naming its own parent's items through `super` is not a layer crossing
-            // when the parent is the crate root (`lib.rs` only declares modules).
+            // Naming itself is no edge, nor is naming the crate root (`lib.rs` only
+            // declares the modules).
             .filter(|target| target != &from && !target.is_empty())
             .collect();
         edges.insert(from, to);
@@ -163,7 +163,7 @@ fn graph() -> BTreeMap<Module, BTreeSet<Module>> {
     edges
 }
 
-/// A cycle through `start`, if there is one (depth-first search).
+/// Some cycle of the graph, as the modules along it, if there is one (depth-first search).
 fn find_cycle(edges: &BTreeMap<Module, BTreeSet<Module>>) -> Option<Vec<Module>> {
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
