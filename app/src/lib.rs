@@ -33,6 +33,11 @@ const HOLD_EARLY_SUBMITS: &str = include_str!("hold_submits.js");
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // When the page was rendered: a copy the service worker shows offline says "as of" this.
     let rendered_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    // What a form posted without JavaScript did (components::flash).
+    #[cfg(feature = "ssr")]
+    let flash = components::take_flash();
+    #[cfg(not(feature = "ssr"))]
+    let flash = None::<components::Flash>;
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -64,7 +69,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App />
                 // Notices of the installed app and of held forms (pwa.js, hold_submits.js):
                 // outside the app's root, so they never disturb hydration.
-                <div id="pwa-dock" class="pwa-dock"></div>
+                <div id="pwa-dock" class="pwa-dock">{flash.map(|flash| view! { <components::FlashNotice flash /> })}</div>
             </body>
         </html>
     }

@@ -191,8 +191,8 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Wraps routes in the middleware every request passes, innermost first: body limit,
-/// error statuses, hostile-input guard, per-user budget, authentication, form-post
-/// fallback, same-origin check, per-address budget, password-in-URL refusal, client
+/// error statuses, hostile-input guard, per-user budget, forms posted without
+/// JavaScript, authentication, form-post fallback, same-origin check, per-address budget, password-in-URL refusal, client
 /// address; then the panic catcher, timeout, compression, security and cache headers,
 /// request ids and tracing. Public so tests can put routes of their own behind the same stack.
 pub fn with_middleware(routes: Router<AppState>, state: AppState, hsts: bool) -> Router {
@@ -204,6 +204,7 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState, hsts: bool) ->
             crate::http::input_guard::reject_hostile_json(request, next, MAX_REQUEST_BYTES)
         }))
         .layer(middleware::from_fn_with_state(state.clone(), crate::http::budget::per_user))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::http::form_actions::run_form_posts))
         .layer(middleware::from_fn_with_state(state.clone(), crate::http::authenticate::authenticate))
         .layer(middleware::from_fn(crate::http::form_posts::redirect_unhandled_form_posts))
         .layer(middleware::from_fn_with_state(state.clone(), crate::http::csrf::require_same_origin))

@@ -4,6 +4,7 @@ use crate::auth::api::{list_timezones, LogOutEverywhere};
 use crate::components::{announce, field_error, hard_navigate, use_user, Banner, Field, SelectField, SubmitButton};
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 #[component]
@@ -69,7 +70,7 @@ fn ProfileSection() -> impl IntoView {
     view! {
         <section class="card">
             <h2>"Profile"</h2>
-            <form method="post" class="form" on:submit=on_submit novalidate>
+            <form method="post" action=UpdateProfile::PATH class="form" on:submit=on_submit novalidate>
                 <Banner failure />
                 {move || saved.get().then(|| view! { <div class="banner banner-success" role="status">"Profile saved."</div> })}
                 <Field label="Name" name="name" value=name error=field_error(failure, "name") autocomplete="name" maxlength=120 />
@@ -112,7 +113,7 @@ fn PasswordSection() -> impl IntoView {
     view! {
         <section class="card">
             <h2>"Password"</h2>
-            <form method="post" class="form" on:submit=on_submit novalidate>
+            <form method="post" action=ChangePassword::PATH class="form" on:submit=on_submit novalidate>
                 <Banner failure />
                 {move || saved.get().then(|| view! { <div class="banner banner-success" role="status">"Password changed. Your other devices were signed out."</div> })}
                 <Field label="Current password" name="current_password" kind="password" value=current

@@ -62,6 +62,9 @@ pub fn Field(
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let described_by = described_by(hint.is_some(), hint_id.clone(), error_id.clone(), error);
+    // The value as the server renders it, so the field is filled before the WASM (or
+    // without it: forms post without JavaScript). Never a password.
+    let initial = (kind != "password").then(|| value.get_untracked()).filter(|v| !v.is_empty());
     view! {
         <div class="field" class:has-error=move || error.get().is_some()>
             <label for=id.clone()>{label}</label>
@@ -69,6 +72,7 @@ pub fn Field(
                 id=id
                 name=name
                 type=kind
+                value=initial
                 bind:value=value
                 autocomplete=autocomplete
                 placeholder=placeholder
@@ -154,10 +158,24 @@ pub fn TextAreaField(
                 on:input=move |ev| value.set(event_target_value(&ev))
                 aria-invalid=move || error.get().is_some().to_string()
                 aria-describedby=described_by
-            ></textarea>
+            >
+                // The text as the server renders it (see `Field`).
+                {textarea_text(&value.get_untracked())}
+            </textarea>
             {hint.map(|text| view! { <p class="hint" id=hint_id>{text}</p> })}
             {move || error.get().map(|message| view! { <p class="field-error" id=error_id.clone()>{message}</p> })}
         </div>
+    }
+}
+
+/// A textarea's initial text. Leptos writes a textarea's children into the server's
+/// HTML unescaped, and `</textarea>` in the text would end the element, so the server
+/// escapes it here (the browser decodes it back); in the browser it is plain text.
+pub fn textarea_text(text: &str) -> String {
+    if cfg!(feature = "ssr") {
+        crate::escape_html(text)
+    } else {
+        text.to_string()
     }
 }
 

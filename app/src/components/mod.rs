@@ -2,6 +2,7 @@
 
 mod announce;
 mod dialog;
+mod flash;
 mod form;
 mod icons;
 mod shell;
@@ -9,7 +10,10 @@ mod states;
 
 pub use announce::{announce, provide_announcer, Announcements};
 pub use dialog::{provide_confirmer, use_confirm, ConfirmDialog, Confirmation, Modal};
-pub use form::{field_error, on_action_ok, Banner, Field, SelectField, SubmitButton, TextAreaField};
+#[cfg(feature = "ssr")]
+pub use flash::take_flash;
+pub use flash::{Flash, FlashNotice, FLASH_COOKIE};
+pub use form::{field_error, on_action_ok, textarea_text, Banner, Field, SelectField, SubmitButton, TextAreaField};
 pub use icons::Icon;
 pub use shell::{use_user, AppShell, RequireRole};
 pub use states::{EmptyState, ErrorPage, Forbidden, NotFound, Reloading};

@@ -7,6 +7,7 @@ use crate::error::AppError;
 use crate::jobs::api::list_jobs;
 use crate::jobs::{JobCard, JobListQuery, JobPage};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -158,7 +159,9 @@ fn CustomerEditor(existing: Option<CustomerSummary>, on_saved: Callback<Customer
         }
     };
     view! {
-        <form method="post" class="form form-grid" on:submit=on_submit novalidate>
+        <form method="post" action=if id.is_some() { UpdateCustomer::PATH } else { CreateCustomer::PATH }
+            class="form form-grid" on:submit=on_submit novalidate>
+            {id.map(|id| view! { <input type="hidden" name="id" value=id.to_string() /> })}
             <Banner failure />
             <Field label="Name" name="customer_name" value=name error=field_error(failure, "name") maxlength=200 autocomplete="off" />
             <Field label="Email" name="customer_email" kind="email" value=email error=field_error(failure, "email") autocomplete="off" hint="Optional." />

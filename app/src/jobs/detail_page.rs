@@ -15,6 +15,7 @@ use crate::error::AppError;
 use crate::offline::{offline_action, Outcome, Sent};
 use crate::time::api::StartTimer;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -545,10 +546,11 @@ fn Tasks(state: JobState, role: Role) -> impl IntoView {
                 }.into_any()
             }}
             {admin.then(|| view! {
-                <form method="post" class="inline-form" on:submit=move |ev| {
+                <form method="post" action=AddJobTask::PATH class="inline-form" on:submit=move |ev| {
                     ev.prevent_default();
                     add.dispatch(AddJobTask { job_id: id, title: new_task.get_untracked() });
                 }>
+                    <input type="hidden" name="job_id" value=id.to_string() />
                     <label class="sr-only" for="new-task">"New task"</label>
                     <input id="new-task" name="new_task" placeholder="Add a task" maxlength="200" autocomplete="off"
                         prop:value=move || new_task.get() on:input=move |ev| new_task.set(event_target_value(&ev)) />
@@ -663,11 +665,13 @@ fn Notes(state: JobState, role: Role) -> impl IntoView {
                 }
             }}
             {(role != Role::Customer).then(|| view! {
-                <form method="post" class="note-form" on:submit=on_submit novalidate>
+                <form method="post" action=AddJobNote::PATH class="note-form" on:submit=on_submit novalidate>
+                    <input type="hidden" name="job_id" value=id.to_string() />
+                    <input type="hidden" name="visibility" value=move || visibility.get() />
                     <label for="note-body">"Add a note"</label>
                     <textarea id="note-body" name="note_body" rows="3" maxlength="5000" placeholder="What happened, what is missing, what the customer should know"
                         prop:value=move || body.get() on:input=move |ev| body.set(event_target_value(&ev))
-                        aria-invalid=move || body_error.get().is_some().to_string()></textarea>
+                        aria-invalid=move || body_error.get().is_some().to_string()>{crate::components::textarea_text(&body.get_untracked())}</textarea>
                     {move || body_error.get().map(|m| view! { <p class="field-error">{m}</p> })}
                     <div class="note-form-foot">
                         <div class="segmented" role="radiogroup" aria-label="Who can read it">
@@ -740,12 +744,13 @@ fn ShareLinks(job_id: Uuid) -> impl IntoView {
         <section class="card" aria-labelledby="share-title">
             <h2 id="share-title" class="card-title">"Share link"</h2>
             <p class="muted small">"A read-only page for people without a login: no internal notes, no contact details of your team."</p>
-            <form method="post" class="inline-form" on:submit=move |ev| {
+            <form method="post" action=CreateShareLink::PATH class="inline-form" on:submit=move |ev| {
                 ev.prevent_default();
                 create.dispatch(CreateShareLink { job_id, days: days.get_untracked() });
             }>
+                <input type="hidden" name="job_id" value=job_id.to_string() />
                 <label class="inline-label" for="share-days">"Valid for (days)"</label>
-                <input id="share-days" name="share_days" class="days-input" inputmode="numeric" prop:value=move || days.get()
+                <input id="share-days" name="share_days" class="days-input" inputmode="numeric" value=days.get_untracked() prop:value=move || days.get()
                     on:input=move |ev| days.set(event_target_value(&ev)) />
                 <button class="btn" type="submit" disabled=move || create.pending().get()>"Create link"</button>
             </form>

@@ -8,6 +8,7 @@ use crate::components::{
 };
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -144,7 +145,10 @@ fn JobEditor(options: JobFormOptions, existing: Option<JobDetail>) -> impl IntoV
     Effect::new(move |_| ready.set(true));
 
     view! {
-        <form method="post" class="card form form-grid job-form" on:submit=on_submit novalidate data-ready=move || ready.get().to_string()>
+        <form method="post" action=if id.is_some() { UpdateJob::PATH } else { CreateJob::PATH }
+            class="card form form-grid job-form" on:submit=on_submit novalidate data-ready=move || ready.get().to_string()>
+            {id.map(|id| view! { <input type="hidden" name="id" value=id.to_string() /> })}
+            {version.map(|version| view! { <input type="hidden" name="version" value=version.to_string() /> })}
             <Banner failure />
             <Show when=conflict>
                 // A full page load, so the form starts again from the current version.

@@ -10,6 +10,7 @@ use crate::auth::{AuthCard, SessionUser};
 use crate::components::{field_error, hard_navigate, on_action_ok, Banner, Field, SubmitButton};
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
@@ -110,11 +111,17 @@ pub fn VerifyEmailPage() -> impl IntoView {
                     <a class="btn btn-primary btn-block" href="/app">"Continue to Fieldbook"</a>
                 }.into_any(),
                 None => view! {
-                    <button class="btn btn-primary btn-block" data-testid="confirm-email"
-                        on:click=move |_| { action.dispatch(VerifyEmail { token: token() }); }
-                        disabled=move || action.pending().get()>
-                        "Confirm my email"
-                    </button>
+                    // A form, so the link works without JavaScript as well.
+                    <form method="post" action=VerifyEmail::PATH on:submit=move |ev: leptos::ev::SubmitEvent| {
+                        ev.prevent_default();
+                        action.dispatch(VerifyEmail { token: token() });
+                    }>
+                        <input type="hidden" name="token" value=token() />
+                        <button type="submit" class="btn btn-primary btn-block" data-testid="confirm-email"
+                            disabled=move || action.pending().get()>
+                            "Confirm my email"
+                        </button>
+                    </form>
                 }.into_any(),
             }}
         </AuthCard>
@@ -154,7 +161,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                 }.into_any()
             } else {
                 view! {
-                    <form method="post" class="form" on:submit=on_submit novalidate>
+                    <form method="post" action=RequestPasswordReset::PATH class="form" on:submit=on_submit novalidate>
                         <Banner failure />
                         <Field label="Workspace" name="workspace" value=workspace error=field_error(failure, "workspace")
                             autocomplete="organization" placeholder="your-company" />
@@ -198,7 +205,8 @@ pub fn ResetPasswordPage() -> impl IntoView {
                     <a class="btn btn-primary btn-block" href=login_path(&hint)>"Log in"</a>
                 }.into_any(),
                 None => view! {
-                    <form method="post" class="form" on:submit=on_submit novalidate>
+                    <form method="post" action=ResetPassword::PATH class="form" on:submit=on_submit novalidate>
+                        <input type="hidden" name="token" value=token() />
                         <Banner failure />
                         <LinkError failure />
                         <Field label="New password" name="password" kind="password" value=password
@@ -241,6 +249,7 @@ pub fn AcceptInvitationPage() -> impl IntoView {
 
 #[component]
 fn AcceptForm(token: String) -> impl IntoView {
+    let token_field = token.clone();
     let name = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let action = ServerAction::<AcceptInvitation>::new();
@@ -257,7 +266,8 @@ fn AcceptForm(token: String) -> impl IntoView {
         }
     };
     view! {
-        <form method="post" class="form" on:submit=on_submit novalidate>
+        <form method="post" action=AcceptInvitation::PATH class="form" on:submit=on_submit novalidate>
+            <input type="hidden" name="token" value=token_field />
             <Banner failure />
             <LinkError failure />
             <Field label="Your name" name="name" value=name error=field_error(failure, "name") autocomplete="name" maxlength=120 />

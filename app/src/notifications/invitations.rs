@@ -7,6 +7,7 @@ use crate::components::{field_error, on_action_ok, Banner, Field, SelectField, S
 use crate::customers::CustomerOption;
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 #[component]
 pub fn InvitationsSection(customers: Signal<Vec<CustomerOption>>) -> impl IntoView {
@@ -70,7 +71,7 @@ pub fn InvitationsSection(customers: Signal<Vec<CustomerOption>>) -> impl IntoVi
         <section class="card" data-testid="invitations">
             <h2>"Invite by email"</h2>
             <p class="muted">"They choose their own name and password from the link. Links are valid for 7 days."</p>
-            <form method="post" class="form form-inline" on:submit=on_submit novalidate>
+            <form method="post" action=Invite::PATH class="form form-inline" on:submit=on_submit novalidate>
                 <Banner failure />
                 <div role="status" aria-live="polite">
                     {move || notice.get().map(|text| view! { <div class="banner banner-success">{text}</div> })}

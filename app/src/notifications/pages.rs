@@ -10,6 +10,7 @@ use super::{EmailPreferences, EmailTopic, Notification};
 use crate::components::{on_action_ok, use_user, Banner, EmptyState};
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
@@ -130,14 +131,15 @@ pub fn EmailSettingsSection() -> impl IntoView {
                         Some(Ok(current)) => {
                             let state = RwSignal::new(current);
                             view! {
-                                <form method="post" class="form" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                                <form method="post" action=SaveEmailPreferences::PATH class="form" on:submit=move |ev: leptos::ev::SubmitEvent| {
                                     ev.prevent_default();
                                     saved.set(false);
                                     save.dispatch(SaveEmailPreferences { preferences: state.get_untracked() });
                                 }>
                                     {topics.iter().map(|&topic| view! {
                                         <label class="check">
-                                            <input type="checkbox" name=topic.key()
+                                            <input type="checkbox" name=topic.key() value="true"
+                                                checked=state.with_untracked(|p: &EmailPreferences| p.get(topic))
                                                 prop:checked=move || state.with(|p: &EmailPreferences| p.get(topic))
                                                 on:change=move |ev| {
                                                     let on = event_target_checked(&ev);

@@ -3,6 +3,7 @@ use super::{JobStatus, StatusForm, StatusKind};
 use crate::components::{announce, field_error, Banner, Field, SelectField, SubmitButton};
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use uuid::Uuid;
 
@@ -137,16 +138,19 @@ fn StatusRow(
     };
     view! {
         <li class="status-row" data-status=status.name.clone()>
-            <form method="post" class="status-form" on:submit=save novalidate>
+            <form method="post" action=UpdateStatus::PATH class="status-form" on:submit=save novalidate>
+                <input type="hidden" name="id" value=id.to_string() />
                 <label class="swatch" title="Colour">
                     <span class="sr-only">{format!("Colour of {}", status.name)}</span>
-                    <input type="color" prop:value=move || colour.get() on:input=move |ev| colour.set(event_target_value(&ev)) />
+                    <input type="color" name="status_colour" value=colour.get_untracked() prop:value=move || colour.get()
+                        on:input=move |ev| colour.set(event_target_value(&ev)) />
                 </label>
                 <div class="status-fields">
                     <label class="sr-only" for=format!("status-name-{id}")>{format!("Name of {}", status.name)}</label>
-                    <input id=format!("status-name-{id}") class="status-name" type="text" maxlength=40 bind:value=name />
+                    <input id=format!("status-name-{id}") name="status_name" class="status-name" type="text" maxlength=40
+                        value=name.get_untracked() bind:value=name />
                     <label class="sr-only" for=format!("status-kind-{id}")>{format!("Kind of {}", status.name)}</label>
-                    <select id=format!("status-kind-{id}") class="compact" prop:value=move || kind.get()
+                    <select id=format!("status-kind-{id}") name="status_kind" class="compact" prop:value=move || kind.get()
                         on:change=move |ev| kind.set(event_target_value(&ev))>
                         {kind_options().into_iter().map(|(v, label)| {
                             let selected = v == status.kind.as_str();
@@ -216,13 +220,14 @@ fn NewStatusForm(on_created: Callback<()>) -> impl IntoView {
     view! {
         <section class="card panel-after" aria-labelledby="new-status-title">
             <h2 id="new-status-title">"Add a status"</h2>
-            <form method="post" class="form form-grid" on:submit=on_submit novalidate>
+            <form method="post" action=CreateStatus::PATH class="form form-grid" on:submit=on_submit novalidate>
                 <Banner failure />
                 <Field label="Status name" name="status_name" value=name error=field_error(failure, "name") maxlength=40 placeholder="Waiting for parts" />
                 <SelectField label="Kind" name="status_kind" value=kind options=Signal::derive(kind_options) error=field_error(failure, "kind") />
                 <div class="field">
                     <label for="field-status-colour">"Colour"</label>
-                    <input id="field-status-colour" class="colour-input" type="color" prop:value=move || colour.get()
+                    <input id="field-status-colour" name="status_colour" class="colour-input" type="color"
+                        value=colour.get_untracked() prop:value=move || colour.get()
                         on:input=move |ev| colour.set(event_target_value(&ev)) />
                     {move || field_error(failure, "colour").get().map(|m| view! { <p class="field-error">{m}</p> })}
                 </div>

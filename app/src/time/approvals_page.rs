@@ -10,6 +10,7 @@ use crate::components::{
 };
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use std::collections::BTreeSet;
@@ -283,7 +284,7 @@ fn AutoApproveSetting(days: Option<i32>, reload: RwSignal<u32>) -> impl IntoView
     view! {
         <section class="card" aria-labelledby="auto-title">
             <h2 id="auto-title" class="card-title">"Automatic approval"</h2>
-            <form method="post" class="form" on:submit=move |ev| {
+            <form method="post" action=SaveTimeSettings::PATH class="form" on:submit=move |ev| {
                 ev.prevent_default();
                 saved.set(false);
                 save.dispatch(SaveTimeSettings { settings: TimeSettings { auto_approve_days: value.get_untracked() } });

@@ -9,6 +9,7 @@ use super::{format_minutes, ContractForm};
 use crate::components::{announce, field_error, on_action_ok, Banner, Field, SelectField, SubmitButton};
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use uuid::Uuid;
 
@@ -128,7 +129,9 @@ fn ContractsView(page: Page) -> impl IntoView {
                     <h2 id="contract-form-title" class="card-title">
                         {move || if editing.get().is_some() { "Change the contract" } else { "New contract" }}
                     </h2>
-                    <form method="post" class="form" data-testid="contract-form" on:submit=move |ev| {
+                    <form method="post" class="form" data-testid="contract-form"
+                        action=move || if editing.get().is_some() { UpdateContract::PATH } else { CreateContract::PATH }
+                        on:submit=move |ev| {
                         ev.prevent_default();
                         let form = form();
                         if let Err(errors) = form.validate() {

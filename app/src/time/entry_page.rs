@@ -10,6 +10,7 @@ use crate::components::{
 };
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
@@ -110,7 +111,7 @@ fn EntryView(detail: LogDetail, reload: RwSignal<u32>) -> impl IntoView {
                         {admin_editing_approved.then(|| view! {
                             <p class="banner banner-info">"This entry is approved. Saving a change makes a new revision that the customer must approve again; the history keeps both."</p>
                         })}
-                        <form method="post" class="form" on:submit=move |ev| {
+                        <form method="post" action=UpdateLog::PATH class="form" on:submit=move |ev| {
                             ev.prevent_default();
                             let form = fields.form();
                             match form.validate() {
@@ -118,6 +119,7 @@ fn EntryView(detail: LogDetail, reload: RwSignal<u32>) -> impl IntoView {
                                 Err(errors) => failure.set(Some(errors.into())),
                             }
                         }>
+                            <input type="hidden" name="id" value=id.to_string() />
                             <EntryFieldsView fields jobs=jobs.clone() failure />
                             <SubmitButton label="Save changes" busy_label="Saving…" pending=update.pending() />
                         </form>

@@ -9,6 +9,7 @@ use crate::components::{announce, on_action_ok, Banner, Icon, SubmitButton};
 use crate::error::AppError;
 use crate::offline::{offline_action, Sent};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use uuid::Uuid;
 
@@ -134,7 +135,7 @@ fn StartCard(jobs: Vec<LoggableJob>) -> impl IntoView {
                 None => {
                     let jobs = jobs.clone();
                     view! {
-                        <form method="post" class="start-form" on:submit=move |ev| {
+                        <form method="post" action=StartTimer::PATH class="start-form" on:submit=move |ev| {
                             ev.prevent_default();
                             match job_id.get_untracked().parse::<Uuid>() {
                                 Ok(id) => { start.dispatch(StartTimer { job_id: id, at: None }); }
@@ -209,7 +210,7 @@ fn ManualEntry(jobs: Vec<LoggableJob>, today: String, reload: RwSignal<u32>) -> 
             </div>
             {move || saved_offline.get().map(|note| view! { <p class="banner banner-info" role="status" data-testid="entry-offline">{note}</p> })}
             <Show when=move || open.get()>
-                <form method="post" class="form" data-testid="manual-entry" on:submit=move |ev| {
+                <form method="post" action=CreateLog::PATH class="form" data-testid="manual-entry" on:submit=move |ev| {
                     ev.prevent_default();
                     let form = fields.form();
                     match form.validate() {

@@ -158,7 +158,8 @@ pub fn EntryFieldsView(
         <TextAreaField label="What did you do?" name="description" value=fields.description rows=3
             error=field_error(failure, "description") maxlength=super::DESCRIPTION_MAX />
         <label class="checkbox">
-            <input type="checkbox" name="billable" prop:checked=move || fields.billable.get()
+            <input type="checkbox" name="billable" value="true" checked=fields.billable.get_untracked()
+                prop:checked=move || fields.billable.get()
                 on:change=move |ev| fields.billable.set(event_target_checked(&ev)) />
             <span>"Billable to the customer"</span>
         </label>

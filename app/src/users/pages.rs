@@ -8,6 +8,7 @@ use crate::customers::api::customer_options;
 use crate::customers::CustomerOption;
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use uuid::Uuid;
 
@@ -157,7 +158,7 @@ fn NewUserPanel(on_created: Callback<UserSummary>) -> impl IntoView {
     view! {
         <section class="card panel" aria-labelledby="new-user-title">
             <h2 id="new-user-title">"Add a person"</h2>
-            <form method="post" class="form form-grid" on:submit=on_submit novalidate>
+            <form method="post" action=CreateUser::PATH class="form form-grid" on:submit=on_submit novalidate>
                 <Banner failure />
                 <Field label="Name" name="name" value=name error=field_error(failure, "name") autocomplete="off" maxlength=120 />
                 <Field label="Email" name="email" kind="email" value=email error=field_error(failure, "email") autocomplete="off" />

@@ -42,6 +42,12 @@ pub async fn require_same_origin(State(state): State<AppState>, request: Request
         tracing::warn!(reason, path, "refused a cross-origin request");
         return error_response(path, None, AppError::Forbidden);
     }
+    // A body an HTML form can send must come with a browser's word for where it came
+    // from: "no browser at all" is not an excuse a form post can make.
+    if is_form_body(request.headers()) && !names_its_origin(request.headers()) {
+        tracing::warn!(path, "refused a form post that does not say where it came from");
+        return error_response(path, None, AppError::Forbidden);
+    }
     if let Err(expected) = check_content_type(path, request.headers()) {
         let error = AppError::BadRequest { message: format!("Send the body as {expected}.") };
         return error_response(path, Some(StatusCode::UNSUPPORTED_MEDIA_TYPE), error);
@@ -72,13 +78,26 @@ pub fn check_origin(headers: &http::HeaderMap, allowed: &[String]) -> Result<(),
     Ok(())
 }
 
-/// Ok when the body's media type is what `path` declares; else the expected type.
-fn check_content_type(path: &str, headers: &http::HeaderMap) -> Result<(), &'static str> {
-    let media_type = headers
+fn media_type(headers: &http::HeaderMap) -> String {
+    headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(|v| v.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// The encodings a cross-site HTML form can send.
+fn is_form_body(headers: &http::HeaderMap) -> bool {
+    matches!(media_type(headers).as_str(), "application/x-www-form-urlencoded" | "multipart/form-data" | "text/plain")
+}
+
+fn names_its_origin(headers: &http::HeaderMap) -> bool {
+    [ORIGIN, http::HeaderName::from_static("sec-fetch-site"), REFERER].iter().any(|name| headers.contains_key(name))
+}
+
+/// Ok when the body's media type is what `path` declares; else the expected type.
+fn check_content_type(path: &str, headers: &http::HeaderMap) -> Result<(), &'static str> {
+    let media_type = media_type(headers);
     // Posts to other pages are only ever redirected back, never read (form_posts.rs).
     let is_endpoint = path.starts_with("/rpc/") || path.starts_with("/api/");
     if !is_endpoint && !is_form_post_path(path) {
@@ -90,6 +109,10 @@ fn check_content_type(path: &str, headers: &http::HeaderMap) -> Result<(), &'sta
         } else {
             Err("application/x-www-form-urlencoded")
         };
+    }
+    // The server functions whose forms work without JavaScript (form_actions.rs).
+    if media_type == "application/x-www-form-urlencoded" && super::form_actions::takes_form_posts(path) {
+        return Ok(());
     }
     // Bodiless calls (sign-out through the API, say) have nothing to smuggle.
     let has_body = headers
@@ -140,13 +163,28 @@ mod tests {
     }
 
     #[test]
+    fn a_form_body_must_say_where_it_came_from() {
+        for media_type in ["application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "text/plain"] {
+            let mut form = headers(&[]);
+            form.insert("content-type", HeaderValue::from_str(media_type).unwrap());
+            assert!(is_form_body(&form) && !names_its_origin(&form), "{media_type}");
+            form.insert("origin", HeaderValue::from_static(OURS));
+            assert!(names_its_origin(&form));
+        }
+        assert!(!is_form_body(&headers(&[("content-type", "application/json")])));
+    }
+
+    #[test]
     fn server_functions_take_json_only() {
         let json = headers(&[("content-type", "application/json"), ("content-length", "2")]);
         assert!(check_content_type("/rpc/customers/create", &json).is_ok());
         let plain = headers(&[("content-type", "text/plain"), ("content-length", "20")]);
         assert!(check_content_type("/rpc/customers/create", &plain).is_err());
         let form = headers(&[("content-type", "application/x-www-form-urlencoded"), ("content-length", "20")]);
-        assert!(check_content_type("/rpc/customers/create", &form).is_err());
+        assert!(check_content_type("/rpc/customers/delete_everything", &form).is_err());
+        assert!(check_content_type("/rpc/jobs/list", &form).is_err(), "a function without a form");
+        assert!(check_content_type("/rpc/customers/create", &form).is_ok(), "a form that works without script");
+        assert!(check_content_type("/rpc/customers/create", &plain).is_err());
         assert!(check_content_type("/northwind/login", &form).is_ok());
         assert!(check_content_type("/northwind/login", &json).is_err());
         assert!(check_content_type("/api/v1/auth/login", &json).is_ok());

@@ -7,6 +7,7 @@ pub mod budget;
 pub mod client_ip;
 pub mod csrf;
 mod exports;
+pub mod form_actions;
 pub mod form_posts;
 mod health;
 pub mod input_guard;

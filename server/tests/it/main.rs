@@ -10,6 +10,7 @@ mod customers;
 mod job_matrix;
 mod job_pages;
 mod jobs;
+mod no_script;
 mod notifications;
 mod offline;
 mod ops;
