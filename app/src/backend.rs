@@ -4,6 +4,7 @@
 //! server provides as context for every request.
 
 use crate::account::{DeviceSession, PasswordChangeForm, ProfileForm};
+use crate::audit::{AuditPage, AuditQuery};
 use crate::auth::{LoginForm, SessionUser, SignUpForm, WorkspaceInfo};
 use crate::customers::{CustomerForm, CustomerListQuery, CustomerOption, CustomerPage, CustomerSummary};
 use crate::error::{AppError, AppResult};
@@ -67,6 +68,11 @@ pub trait AccountBackend: Send + Sync {
     async fn change_password(&self, rq: &RequestContext, form: PasswordChangeForm) -> AppResult<()>;
     async fn list_sessions(&self, rq: &RequestContext) -> AppResult<Vec<DeviceSession>>;
     async fn revoke_session(&self, rq: &RequestContext, session_id: Uuid) -> AppResult<()>;
+}
+
+#[async_trait]
+pub trait AuditBackend: Send + Sync {
+    async fn list_audit(&self, rq: &RequestContext, query: AuditQuery) -> AppResult<AuditPage>;
 }
 
 #[async_trait]
@@ -203,6 +209,7 @@ pub trait Backend:
     + TimeBackend
     + NotifyBackend
     + AccountEmailsBackend
+    + AuditBackend
 {
 }
 impl<
@@ -214,7 +221,8 @@ impl<
             + JobsBackend
             + TimeBackend
             + NotifyBackend
-            + AccountEmailsBackend,
+            + AccountEmailsBackend
+            + AuditBackend,
     > Backend for T
 {
 }

@@ -4,6 +4,7 @@
 #![recursion_limit = "256"]
 
 pub mod account;
+pub mod audit;
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod backend;
@@ -191,6 +192,10 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=path!("outbox")
                             view=|| view! { <RequireRole role=auth::Role::Admin><notifications::OutboxPage /></RequireRole> }
+                        />
+                        <Route
+                            path=path!("audit")
+                            view=|| view! { <RequireRole role=auth::Role::Admin><audit::AuditLogPage /></RequireRole> }
                         />
                     </ParentRoute>
                 </Routes>

@@ -71,12 +71,67 @@ test("the sign-in form works before the page's script has loaded, without the pa
   await expect(page).toHaveURL(/\/northwind\/login\?error=credentials/);
   expect(page.url()).not.toContain("password");
   await expect(page.getByText("Incorrect email or password.")).toBeVisible();
+  await expect(page.getByLabel("Email"), "the email is kept, the password is not").toHaveValue("alice@northwind.example");
+  await expect(page.getByLabel("Password", { exact: true })).toHaveValue("");
   await screenshots(page, "login-without-script-error");
   await page.getByLabel("Email").fill("alice@northwind.example");
   await page.getByLabel("Password", { exact: true }).fill("demo-fieldbook-2026");
   await page.getByRole("button", { name: "Log in" }).click();
   await expect(page).toHaveURL(/\/app\/dashboard/);
   expect(page.url()).not.toContain("password");
+  await context.close();
+});
+
+test("forms work without JavaScript: they post, the page says what happened or what was wrong", async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  const signIn = async (email: string) => {
+    await page.goto("/northwind/login");
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password", { exact: true }).fill("demo-fieldbook-2026");
+    await page.getByRole("button", { name: "Log in" }).click();
+    await expect(page).toHaveURL(/\/app\//);
+  };
+  await signIn("alice@northwind.example");
+
+  // A new customer: the button is a link that opens the form, the form posts.
+  const name = `No-script Bakery ${Date.now()}`;
+  await page.goto("/app/customers");
+  await page.getByRole("button", { name: "New customer" }).click();
+  await expect(page).toHaveURL(/\?new=1/);
+  await page.getByLabel("Name").fill(name);
+  await page.getByRole("button", { name: "Add customer" }).click();
+  await expect(page).toHaveURL(/\/app\/customers\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole("status").filter({ hasText: "Customer added." })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  await screenshots(page, "no-script-customer-added");
+
+  // An edit with a mistake: the reason is shown, nothing changes; then the real edit.
+  await page.getByRole("button", { name: "Edit" }).click();
+  await expect(page.getByLabel("Name")).toHaveValue(name);
+  await page.getByLabel("Email").fill("not an email");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: /email/i })).toBeVisible();
+  await screenshots(page, "no-script-customer-error");
+  // Back on the page it came from, with the form still open.
+  await expect(page.getByRole("button", { name: "Cancel" })).toBeVisible();
+  await page.getByLabel("Email").fill("bakery@example.com");
+  await page.getByLabel("Phone").fill("0171 555 0199");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Customer saved." })).toBeVisible();
+  await expect(page.getByText("0171 555 0199")).toBeVisible();
+
+  // A field worker's note on their job.
+  await context.clearCookies();
+  await signIn("walter@northwind.example");
+  await page.goto("/app/my-jobs");
+  await page.locator('a[href^="/app/jobs/"]').first().click();
+  const note = `Written without JavaScript ${Date.now()}`;
+  await page.getByLabel("Add a note").fill(note);
+  await page.getByRole("button", { name: "Add note" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Note added." })).toBeVisible();
+  await expect(page.getByTestId("note-list")).toContainText(note);
+  await screenshots(page, "no-script-note-added");
   await context.close();
 });
 

@@ -73,7 +73,8 @@ pub fn take_flash() -> Option<Flash> {
 /// notices there, so it never takes part in hydration).
 #[component]
 pub fn FlashNotice(flash: Flash) -> impl IntoView {
-    let (class, role) = if flash.ok { ("pwa-note", "status") } else { ("pwa-note pwa-failed", "alert") };
+    // A success note fades after a while (style: `.flash-done`); a refusal stays.
+    let (class, role) = if flash.ok { ("pwa-note flash-done", "status") } else { ("pwa-note pwa-failed", "alert") };
     view! { <div class=class role=role data-testid="flash">{flash.text}</div> }
 }
 

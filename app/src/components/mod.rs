@@ -5,6 +5,7 @@ mod dialog;
 mod flash;
 mod form;
 mod icons;
+mod reveal;
 mod shell;
 mod states;
 
@@ -15,6 +16,7 @@ pub use flash::take_flash;
 pub use flash::{Flash, FlashNotice, FLASH_COOKIE};
 pub use form::{field_error, on_action_ok, textarea_text, Banner, Field, SelectField, SubmitButton, TextAreaField};
 pub use icons::Icon;
+pub use reveal::{revealed_by_query, RevealButton};
 pub use shell::{use_user, AppShell, RequireRole};
 pub use states::{EmptyState, ErrorPage, Forbidden, NotFound, Reloading};
 

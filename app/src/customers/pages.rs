@@ -1,7 +1,8 @@
 use super::api::{get_customer, list_customers, CreateCustomer, SetCustomerActive, UpdateCustomer};
 use super::{CustomerCursor, CustomerForm, CustomerListQuery, CustomerSummary};
 use crate::components::{
-    announce, field_error, use_confirm, Banner, Confirmation, EmptyState, Field, NotFound, Reloading, SubmitButton,
+    announce, field_error, revealed_by_query, use_confirm, Banner, Confirmation, EmptyState, Field, NotFound,
+    Reloading, RevealButton, SubmitButton,
 };
 use crate::error::AppError;
 use crate::jobs::api::list_jobs;
@@ -23,7 +24,7 @@ pub fn CustomersPage() -> impl IntoView {
         move || (search.get(), include_inactive.get(), after.get(), version.get()),
         |(search, include_inactive, after, _)| list_customers(CustomerListQuery { search, include_inactive, after }),
     );
-    let show_form = RwSignal::new(false);
+    let show_form = revealed_by_query("new");
     let notice = RwSignal::new(None::<String>);
 
     // True while a new filter's rows load (the old ones stay, dimmed).
@@ -35,9 +36,7 @@ pub fn CustomersPage() -> impl IntoView {
                 <h1>"Customers"</h1>
                 <p class="muted">"The people and businesses you work for."</p>
             </div>
-            <button class="btn btn-primary" on:click=move |_| show_form.update(|s| *s = !*s)>
-                {move || if show_form.get() { "Close" } else { "New customer" }}
-            </button>
+            <RevealButton open=show_form key="new" show_label="New customer" hide_label="Close" class="btn btn-primary" />
         </div>
         <div role="status" aria-live="polite">
             {move || notice.get().map(|text| view! { <div class="banner banner-success">{text}</div> })}
@@ -213,7 +212,7 @@ fn CustomerDetail(
     jobs: Result<JobPage, AppError>,
     on_changed: Callback<()>,
 ) -> impl IntoView {
-    let editing = RwSignal::new(false);
+    let editing = revealed_by_query("edit");
     let set_active = ServerAction::<SetCustomerActive>::new();
     let confirm = use_confirm();
     Effect::new(move |_| {
@@ -238,7 +237,7 @@ fn CustomerDetail(
                 <p class="muted">{if active { "Active customer" } else { "Deactivated — no new jobs" }}</p>
             </div>
             <div class="form-actions">
-                <button class="btn" on:click=move |_| editing.update(|e| *e = !*e)>{move || if editing.get() { "Cancel" } else { "Edit" }}</button>
+                <RevealButton open=editing key="edit" show_label="Edit" hide_label="Cancel" />
                 <button class=if active { "btn btn-danger-ghost" } else { "btn" } disabled=move || set_active.pending().get()
                     on:click={
                         let name = customer.name.clone();

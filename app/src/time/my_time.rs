@@ -5,7 +5,7 @@ use super::api::{load_my_time, CreateLog, DeleteLog, StartTimer, SubmitLogs};
 use super::timer_bar::use_timer_state;
 use super::widgets::{BudgetMeter, EntryFields, EntryFieldsView, LogSummary};
 use super::{LogForm, LogStatus, LoggableJob, MyTime, WorkLog};
-use crate::components::{announce, on_action_ok, Banner, Icon, SubmitButton};
+use crate::components::{announce, on_action_ok, revealed_by_query, Banner, Icon, RevealButton, SubmitButton};
 use crate::error::AppError;
 use crate::offline::{offline_action, Sent};
 use leptos::prelude::*;
@@ -175,7 +175,7 @@ fn ManualEntry(jobs: Vec<LoggableJob>, today: String, reload: RwSignal<u32>) -> 
     let fields = EntryFields::new(blank.clone());
     let create = offline_action(|call: &CreateLog| format!("Time entry of {}", call.form.date), std::convert::identity);
     let failure = RwSignal::new(None::<AppError>);
-    let open = RwSignal::new(false);
+    let open = revealed_by_query("add");
     let saved_offline = RwSignal::new(None::<String>);
     Effect::new(move |_| match create.value().get() {
         Some((_, Ok(Sent::Done(_)))) => {
@@ -203,10 +203,7 @@ fn ManualEntry(jobs: Vec<LoggableJob>, today: String, reload: RwSignal<u32>) -> 
         <section class="card" aria-labelledby="manual-title">
             <div class="card-head">
                 <h2 id="manual-title" class="card-title">"Add time by hand"</h2>
-                <button type="button" class="btn btn-small" on:click=move |_| open.update(|o| *o = !*o)
-                    aria-expanded=move || open.get().to_string()>
-                    {move || if open.get() { "Close" } else { "Add entry" }}
-                </button>
+                <RevealButton open key="add" show_label="Add entry" hide_label="Close" class="btn btn-small" />
             </div>
             {move || saved_offline.get().map(|note| view! { <p class="banner banner-info" role="status" data-testid="entry-offline">{note}</p> })}
             <Show when=move || open.get()>

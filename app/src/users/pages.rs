@@ -2,7 +2,8 @@ use super::api::{list_users, ChangeUserRole, CreateUser, DeactivateUser, LinkUse
 use super::{NewUserForm, UserListQuery, UserStatusFilter, UserSummary};
 use crate::auth::Role;
 use crate::components::{
-    field_error, use_confirm, use_user, Banner, Confirmation, Field, Reloading, SelectField, SubmitButton,
+    field_error, revealed_by_query, use_confirm, use_user, Banner, Confirmation, Field, Reloading, RevealButton,
+    SelectField, SubmitButton,
 };
 use crate::customers::api::customer_options;
 use crate::customers::CustomerOption;
@@ -45,7 +46,7 @@ pub fn UsersPage() -> impl IntoView {
         move || (status.get(), search.get(), version.get()),
         |(status, search, _)| list_users(UserListQuery { status, search, ..Default::default() }),
     );
-    let show_form = RwSignal::new(false);
+    let show_form = revealed_by_query("new");
     let notice = RwSignal::new(None::<String>);
     // Customer records to link customer logins to.
     let customers = Resource::new(|| (), |_| customer_options());
@@ -62,9 +63,8 @@ pub fn UsersPage() -> impl IntoView {
             </div>
             <div class="row-actions">
                 <a class="btn" href="/app/outbox">"Email delivery"</a>
-                <button class="btn btn-primary" on:click=move |_| show_form.update(|s| *s = !*s)>
-                    {move || if show_form.get() { "Close" } else { "Add person" }}
-                </button>
+                <a class="btn" href="/app/audit">"Audit log"</a>
+                <RevealButton open=show_form key="new" show_label="Add person" hide_label="Close" class="btn btn-primary" />
             </div>
         </div>
         // Always in the page, so a screen reader hears each new notice (a region that

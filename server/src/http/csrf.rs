@@ -9,7 +9,8 @@
 //!
 //! The body must also be in the encoding the endpoint declares: JSON for server
 //! functions and the API, URL-encoded forms only for the sign-in and sign-up form
-//! posts that work before the WASM has loaded. A cross-site HTML form can send only
+//! posts and the server functions whose forms work without JavaScript
+//! (`form_actions.rs`) — and such a body must name its origin. A cross-site HTML form can send only
 //! `text/plain`, URL-encoded or multipart bodies, so this alone stops the
 //! "JSON smuggled in a text/plain field name" trick.
 

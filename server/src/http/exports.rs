@@ -32,17 +32,17 @@ const MAX_EXPORTS: usize = 4;
 /// Exports one user may run at once.
 const MAX_EXPORTS_PER_USER: usize = 2;
 /// No export holds its connection longer than this, however steadily it is read.
-const EXPORT_DEADLINE: Duration = Duration::from_secs(10 * 60);
+pub(super) const EXPORT_DEADLINE: Duration = Duration::from_secs(10 * 60);
 
 /// A running export, counted in the process-wide and the per-user totals until dropped.
-struct ExportSlot {
+pub(super) struct ExportSlot {
     _global: OwnedSemaphorePermit,
     _user: KeyedSlot<Uuid>,
 }
 
 impl ExportSlot {
     /// A slot, or 429 when the process or the user runs the most exports already.
-    fn take(user_id: Uuid) -> Result<Self, AppError> {
+    pub(super) fn take(user_id: Uuid) -> Result<Self, AppError> {
         static GLOBAL: OnceLock<Arc<Semaphore>> = OnceLock::new();
         static PER_USER: OnceLock<KeyedSlots<Uuid>> = OnceLock::new();
         let busy = || AppError::TooManyRequests { retry_after_secs: 10 };
@@ -53,7 +53,7 @@ impl ExportSlot {
     }
 }
 
-fn attachment(content_type: &'static str, file_name: &str) -> [(header::HeaderName, HeaderValue); 3] {
+pub(super) fn attachment(content_type: &'static str, file_name: &str) -> [(header::HeaderName, HeaderValue); 3] {
     [
         (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
         (

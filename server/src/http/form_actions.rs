@@ -358,6 +358,24 @@ fn page_of(headers: &http::HeaderMap, allowed: &[String]) -> String {
         .unwrap_or_else(|| "/app".into())
 }
 
+/// The page with the parts that held the form closed again (`app::components::RevealButton`
+/// opens them with `?new=1`, `?edit=1`, `?add=1`): after a success the page shows the result.
+/// A refusal goes back to the page as it was, form open.
+fn without_open_forms(page: &str) -> String {
+    let Some((path, query)) = page.split_once('?') else {
+        return page.to_string();
+    };
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|pair| !matches!(pair.split('=').next(), Some("new" | "edit" | "add") | Some("")))
+        .collect();
+    if kept.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{}", kept.join("&"))
+    }
+}
+
 /// What the page says about a refused form: the field messages, or the error itself.
 fn explain(error: &AppError) -> String {
     match error {
@@ -414,7 +432,7 @@ pub async fn run_form_posts(State(state): State<AppState>, request: Request, nex
     let body = axum::body::to_bytes(body, MAX_ANSWER_BYTES).await.unwrap_or_default();
     if parts.status.is_success() {
         let outcome = (action.done)(&serde_json::from_slice(&body).unwrap_or(Value::Null));
-        let location = outcome.location.filter(|l| !l.ends_with('/')).unwrap_or(page);
+        let location = outcome.location.filter(|l| !l.ends_with('/')).unwrap_or_else(|| without_open_forms(&page));
         answer(&location, Flash { ok: true, text: outcome.message }, cookies, secure)
     } else {
         let error = serde_json::from_slice::<AppError>(&body).unwrap_or(AppError::Internal);
@@ -439,6 +457,14 @@ mod tests {
         assert_eq!(with("https://fieldbook.example//evil.test/"), "/app");
         assert_eq!(with("https://evil.test/app"), "/app");
         assert_eq!(page_of(&http::HeaderMap::new(), &allowed), "/app");
+    }
+
+    #[test]
+    fn after_a_success_the_form_that_was_opened_for_it_is_closed() {
+        assert_eq!(without_open_forms("/app/customers/1?edit=1"), "/app/customers/1");
+        assert_eq!(without_open_forms("/app/time?week=2&add=1"), "/app/time?week=2");
+        assert_eq!(without_open_forms("/app/jobs?q=new"), "/app/jobs?q=new");
+        assert_eq!(without_open_forms("/app/account"), "/app/account");
     }
 
     #[test]

@@ -5,9 +5,9 @@
 //! - the sign-in and sign-up forms post here, are handled like their server
 //!   functions, and answer with a redirect: into the app on success, back to the form
 //!   with the error (and the non-secret fields) otherwise;
-//! - any other page's form is held in the browser until the app has taken it over
-//!   (`app/src/hold_submits.js`); posted anyway — JavaScript off — it is answered with
-//!   a redirect back to the page, which then loads normally; nothing is changed.
+//! - every other form names its server function as `action` (`form_actions.rs`); a
+//!   post to a page itself (no form does that any more) is answered with a redirect
+//!   back to the page, which then loads normally; nothing is changed.
 //!
 //! Both pass the same-origin check first (`csrf.rs`).
 

@@ -2,6 +2,7 @@
 //! endpoints for API clients, and the middleware every response passes.
 
 mod api_auth;
+mod audit;
 pub mod authenticate;
 pub mod budget;
 pub mod client_ip;
@@ -33,5 +34,6 @@ pub fn router() -> Router<AppState> {
         .merge(form_posts::router())
         .merge(offline::router())
         .merge(exports::router())
+        .merge(audit::router())
         .merge(live::router())
 }

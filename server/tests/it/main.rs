@@ -5,6 +5,7 @@
 mod common;
 mod hostile_rows;
 
+mod audit;
 mod auth;
 mod customers;
 mod job_matrix;

@@ -1,0 +1,120 @@
+//! The audit log over HTTP: the CSV download of a filtered view and
+//! `GET /api/v1/audit-log` for API clients. Both admins only (`audit::require_reader`).
+
+use super::exports::{attachment, ExportSlot, EXPORT_DEADLINE};
+use crate::audit::{self, AuditFilter, CSV_HEADER};
+use crate::auth::CurrentUser;
+use crate::db::TenantTx;
+use crate::http::problem::Problem;
+use crate::state::AppState;
+use crate::viewer::Viewer;
+use app::audit::{AuditEntry, AuditQuery, AUDIT_PAGE_SIZE};
+use app::error::AppError;
+use axum::body::{Body, Bytes};
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Extension, Json, Router};
+use http::{header, HeaderValue};
+use serde::Serialize;
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/exports/audit.csv", get(csv)).route("/api/v1/audit-log", get(api_list))
+}
+
+/// Entries read per transaction while a CSV streams: the connection goes back to the
+/// pool between batches, so a slow reader never holds one.
+const CSV_BATCH: i64 = 500;
+
+fn reader(user: Option<Extension<CurrentUser>>) -> Result<CurrentUser, AppError> {
+    let Extension(user) = user.ok_or(AppError::Unauthorized)?;
+    audit::require_reader(&user)?;
+    Ok(user)
+}
+
+async fn csv(
+    State(state): State<AppState>,
+    user: Option<Extension<CurrentUser>>,
+    Query(query): Query<AuditQuery>,
+) -> Result<Response, Problem> {
+    let user = reader(user)?;
+    let slot = ExportSlot::take(user.user_id())?;
+    // Checked before the download starts, so a bad filter is a field error, not a broken file.
+    let tz = {
+        let mut tx = TenantTx::begin(&state.pool, &user).await?;
+        let tz = Viewer::load(&mut tx, &user).await?.company_tz;
+        tx.commit().await?;
+        tz
+    };
+    AuditFilter::new(&AuditQuery { after: String::new(), ..query.clone() }, tz)?;
+    let (sender, receiver) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+    tokio::spawn(async move {
+        let _slot = slot;
+        let streamed = tokio::time::timeout(EXPORT_DEADLINE, async {
+            if sender.send(Ok(Bytes::from_static(CSV_HEADER.as_bytes()))).await.is_err() {
+                return Ok(());
+            }
+            let mut cursor = None;
+            loop {
+                let filter = AuditFilter::new(&AuditQuery { after: String::new(), ..query.clone() }, tz)?.after(cursor);
+                let mut tx = TenantTx::begin(&state.pool, &user).await?;
+                let (entries, next) = audit::entries(&mut tx, tz, &filter, CSV_BATCH).await?;
+                tx.commit().await?;
+                let chunk: String = entries.iter().map(audit::csv_line).collect();
+                if sender.send(Ok(Bytes::from(chunk))).await.is_err() {
+                    return Ok(());
+                }
+                match next {
+                    Some(next) => cursor = Some(next),
+                    None => return Ok::<(), crate::error::Error>(()),
+                }
+            }
+        })
+        .await;
+        let failure = match streamed {
+            Ok(Ok(())) => None,
+            Ok(Err(error)) => Some(error.to_string()),
+            Err(_) => Some("the export ran past its deadline".to_string()),
+        };
+        if let Some(failure) = failure {
+            tracing::error!(error = %failure, "audit CSV export stopped early");
+            // The download ends with an error instead of looking complete.
+            let _ = sender.send(Err(std::io::Error::other(failure))).await;
+        }
+    });
+    let body = Body::from_stream(ReceiverStream::new(receiver));
+    Ok((attachment("text/csv; charset=utf-8", "audit-log.csv"), body).into_response())
+}
+
+#[derive(Serialize)]
+struct AuditListing {
+    entries: Vec<AuditEntry>,
+    /// The `after` of the next page, when there is one (also in the `Link` header).
+    next: Option<String>,
+}
+
+/// `GET /api/v1/audit-log?person=&record=&action=&from=&to=&after=`: a page of 50
+/// entries, newest first; `Link: <…>; rel="next"` when there are more.
+async fn api_list(
+    State(state): State<AppState>,
+    user: Option<Extension<CurrentUser>>,
+    Query(query): Query<AuditQuery>,
+) -> Result<Response, Problem> {
+    let user = reader(user)?;
+    let mut tx = TenantTx::begin(&state.pool, &user).await?;
+    let tz = Viewer::load(&mut tx, &user).await?.company_tz;
+    let filter = AuditFilter::new(&query, tz)?;
+    let (entries, next) = audit::entries(&mut tx, tz, &filter, AUDIT_PAGE_SIZE).await?;
+    tx.commit().await?;
+    let next = next.map(|cursor| cursor.encode());
+    let mut response = Json(AuditListing { entries, next: next.clone() }).into_response();
+    if let Some(after) = next {
+        let link = format!("</api/v1/audit-log?{}>; rel=\"next\"", AuditQuery { after, ..query }.to_params());
+        if let Ok(link) = HeaderValue::from_str(&link) {
+            response.headers_mut().insert(header::LINK, link);
+        }
+    }
+    Ok(response)
+}
