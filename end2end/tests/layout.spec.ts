@@ -108,6 +108,7 @@ test("every admin page fits a phone and passes axe", async ({ page }) => {
       "/app/account",
       "/app/notifications",
       "/app/outbox",
+      "/app/audit",
     ],
     "admin",
   );

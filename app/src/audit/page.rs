@@ -144,13 +144,24 @@ fn AuditRow(entry: AuditEntry) -> impl IntoView {
         Some(id) => format!("{} {}", entry.record.replace('_', " "), &id.to_string()[..8]),
         None => entry.record.replace('_', " "),
     };
+    // The records that have a page of their own link to it.
+    let href = entry.record_id.and_then(|id| match entry.record.as_str() {
+        "job" => Some(format!("/app/jobs/{id}")),
+        "customer" => Some(format!("/app/customers/{id}")),
+        "work_log" => Some(format!("/app/time/{id}")),
+        _ => None,
+    });
+    let record = match href {
+        Some(href) => view! { <a href=href class="audit-record">{record}</a> }.into_any(),
+        None => view! { <span class="muted audit-record">{record}</span> }.into_any(),
+    };
     let changes = entry.changes.clone();
     view! {
         <li class="card audit-entry" data-testid="audit-entry">
             <div class="audit-head">
                 <strong>{entry.actor.clone()}</strong>
                 <span class="audit-action">{entry.action.replace('_', " ")}</span>
-                <span class="muted">{record}</span>
+                {record}
                 <time class="muted audit-when" datetime=entry.at.to_rfc3339()>{entry.at_label.clone()}</time>
             </div>
             {(!changes.is_empty()).then(|| view! {

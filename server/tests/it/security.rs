@@ -844,6 +844,7 @@ async fn extreme_and_malformed_dates_times_and_numbers_in_every_field_are_field_
             "contracts/create" => (&admin, json!({ "form": contract_form })),
             "contracts/update" => (&admin, json!({ "id": contract_id, "form": contract_form })),
             "reports/monthly" => (&admin, json!({ "query": { "month": "2026-11" } })),
+            "audit/list" => (&admin, json!({ "query": { "from": "2026-01-01", "to": "2026-12-31" } })),
             other => panic!("{other} takes a date, time, month or number: give it a valid body in this test"),
         }
     };
