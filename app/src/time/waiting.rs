@@ -3,20 +3,19 @@
 //! the server-rendered page), again on every page change and after each decision.
 
 use super::api::load_hours_waiting;
-use super::HoursWaiting;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 #[derive(Clone, Copy)]
 pub struct WaitingBadge {
-    waiting: LocalResource<Result<HoursWaiting, crate::error::AppError>>,
+    entries: RwSignal<Option<i64>>,
     decided: RwSignal<u32>,
 }
 
 impl WaitingBadge {
     /// Entries waiting, once known; none while loading or on an error.
     pub fn entries(&self) -> Option<i64> {
-        self.waiting.get().and_then(Result::ok).map(|w| w.entries).filter(|n| *n > 0)
+        self.entries.get().filter(|n| *n > 0)
     }
 }
 
@@ -24,12 +23,25 @@ impl WaitingBadge {
 pub fn provide_waiting_badge() -> WaitingBadge {
     let location = use_location();
     let decided = RwSignal::new(0u32);
-    let waiting = LocalResource::new(move || {
+    // Fetched by a plain task, not a resource: the shell's navigation reads a signal, so the
+    // fetch never counts as pending for the shell's `Suspense` — which swapped the whole
+    // server-rendered page for "Loading…" at hydration and drew it again.
+    let entries = RwSignal::new(None);
+    let asked = StoredValue::new(0u32);
+    Effect::new(move |_| {
         location.pathname.track();
         decided.track();
-        load_hours_waiting()
+        asked.update_value(|n| *n += 1);
+        let this = asked.get_value();
+        leptos::task::spawn_local(async move {
+            let waiting = load_hours_waiting().await;
+            // Only the latest question's answer counts.
+            if asked.try_get_value() == Some(this) {
+                entries.try_set(waiting.ok().map(|w| w.entries));
+            }
+        });
     });
-    let badge = WaitingBadge { waiting, decided };
+    let badge = WaitingBadge { entries, decided };
     provide_context(badge);
     badge
 }
