@@ -255,11 +255,17 @@ fn JobTimer(state: JobState) -> impl IntoView {
                 Some(running) => view! {
                     <p class="muted">{format!("Your timer runs on “{}”. Stop it there before you start one here.", running.job_title)}</p>
                 }.into_any(),
+                // A form, so it also works without JavaScript (`http/form_actions.rs`).
                 None => view! {
-                    <button type="button" class="btn btn-primary btn-large" disabled=move || start.pending().get()
-                        on:click=move |_| { start.dispatch(StartTimer { job_id: id, at: None }); }>
-                        <Icon name="play" /><span>"Start timer on this job"</span>
-                    </button>
+                    <form method="post" action=StartTimer::PATH on:submit=move |ev| {
+                        ev.prevent_default();
+                        start.dispatch(StartTimer { job_id: id, at: None });
+                    }>
+                        <input type="hidden" name="timer_job" value=id.to_string() />
+                        <button type="submit" class="btn btn-primary btn-large" disabled=move || start.pending().get()>
+                            <Icon name="play" /><span>"Start timer on this job"</span>
+                        </button>
+                    </form>
                 }.into_any(),
             }}
         </section>
@@ -324,14 +330,21 @@ fn StatusPicker(state: JobState, statuses: Vec<StatusChip>) -> impl IntoView {
                     let status_id = status.id;
                     let current = move || state.job.with(|j| j.status.id == status_id);
                     let name = status.name.clone();
+                    // Each choice a one-button form, so it also works without JavaScript.
                     view! {
-                        <button type="button" class="status-choice" class:current=current
-                            aria-pressed=move || current().to_string()
-                            disabled=move || change.pending().get()
-                            on:click=move |_| move_to(status_id, name.clone())>
-                            <svg class="status-dot" viewBox="0 0 10 10" aria-hidden="true"><circle cx="5" cy="5" r="5" fill=status.colour.clone() /></svg>
-                            {status.name.clone()}
-                        </button>
+                        <form method="post" action=ChangeJobStatus::PATH class="status-choice-form" on:submit=move |ev| {
+                            ev.prevent_default();
+                            move_to(status_id, name.clone());
+                        }>
+                            <input type="hidden" name="id" value=id.to_string() />
+                            <input type="hidden" name="status_id" value=status_id.to_string() />
+                            <button type="submit" class="status-choice" class:current=current
+                                aria-pressed=move || current().to_string()
+                                disabled=move || change.pending().get()>
+                                <svg class="status-dot" viewBox="0 0 10 10" aria-hidden="true"><circle cx="5" cy="5" r="5" fill=status.colour.clone() /></svg>
+                                {status.name.clone()}
+                            </button>
+                        </form>
                     }
                 }).collect_view()}
             </div>

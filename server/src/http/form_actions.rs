@@ -21,7 +21,7 @@ use app::components::{Flash, FLASH_COOKIE};
 use app::customers::api::{CreateCustomer, UpdateCustomer};
 use app::customers::CustomerForm;
 use app::error::AppError;
-use app::jobs::api::{AddJobNote, AddJobTask, CreateJob, CreateShareLink, UpdateJob};
+use app::jobs::api::{AddJobNote, AddJobTask, ChangeJobStatus, CreateJob, CreateShareLink, UpdateJob};
 use app::jobs::{JobForm, NoteForm};
 use app::notifications::api::{
     AcceptInvitation, Invite, RequestPasswordReset, ResetPassword, SaveEmailPreferences, VerifyEmail,
@@ -193,6 +193,13 @@ static ACTIONS: LazyLock<HashMap<&'static str, FormAction>> = LazyLock::new(|| {
         action(
             |f| Ok(UpdateJob { id: f.id("id")?, form: job_form(f) }),
             |job| said_at("Job saved.", format!("/app/jobs/{}", id_of(job, "/id"))),
+        ),
+        action(
+            |f| Ok(ChangeJobStatus { id: f.id("id")?, status_id: f.id("status_id")? }),
+            |job| {
+                let status = job.pointer("/status/name").and_then(Value::as_str).unwrap_or("the new status");
+                Outcome { message: format!("Moved to {status}."), location: None }
+            },
         ),
         action(|f| Ok(AddJobTask { job_id: f.id("job_id")?, title: f.text("new_task") }), |_| said("Task added.")),
         action(

@@ -173,6 +173,18 @@ async fn forms_posted_without_javascript_do_their_work_and_say_so(db: PgPool) {
         app.count("select count(*) from job_notes where body = 'Hinges ordered.' and visibility = 'INTERNAL'").await,
         1
     );
+    // A status is a one-button form.
+    let done_id: String =
+        sqlx::query_scalar("select id::text from job_statuses where name = 'Done'").fetch_one(&app.db).await.unwrap();
+    let (location, flash) = outcome(
+        &post_form(&app, &admin, "/rpc/jobs/change_status", &job_page, &[("id", &job_id), ("status_id", &done_id)])
+            .await,
+    );
+    assert_eq!((location.as_str(), flash.text.as_str()), (job_page.as_str(), "Moved to Done."));
+    assert_eq!(
+        app.count("select count(*) from jobs j join job_statuses s on s.id = j.status_id where s.name = 'Done'").await,
+        1
+    );
     // An id the page did not put there is the form's fault, said as such.
     let (_, flash) = outcome(
         &post_form(&app, &admin, "/rpc/jobs/add_task", &job_page, &[("job_id", "x"), ("new_task", "Oops")]).await,
@@ -344,6 +356,18 @@ async fn every_form_the_server_renders_posts_where_it_is_handled(db: PgPool) {
         check(path, &page(&app, &browser(), path).await);
     }
     assert!(checked >= 20, "found {checked} forms");
+
+    // The worker starts the timer from the job page's one-button form.
+    let walt = no_redirects();
+    let signed_in =
+        post_form(&app, &walt, "/acme/login", "/acme/login", &[("email", "walt@acme.test"), ("password", PASSWORD)])
+            .await;
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+    let job_page = format!("/app/jobs/{job_id}");
+    let (location, flash) =
+        outcome(&post_form(&app, &walt, "/rpc/time/start", &job_page, &[("timer_job", job_id)]).await);
+    assert_eq!((location.as_str(), flash.text.as_str()), (job_page.as_str(), "Timer started."));
+    assert_eq!(app.count("select count(*) from work_logs where ended_at is null").await, 1);
 
     // What the forms hold before any script ran: the current values, escaped.
     let edit = page(&app, &acme.client, &format!("/app/jobs/{job_id}/edit")).await;
