@@ -86,7 +86,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// are held (`hold_submits.js`). The file names are the ones `<HydrationScripts>` uses.
 #[component]
 fn HydrateAfterFirstPaint(options: LeptosOptions) -> impl IntoView {
-    let (js, wasm) = bundle_names(&options);
+    // Read once: the names change only with a new build (a new process).
+    static NAMES: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
+    let (js, wasm) = NAMES.get_or_init(|| bundle_names(&options)).clone();
     let pkg = options.site_pkg_dir.to_string();
     let script = format!(
         r#"(() => {{

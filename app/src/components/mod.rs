@@ -16,7 +16,7 @@ pub use flash::take_flash;
 pub use flash::{Flash, FlashNotice, FLASH_COOKIE};
 pub use form::{field_error, on_action_ok, textarea_text, Banner, Field, SelectField, SubmitButton, TextAreaField};
 pub use icons::Icon;
-pub use reveal::{revealed_by_query, RevealButton};
+pub use reveal::{revealed_by_query, RevealButton, REVEAL_KEYS};
 pub use shell::{use_user, AppShell, RequireRole};
 pub use states::{EmptyState, ErrorPage, Forbidden, NotFound, Reloading};
 

@@ -6,6 +6,10 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+/// The query keys that open a part of a page (`?new=1` and so on). After a form posted
+/// without JavaScript succeeds, the server drops them so the page shows the result.
+pub const REVEAL_KEYS: [&str; 3] = ["new", "edit", "add"];
+
 /// Whether the part is shown when the page loads: when its key is in the query.
 pub fn revealed_by_query(key: &'static str) -> RwSignal<bool> {
     let query = use_query_map();
@@ -15,12 +19,13 @@ pub fn revealed_by_query(key: &'static str) -> RwSignal<bool> {
 #[component]
 pub fn RevealButton(
     open: RwSignal<bool>,
-    /// The query key that shows the part on a page load.
+    /// The query key that shows the part on a page load: one of [`REVEAL_KEYS`].
     key: &'static str,
     show_label: &'static str,
     hide_label: &'static str,
     #[prop(default = "btn")] class: &'static str,
 ) -> impl IntoView {
+    debug_assert!(REVEAL_KEYS.contains(&key), "add {key} to REVEAL_KEYS");
     let toggle = move || open.update(|o| *o = !*o);
     view! {
         <a href=format!("?{key}=1") role="button" class=class aria-expanded=move || open.get().to_string()

@@ -19,7 +19,8 @@ fn query_token() -> impl Fn() -> String + Copy {
     move || query.with(|q| q.get("token").unwrap_or_default())
 }
 
-fn login_path(hint: &SignInHint) -> String {
+/// The sign-in page an account email's link leads on to, the address filled in.
+pub fn login_path(hint: &SignInHint) -> String {
     format!("/{}/login?email={}", hint.company_slug, query_escape(&hint.email))
 }
 

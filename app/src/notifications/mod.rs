@@ -9,7 +9,9 @@ mod outbox_page;
 mod pages;
 mod types;
 
-pub use account_pages::{AcceptInvitationPage, CheckEmailPage, ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage};
+pub use account_pages::{
+    login_path, AcceptInvitationPage, CheckEmailPage, ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage,
+};
 pub use bell::{
     provide_live_notifications, use_live_notifications, LiveNotifications, NotificationBell, NotificationToast,
 };

@@ -24,6 +24,7 @@ use chrono_tz::Tz;
 use uuid::Uuid;
 
 /// A query checked and put into the company's clock: the UTC bounds of its dates.
+#[derive(Clone)]
 pub struct AuditFilter {
     query: ValidAuditQuery,
     since: Option<DateTime<Utc>>,
@@ -118,45 +119,35 @@ pub async fn entries(
     Ok((entries, next))
 }
 
-/// The distinct values of a column of the company's log, skipping through the index
-/// (one index probe per value rather than a read of every entry).
-async fn distinct(tx: &mut TenantTx, column: &str) -> Result<Vec<String>> {
+/// The record types and the actions in the company's log, each list found by skipping
+/// through its index (one probe per distinct value rather than a read of every entry).
+async fn record_types_and_actions(tx: &mut TenantTx) -> Result<(Vec<String>, Vec<String>)> {
     let company_id = tx.company_id();
-    let values = match column {
-        "entity_type" => {
-            sqlx::query_scalar!(
-                r#"with recursive found(value) as (
-                     (select entity_type from audit_log where company_id = $1 order by entity_type limit 1)
-                     union all
-                     select (select a.entity_type from audit_log a
-                             where a.company_id = $1 and a.entity_type > found.value
-                             order by a.entity_type limit 1)
-                     from found where found.value is not null
-                   )
-                   select value as "value!" from found where value is not null"#,
-                company_id
-            )
-            .fetch_all(tx.conn())
-            .await?
-        }
-        _ => {
-            sqlx::query_scalar!(
-                r#"with recursive found(value) as (
-                     (select action from audit_log where company_id = $1 order by action limit 1)
-                     union all
-                     select (select a.action from audit_log a
-                             where a.company_id = $1 and a.action > found.value
-                             order by a.action limit 1)
-                     from found where found.value is not null
-                   )
-                   select value as "value!" from found where value is not null"#,
-                company_id
-            )
-            .fetch_all(tx.conn())
-            .await?
-        }
-    };
-    Ok(values)
+    let rows = sqlx::query!(
+        r#"with recursive
+             records(value) as (
+               (select entity_type from audit_log where company_id = $1 order by entity_type limit 1)
+               union all
+               select (select a.entity_type from audit_log a
+                       where a.company_id = $1 and a.entity_type > records.value
+                       order by a.entity_type limit 1)
+               from records where records.value is not null),
+             actions(value) as (
+               (select action from audit_log where company_id = $1 order by action limit 1)
+               union all
+               select (select a.action from audit_log a
+                       where a.company_id = $1 and a.action > actions.value
+                       order by a.action limit 1)
+               from actions where actions.value is not null)
+           select true as "is_record!", value as "value!" from records where value is not null
+           union all
+           select false, value from actions where value is not null"#,
+        company_id
+    )
+    .fetch_all(tx.conn())
+    .await?;
+    let (records, actions): (Vec<_>, Vec<_>) = rows.into_iter().partition(|row| row.is_record);
+    Ok((records.into_iter().map(|r| r.value).collect(), actions.into_iter().map(|r| r.value).collect()))
 }
 
 /// A page of the log with what its filters offer.
@@ -175,8 +166,7 @@ pub async fn list(state: &AppState, user: &CurrentUser, query: AuditQuery) -> Re
             .into_iter()
             .map(|row| (row.id, row.name))
             .collect();
-    let records = distinct(&mut tx, "entity_type").await?;
-    let actions = distinct(&mut tx, "action").await?;
+    let (records, actions) = record_types_and_actions(&mut tx).await?;
     tx.commit().await?;
     let mut choices: Vec<AuditChoice> =
         people.into_iter().map(|(id, name)| AuditChoice { value: id.to_string(), label: name }).collect();

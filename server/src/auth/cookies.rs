@@ -31,7 +31,8 @@ pub fn read(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter(|value| !value.is_empty())
 }
 
-fn build(base: &str, value: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
+/// A Set-Cookie value with this site's attributes; `value` must be cookie-safe ASCII.
+pub fn build(base: &str, value: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
     let name = name(base, secure);
     let secure = if secure { "; Secure" } else { "" };
     HeaderValue::from_str(&format!("{name}={value}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Lax{secure}"))

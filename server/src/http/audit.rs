@@ -7,7 +7,7 @@ use crate::auth::CurrentUser;
 use crate::db::TenantTx;
 use crate::http::problem::Problem;
 use crate::state::AppState;
-use crate::viewer::Viewer;
+use crate::viewer::company_timezone;
 use app::audit::{AuditEntry, AuditQuery, AUDIT_PAGE_SIZE};
 use app::error::AppError;
 use axum::body::{Body, Bytes};
@@ -44,11 +44,11 @@ async fn csv(
     // Checked before the download starts, so a bad filter is a field error, not a broken file.
     let tz = {
         let mut tx = TenantTx::begin(&state.pool, &user).await?;
-        let tz = Viewer::load(&mut tx, &user).await?.company_tz;
+        let tz = company_timezone(&mut tx).await?;
         tx.commit().await?;
         tz
     };
-    AuditFilter::new(&AuditQuery { after: String::new(), ..query.clone() }, tz)?;
+    let filter = AuditFilter::new(&AuditQuery { after: String::new(), ..query }, tz)?;
     let (sender, receiver) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     tokio::spawn(async move {
         let _slot = slot;
@@ -58,9 +58,8 @@ async fn csv(
             }
             let mut cursor = None;
             loop {
-                let filter = AuditFilter::new(&AuditQuery { after: String::new(), ..query.clone() }, tz)?.after(cursor);
                 let mut tx = TenantTx::begin(&state.pool, &user).await?;
-                let (entries, next) = audit::entries(&mut tx, tz, &filter, CSV_BATCH).await?;
+                let (entries, next) = audit::entries(&mut tx, tz, &filter.clone().after(cursor), CSV_BATCH).await?;
                 tx.commit().await?;
                 let chunk: String = entries.iter().map(audit::csv_line).collect();
                 if sender.send(Ok(Bytes::from(chunk))).await.is_err() {
@@ -104,7 +103,7 @@ async fn api_list(
 ) -> Result<Response, Problem> {
     let user = reader(user)?;
     let mut tx = TenantTx::begin(&state.pool, &user).await?;
-    let tz = Viewer::load(&mut tx, &user).await?.company_tz;
+    let tz = company_timezone(&mut tx).await?;
     let filter = AuditFilter::new(&query, tz)?;
     let (entries, next) = audit::entries(&mut tx, tz, &filter, AUDIT_PAGE_SIZE).await?;
     tx.commit().await?;

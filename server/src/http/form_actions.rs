@@ -14,6 +14,7 @@
 //! origin. It sits inside authentication and outside the hostile-input guard, the
 //! budgets and the error statuses, so the call it makes passes all of them.
 
+use crate::auth::cookies;
 use crate::state::AppState;
 use app::account::api::{ChangePassword, UpdateProfile};
 use app::account::{PasswordChangeForm, ProfileForm};
@@ -27,7 +28,7 @@ use app::notifications::api::{
     AcceptInvitation, Invite, RequestPasswordReset, ResetPassword, SaveEmailPreferences, VerifyEmail,
 };
 use app::notifications::{
-    AcceptInvitationForm, EmailPreferences, InvitationForm, PasswordResetForm, PasswordResetRequest,
+    AcceptInvitationForm, EmailPreferences, InvitationForm, PasswordResetForm, PasswordResetRequest, SignInHint,
 };
 use app::statuses::api::{CreateStatus, UpdateStatus};
 use app::statuses::StatusForm;
@@ -95,8 +96,8 @@ fn said(message: &str) -> Outcome {
     Outcome { message: message.to_string(), location: None }
 }
 
-fn said_at(message: &str, location: String) -> Outcome {
-    Outcome { message: message.to_string(), location: Some(location) }
+fn said_at(message: &str, location: Option<String>) -> Outcome {
+    Outcome { message: message.to_string(), location }
 }
 
 type Build = Box<dyn Fn(&Fields) -> Result<Vec<u8>, AppError> + Send + Sync>;
@@ -142,6 +143,10 @@ fn customer_form(f: &Fields) -> CustomerForm {
     }
 }
 
+fn status_form(f: &Fields) -> StatusForm {
+    StatusForm { name: f.text("status_name"), colour: f.text("status_colour"), kind: f.text("status_kind") }
+}
+
 fn contract_form(f: &Fields) -> ContractForm {
     ContractForm {
         title: f.text("title"),
@@ -167,32 +172,25 @@ fn log_form(f: &Fields) -> LogForm {
     }
 }
 
-/// The id in a server function's answer, as a path segment.
-fn id_of(answer: &Value, pointer: &str) -> String {
-    answer
-        .pointer(pointer)
-        .and_then(Value::as_str)
-        .and_then(|id| id.parse::<Uuid>().ok())
-        .map(|id| id.to_string())
-        .unwrap_or_default()
+/// The id in a server function's answer.
+fn id_of(answer: &Value) -> Option<Uuid> {
+    answer.get("id").and_then(Value::as_str).and_then(|id| id.parse().ok())
 }
 
-/// The sign-in page an account page's answer points to (`SignInHint`).
-fn sign_in_page(answer: &Value) -> String {
-    let slug = answer["company_slug"].as_str().unwrap_or_default();
-    let email = answer["email"].as_str().unwrap_or_default();
-    format!("/{}/login?email={}", app::jobs::encode_component(slug), app::jobs::encode_component(email))
+/// The sign-in page an account page's answer (`SignInHint`) leads on to.
+fn sign_in_page(answer: &Value) -> Option<String> {
+    serde_json::from_value::<SignInHint>(answer.clone()).ok().map(|hint| app::notifications::login_path(&hint))
 }
 
 static ACTIONS: LazyLock<HashMap<&'static str, FormAction>> = LazyLock::new(|| {
     HashMap::from([
         action(
             |f| Ok(CreateJob { form: job_form(f) }),
-            |job| said_at("Job created.", format!("/app/jobs/{}", id_of(job, "/id"))),
+            |job| said_at("Job created.", id_of(job).map(|id| format!("/app/jobs/{id}"))),
         ),
         action(
             |f| Ok(UpdateJob { id: f.id("id")?, form: job_form(f) }),
-            |job| said_at("Job saved.", format!("/app/jobs/{}", id_of(job, "/id"))),
+            |job| said_at("Job saved.", id_of(job).map(|id| format!("/app/jobs/{id}"))),
         ),
         action(
             |f| Ok(ChangeJobStatus { id: f.id("id")?, status_id: f.id("status_id")? }),
@@ -235,7 +233,7 @@ static ACTIONS: LazyLock<HashMap<&'static str, FormAction>> = LazyLock::new(|| {
         ),
         action(
             |f| Ok(CreateCustomer { form: customer_form(f) }),
-            |customer| said_at("Customer added.", format!("/app/customers/{}", id_of(customer, "/id"))),
+            |customer| said_at("Customer added.", id_of(customer).map(|id| format!("/app/customers/{id}"))),
         ),
         action(|f| Ok(UpdateCustomer { id: f.id("id")?, form: customer_form(f) }), |_| said("Customer saved.")),
         action(
@@ -253,28 +251,8 @@ static ACTIONS: LazyLock<HashMap<&'static str, FormAction>> = LazyLock::new(|| {
             },
             |_| said("Password changed. Your other devices were signed out."),
         ),
-        action(
-            |f| {
-                let form = StatusForm {
-                    name: f.text("status_name"),
-                    colour: f.text("status_colour"),
-                    kind: f.text("status_kind"),
-                };
-                Ok(CreateStatus { form })
-            },
-            |_| said("Status added."),
-        ),
-        action(
-            |f| {
-                let form = StatusForm {
-                    name: f.text("status_name"),
-                    colour: f.text("status_colour"),
-                    kind: f.text("status_kind"),
-                };
-                Ok(UpdateStatus { id: f.id("id")?, form })
-            },
-            |_| said("Status saved."),
-        ),
+        action(|f| Ok(CreateStatus { form: status_form(f) }), |_| said("Status added.")),
+        action(|f| Ok(UpdateStatus { id: f.id("id")?, form: status_form(f) }), |_| said("Status saved.")),
         action(
             |f| {
                 let form = InvitationForm {
@@ -335,7 +313,7 @@ static ACTIONS: LazyLock<HashMap<&'static str, FormAction>> = LazyLock::new(|| {
         action(|f| Ok(UpdateLog { id: f.id("id")?, form: log_form(f) }), |_| said("Entry saved.")),
         action(
             |f| Ok(VerifyEmail { token: f.text("token") }),
-            |_| said_at("Thank you: your email is confirmed.", "/app".into()),
+            |_| said_at("Thank you: your email is confirmed.", Some("/app".into())),
         ),
     ])
 });
@@ -366,7 +344,7 @@ fn page_of(headers: &http::HeaderMap, allowed: &[String]) -> String {
 }
 
 /// The page with the parts that held the form closed again (`app::components::RevealButton`
-/// opens them with `?new=1`, `?edit=1`, `?add=1`): after a success the page shows the result.
+/// opens them with `?new=1` and the other `REVEAL_KEYS`): after a success the page shows the result.
 /// A refusal goes back to the page as it was, form open.
 fn without_open_forms(page: &str) -> String {
     let Some((path, query)) = page.split_once('?') else {
@@ -374,7 +352,10 @@ fn without_open_forms(page: &str) -> String {
     };
     let kept: Vec<&str> = query
         .split('&')
-        .filter(|pair| !matches!(pair.split('=').next(), Some("new" | "edit" | "add") | Some("")))
+        .filter(|pair| {
+            let key = pair.split('=').next().unwrap_or_default();
+            !key.is_empty() && !app::components::REVEAL_KEYS.contains(&key)
+        })
         .collect();
     if kept.is_empty() {
         path.to_string()
@@ -393,19 +374,14 @@ fn explain(error: &AppError) -> String {
     }
 }
 
-fn answer(location: &str, flash: Flash, cookies: Vec<HeaderValue>, secure: bool) -> Response {
+fn answer(location: &str, flash: Flash, passed_on: Vec<HeaderValue>, secure: bool) -> Response {
     let mut response = StatusCode::SEE_OTHER.into_response();
     let headers = response.headers_mut();
     headers.insert(LOCATION, HeaderValue::from_str(location).unwrap_or_else(|_| HeaderValue::from_static("/app")));
-    for cookie in cookies {
+    for cookie in passed_on {
         headers.append(SET_COOKIE, cookie);
     }
-    let name = if secure { format!("__Host-{FLASH_COOKIE}") } else { FLASH_COOKIE.to_string() };
-    let secure = if secure { "; Secure" } else { "" };
-    let cookie = format!("{name}={}; Path=/; Max-Age=60; HttpOnly; SameSite=Lax{secure}", flash.encode());
-    if let Ok(cookie) = HeaderValue::from_str(&cookie) {
-        headers.append(SET_COOKIE, cookie);
-    }
+    headers.append(SET_COOKIE, cookies::build(FLASH_COOKIE, &flash.encode(), 60, secure));
     response
 }
 
@@ -439,7 +415,7 @@ pub async fn run_form_posts(State(state): State<AppState>, request: Request, nex
     let body = axum::body::to_bytes(body, MAX_ANSWER_BYTES).await.unwrap_or_default();
     if parts.status.is_success() {
         let outcome = (action.done)(&serde_json::from_slice(&body).unwrap_or(Value::Null));
-        let location = outcome.location.filter(|l| !l.ends_with('/')).unwrap_or_else(|| without_open_forms(&page));
+        let location = outcome.location.unwrap_or_else(|| without_open_forms(&page));
         answer(&location, Flash { ok: true, text: outcome.message }, cookies, secure)
     } else {
         let error = serde_json::from_slice::<AppError>(&body).unwrap_or(AppError::Internal);

@@ -269,6 +269,19 @@ async fn a_form_post_must_come_from_our_own_pages_to_a_function_that_takes_forms
         .await
         .unwrap();
     assert_eq!(without_form.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE, "only functions with a form take form posts");
+
+    // Another company's admin posting a form about Acme's customer: refused, unchanged.
+    app.sign_up("globex", "gil@globex.test").await;
+    let gil = no_redirects();
+    post_form(&app, &gil, "/globex/login", "/globex/login", &[("email", "gil@globex.test"), ("password", PASSWORD)])
+        .await;
+    let id = customer["id"].as_str().unwrap();
+    let page = format!("/app/customers/{id}");
+    let (_, flash) = outcome(
+        &post_form(&app, &gil, "/rpc/customers/update", &page, &[("id", id), ("customer_name", "Taken over")]).await,
+    );
+    assert!(!flash.ok, "{flash:?}");
+    assert_eq!(app.count("select count(*) from customers where name = 'Taken over'").await, 0);
     assert_eq!(app.count("select count(*) from customers where name = 'Forged'").await, 0);
     assert_eq!(app.count("select count(*) from customers where deactivated_at is null").await, 1);
 }
