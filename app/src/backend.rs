@@ -4,6 +4,7 @@
 //! server provides as context for every request.
 
 use crate::account::{DeviceSession, PasswordChangeForm, ProfileForm};
+use crate::api_keys::{ApiKeyForm, ApiKeysView, NewApiKey};
 use crate::audit::{AuditPage, AuditQuery};
 use crate::auth::{LoginForm, SessionUser, SignUpForm, WorkspaceInfo};
 use crate::customers::{CustomerForm, CustomerListQuery, CustomerOption, CustomerPage, CustomerSummary};
@@ -73,6 +74,13 @@ pub trait AccountBackend: Send + Sync {
 #[async_trait]
 pub trait AuditBackend: Send + Sync {
     async fn list_audit(&self, rq: &RequestContext, query: AuditQuery) -> AppResult<AuditPage>;
+}
+
+#[async_trait]
+pub trait ApiKeysBackend: Send + Sync {
+    async fn list_api_keys(&self, rq: &RequestContext) -> AppResult<ApiKeysView>;
+    async fn create_api_key(&self, rq: &RequestContext, form: ApiKeyForm) -> AppResult<NewApiKey>;
+    async fn revoke_api_key(&self, rq: &RequestContext, id: Uuid) -> AppResult<ApiKeysView>;
 }
 
 #[async_trait]
@@ -210,6 +218,7 @@ pub trait Backend:
     + NotifyBackend
     + AccountEmailsBackend
     + AuditBackend
+    + ApiKeysBackend
 {
 }
 impl<
@@ -222,7 +231,8 @@ impl<
             + TimeBackend
             + NotifyBackend
             + AccountEmailsBackend
-            + AuditBackend,
+            + AuditBackend
+            + ApiKeysBackend,
     > Backend for T
 {
 }

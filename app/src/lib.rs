@@ -4,6 +4,7 @@
 #![recursion_limit = "256"]
 
 pub mod account;
+pub mod api_keys;
 pub mod audit;
 pub mod auth;
 #[cfg(feature = "ssr")]
@@ -251,6 +252,10 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=path!("audit")
                             view=|| view! { <RequireRole role=auth::Role::Admin><audit::AuditLogPage /></RequireRole> }
+                        />
+                        <Route
+                            path=path!("api")
+                            view=|| view! { <RequireRole role=auth::Role::Admin><api_keys::ApiKeysPage /></RequireRole> }
                         />
                     </ParentRoute>
                 </Routes>

@@ -313,6 +313,7 @@ async fn seed_company(state: &AppState, plan: &Company, logins: &mut Vec<DemoLog
                 phone: c.phone.into(),
                 address: c.address.into(),
             },
+            None,
         )
         .await?;
         if let Some((name, email)) = c.login {
@@ -343,6 +344,7 @@ async fn seed_company(state: &AppState, plan: &Company, logins: &mut Vec<DemoLog
                 tasks: job.tasks.iter().map(|t| t.to_string()).collect(),
                 version: None,
             },
+            None,
         )
         .await?;
         // Field work as the assigned worker would do it, so the history reads true.

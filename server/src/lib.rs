@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod account_emails;
+pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod clock;

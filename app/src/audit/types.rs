@@ -165,6 +165,7 @@ impl AuditQuery {
 
 /// One field of a record before and after a change (`None`: not there).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FieldChange {
     pub field: String,
     pub before: Option<String>,
@@ -172,6 +173,7 @@ pub struct FieldChange {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     pub id: Uuid,
     pub at: DateTime<Utc>,

@@ -125,6 +125,7 @@ fn CustomerEditor(existing: Option<CustomerSummary>, on_saved: Callback<Customer
         address: None,
         active: true,
         open_jobs: 0,
+        version: 0,
     });
     let name = RwSignal::new(initial.name);
     let email = RwSignal::new(initial.email.unwrap_or_default());

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CustomerSummary {
     pub id: Uuid,
     pub name: String,
@@ -12,6 +13,8 @@ pub struct CustomerSummary {
     pub address: Option<String>,
     pub active: bool,
     pub open_jobs: i64,
+    /// Goes up with every change (API clients send it back as `If-Match`).
+    pub version: i32,
 }
 
 /// A customer to pick from a list (active customers, by name).
@@ -46,6 +49,7 @@ impl CustomerPage {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CustomerForm {
     pub name: String,
     pub email: String,

@@ -64,6 +64,7 @@ pub fn UsersPage() -> impl IntoView {
             <div class="row-actions">
                 <a class="btn" href="/app/outbox">"Email delivery"</a>
                 <a class="btn" href="/app/audit">"Audit log"</a>
+                <a class="btn" href="/app/api">"API & webhooks"</a>
                 <RevealButton open=show_form key="new" show_label="Add person" hide_label="Close" class="btn btn-primary" />
             </div>
         </div>

@@ -68,13 +68,14 @@ pub async fn entries(
     };
     let company_id = tx.company_id();
     let rows = sqlx::query!(
-        r#"select a.id, a.created_at, a.actor_user_id, u.name as "actor_name?", a.action, a.entity_type,
-                  a.entity_id, a.before, a.after
+        r#"select a.id, a.created_at, a.actor_user_id, u.name as "actor_name?", k.name as "key_name?", a.action,
+                  a.entity_type, a.entity_id, a.before, a.after
            from audit_log a
            left join users u on u.company_id = a.company_id and u.id = a.actor_user_id
+           left join api_keys k on k.company_id = a.company_id and k.id = a.actor_api_key_id
            where a.company_id = $1
              and ($2::uuid is null or a.actor_user_id = $2)
-             and (not $3 or a.actor_user_id is null)
+             and (not $3 or (a.actor_user_id is null and a.actor_api_key_id is null))
              and ($4::text is null or a.entity_type = $4)
              and ($5::text is null or a.action = $5)
              and ($6::timestamptz is null or a.created_at >= $6)
@@ -104,10 +105,11 @@ pub async fn entries(
             at: row.created_at,
             at_label: at_label(row.created_at, tz),
             actor_id: row.actor_user_id,
-            actor: match (row.actor_user_id, row.actor_name) {
-                (None, _) => "System".into(),
-                (Some(_), Some(name)) => name,
-                (Some(_), None) => "A removed user".into(),
+            actor: match (row.actor_user_id, row.actor_name, row.key_name) {
+                (None, _, Some(key)) => format!("API key “{key}”"),
+                (None, _, None) => "System".into(),
+                (Some(_), Some(name), _) => name,
+                (Some(_), None, _) => "A removed user".into(),
             },
             changes: changes(row.before.as_ref(), row.after.as_ref()),
             action: row.action,

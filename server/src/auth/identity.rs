@@ -1,11 +1,21 @@
 //! The identity a request's credentials resolve to (`crate::http::authenticate`).
 
+use app::api_keys::{scopes_allow, ApiScope};
 use app::auth::Role;
 use app::error::AppError;
 use uuid::Uuid;
 
-/// A user whose credentials were checked on this request, with a live session.
-/// Only `crate::auth` creates one; [`crate::db::TenantTx::begin`] requires one.
+/// What an API key allows: its scopes and its request budget.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiKeyGrant {
+    pub id: Uuid,
+    pub scopes: Vec<ApiScope>,
+    pub requests_per_minute: u32,
+}
+
+/// A user whose credentials were checked on this request, with a live session, or
+/// an API key acting for the admin who made it. Only `crate::auth` and
+/// `crate::api_keys` create one; [`crate::db::TenantTx::begin`] requires one.
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
     user_id: Uuid,
@@ -13,17 +23,37 @@ pub struct CurrentUser {
     family_id: Uuid,
     role: Role,
     email_verified: bool,
+    api_key: Option<ApiKeyGrant>,
 }
 
 impl CurrentUser {
     pub(super) fn new(user_id: Uuid, company_id: Uuid, family_id: Uuid, role: Role, email_verified: bool) -> Self {
-        Self { user_id, company_id, family_id, role, email_verified }
+        Self { user_id, company_id, family_id, role, email_verified, api_key: None }
     }
 
     /// Acts as a user without a request: trusted server-side tasks only (the demo
     /// data command), never anything a client controls.
     pub(crate) fn trusted(user_id: Uuid, company_id: Uuid, role: Role) -> Self {
-        Self { user_id, company_id, family_id: Uuid::nil(), role, email_verified: true }
+        Self { user_id, company_id, family_id: Uuid::nil(), role, email_verified: true, api_key: None }
+    }
+
+    /// A checked API key, acting for `maker` (an active admin) within its scopes.
+    pub(crate) fn for_api_key(maker: Uuid, company_id: Uuid, grant: ApiKeyGrant) -> Self {
+        Self { user_id: maker, company_id, family_id: Uuid::nil(), role: Role::Admin, email_verified: true, api_key: Some(grant) }
+    }
+
+    /// The key this request came with, if it is an API key's.
+    pub fn api_key(&self) -> Option<&ApiKeyGrant> {
+        self.api_key.as_ref()
+    }
+
+    /// Fails with 403 for an API key without `scope`; people are limited by their role
+    /// alone (the services check it).
+    pub fn require_scope(&self, scope: ApiScope) -> Result<(), AppError> {
+        match &self.api_key {
+            Some(grant) if !scopes_allow(&grant.scopes, scope) => Err(AppError::Forbidden),
+            _ => Ok(()),
+        }
     }
 
     pub fn user_id(&self) -> Uuid {

@@ -11,7 +11,7 @@ pub mod tokens;
 
 pub use backend::{client_info, request_user};
 pub use client::ClientInfo;
-pub use identity::CurrentUser;
+pub use identity::{ApiKeyGrant, CurrentUser};
 pub use service::{log_in, refresh, IssuedTokens, RefreshOutcome};
 
 /// Refresh tokens live this long without use.

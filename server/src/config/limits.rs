@@ -45,6 +45,8 @@ pub struct Limits {
     pub requests_per_ip_per_minute: u32,
     /// Requests per signed-in user per minute, in memory, per process.
     pub requests_per_user_per_minute: u32,
+    /// Requests per API key per minute for keys made without a number of their own.
+    pub requests_per_api_key_per_minute: u32,
 }
 
 impl Default for Limits {
@@ -60,6 +62,7 @@ impl Default for Limits {
             share_per_ip: Limit::new("share-ip", 120, 60),
             requests_per_ip_per_minute: 1200,
             requests_per_user_per_minute: 600,
+            requests_per_api_key_per_minute: 300,
         }
     }
 }

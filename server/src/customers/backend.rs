@@ -2,6 +2,7 @@
 
 use super::{create, get, list, options, set_active, update};
 use crate::auth::request_user;
+use crate::db::idempotency_key;
 use crate::state::AppState;
 use app::backend::{CustomersBackend, RequestContext};
 use app::customers::{CustomerForm, CustomerListQuery, CustomerOption, CustomerPage, CustomerSummary};
@@ -24,11 +25,11 @@ impl CustomersBackend for AppState {
     }
 
     async fn create_customer(&self, rq: &RequestContext, form: CustomerForm) -> AppResult<CustomerSummary> {
-        Ok(create(self, &request_user(rq)?, form).await?)
+        Ok(create(self, &request_user(rq)?, form, idempotency_key(rq)?).await?)
     }
 
     async fn update_customer(&self, rq: &RequestContext, id: Uuid, form: CustomerForm) -> AppResult<CustomerSummary> {
-        Ok(update(self, &request_user(rq)?, id, form).await?)
+        Ok(update(self, &request_user(rq)?, id, form, None).await?)
     }
 
     async fn set_customer_active(&self, rq: &RequestContext, id: Uuid, active: bool) -> AppResult<CustomerSummary> {

@@ -1,7 +1,7 @@
 //! Customer records: admins list, search, create, edit, deactivate and restore them.
 
 use crate::auth::CurrentUser;
-use crate::db::{like_pattern, TenantTx};
+use crate::db::{like_pattern, Claim, IdempotencyKey, TenantTx};
 use crate::error::Result;
 use crate::state::AppState;
 use app::auth::Role;
@@ -21,7 +21,7 @@ pub async fn find(tx: &mut TenantTx, id: Uuid) -> Result<CustomerSummary> {
     let company_id = tx.company_id();
     sqlx::query_as!(
         CustomerSummary,
-        r#"select c.id, c.name, c.email, c.phone, c.address, c.deactivated_at is null as "active!",
+        r#"select c.id, c.name, c.email, c.phone, c.address, c.deactivated_at is null as "active!", c.version,
                   (select count(*) from jobs j join job_statuses s on s.company_id = j.company_id and s.id = j.status_id
                    where j.company_id = c.company_id and j.customer_id = c.id and j.deleted_at is null
                      and not j.is_archived and s.kind <> 'DONE') as "open_jobs!"
@@ -42,7 +42,7 @@ pub async fn list(state: &AppState, admin: &CurrentUser, query: CustomerListQuer
     let (after_name, after_id) = query.after.map(|c| (Some(c.name.to_lowercase()), Some(c.id))).unwrap_or((None, None));
     let mut customers = sqlx::query_as!(
         CustomerSummary,
-        r#"select c.id, c.name, c.email, c.phone, c.address, c.deactivated_at is null as "active!",
+        r#"select c.id, c.name, c.email, c.phone, c.address, c.deactivated_at is null as "active!", c.version,
                   (select count(*) from jobs j join job_statuses s on s.company_id = j.company_id and s.id = j.status_id
                    where j.company_id = c.company_id and j.customer_id = c.id and j.deleted_at is null
                      and not j.is_archived and s.kind <> 'DONE') as "open_jobs!"
@@ -81,10 +81,19 @@ pub async fn get(state: &AppState, admin: &CurrentUser, id: Uuid) -> Result<Cust
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn create(state: &AppState, admin: &CurrentUser, form: CustomerForm) -> Result<CustomerSummary> {
+pub async fn create(
+    state: &AppState,
+    admin: &CurrentUser,
+    form: CustomerForm,
+    key: Option<IdempotencyKey>,
+) -> Result<CustomerSummary> {
     admin.require(Role::Admin)?;
     let valid = form.validate()?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    let claim = tx.claim_key(key, "customers/create").await?;
+    if let Claim::Replayed(answer) = claim {
+        return Ok(answer);
+    }
     let company_id = tx.company_id();
     let id = sqlx::query_scalar!(
         "insert into customers (company_id, name, email, phone, address) values ($1, $2, $3, $4, $5) returning id",
@@ -98,19 +107,40 @@ pub async fn create(state: &AppState, admin: &CurrentUser, form: CustomerForm) -
     .await?;
     let customer = find(&mut tx, id).await?;
     tx.audit("customer.created", "customer", Some(id), None, Some(customer_json(&customer))).await?;
+    tx.remember(&claim, &customer).await?;
     tx.commit().await?;
     Ok(customer)
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn update(state: &AppState, admin: &CurrentUser, id: Uuid, form: CustomerForm) -> Result<CustomerSummary> {
+/// Saves an edit; with `expected_version` (an API client's `If-Match`), only over that
+/// version of the customer (else a conflict).
+pub async fn update(
+    state: &AppState,
+    admin: &CurrentUser,
+    id: Uuid,
+    form: CustomerForm,
+    expected_version: Option<i32>,
+) -> Result<CustomerSummary> {
     admin.require(Role::Admin)?;
     let valid = form.validate()?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
-    let before = find(&mut tx, id).await?;
     let company_id = tx.company_id();
+    let current = sqlx::query_scalar!(
+        "select version from customers where company_id = $1 and id = $2 for update",
+        company_id,
+        id
+    )
+    .fetch_optional(tx.conn())
+    .await?
+    .ok_or(AppError::NotFound)?;
+    if expected_version.is_some_and(|v| v != current) {
+        return Err(AppError::conflict("Someone changed this customer meanwhile. Reload to see their change.").into());
+    }
+    let before = find(&mut tx, id).await?;
     sqlx::query!(
-        "update customers set name = $3, email = $4, phone = $5, address = $6 where company_id = $1 and id = $2",
+        "update customers set name = $3, email = $4, phone = $5, address = $6, version = version + 1
+         where company_id = $1 and id = $2",
         company_id,
         id,
         valid.name,
@@ -137,7 +167,8 @@ pub async fn set_active(state: &AppState, admin: &CurrentUser, id: Uuid, active:
     }
     let company_id = tx.company_id();
     sqlx::query!(
-        "update customers set deactivated_at = case when $3 then null else now() end where company_id = $1 and id = $2",
+        "update customers set deactivated_at = case when $3 then null else now() end, version = version + 1
+         where company_id = $1 and id = $2",
         company_id,
         id,
         active,

@@ -15,6 +15,8 @@ pub struct TenantTx {
     tx: Transaction<'static, Postgres>,
     company_id: Uuid,
     actor_id: Option<Uuid>,
+    /// The API key acting, if any: the audit log names it instead of its maker.
+    api_key_id: Option<Uuid>,
 }
 
 /// Who acts in a transaction that does not come from a signed-in request, which says
@@ -36,7 +38,9 @@ pub enum Actor {
 impl TenantTx {
     /// Begins a transaction for the signed-in user's company: every request's door.
     pub async fn begin(pool: &AppPool, user: &CurrentUser) -> Result<Self> {
-        Self::open(pool, user.company_id(), Some(user.user_id())).await
+        let mut tx = Self::open(pool, user.company_id(), Some(user.user_id())).await?;
+        tx.api_key_id = user.api_key().map(|grant| grant.id);
+        Ok(tx)
     }
 
     /// Begins a transaction for `company_id` on behalf of `actor`: everything that is
@@ -59,7 +63,7 @@ impl TenantTx {
         sqlx::query!("select set_config('app.company_id', $1, true)", company_id.to_string())
             .fetch_one(&mut *tx)
             .await?;
-        Ok(Self { tx, company_id, actor_id })
+        Ok(Self { tx, company_id, actor_id, api_key_id: None })
     }
 
     pub fn company_id(&self) -> Uuid {
@@ -91,10 +95,13 @@ impl TenantTx {
         after: Option<Value>,
     ) -> Result<()> {
         sqlx::query!(
-            "insert into audit_log (company_id, actor_user_id, action, entity_type, entity_id, before, after)
-             values ($1, $2, $3, $4, $5, $6, $7)",
+            "insert into audit_log (company_id, actor_user_id, actor_api_key_id, action, entity_type, entity_id,
+                                    before, after)
+             values ($1, $2, $3, $4, $5, $6, $7, $8)",
             self.company_id,
-            self.actor_id,
+            // A key acts as itself: the log names the key, not the admin who made it.
+            self.actor_id.filter(|_| self.api_key_id.is_none()),
+            self.api_key_id,
             action,
             entity_type,
             entity_id,

@@ -1,5 +1,5 @@
-//! The audit log over HTTP: the CSV download of a filtered view and
-//! `GET /api/v1/audit-log` for API clients. Both admins only (`audit::require_reader`).
+//! The audit log's CSV download of a filtered view (admins only, `audit::require_reader`);
+//! `GET /api/v1/audit-log` is `super::api::audit`.
 
 use super::exports::{attachment, ExportSlot, EXPORT_DEADLINE};
 use crate::audit::{self, AuditFilter, CSV_HEADER};
@@ -8,20 +8,19 @@ use crate::db::TenantTx;
 use crate::http::problem::Problem;
 use crate::state::AppState;
 use crate::viewer::company_timezone;
-use app::audit::{AuditEntry, AuditQuery, AUDIT_PAGE_SIZE};
+use app::audit::AuditQuery;
 use app::error::AppError;
 use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Extension, Json, Router};
-use http::{header, HeaderValue};
-use serde::Serialize;
+use axum::{Extension, Router};
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/exports/audit.csv", get(csv)).route("/api/v1/audit-log", get(api_list))
+    // GET /api/v1/audit-log is routed with the REST resources (`super::api`).
+    Router::new().route("/exports/audit.csv", get(csv))
 }
 
 /// Entries read per transaction while a CSV streams: the connection goes back to the
@@ -85,35 +84,4 @@ async fn csv(
     });
     let body = Body::from_stream(ReceiverStream::new(receiver));
     Ok((attachment("text/csv; charset=utf-8", "audit-log.csv"), body).into_response())
-}
-
-#[derive(Serialize)]
-struct AuditListing {
-    entries: Vec<AuditEntry>,
-    /// The `after` of the next page, when there is one (also in the `Link` header).
-    next: Option<String>,
-}
-
-/// `GET /api/v1/audit-log?person=&record=&action=&from=&to=&after=`: a page of 50
-/// entries, newest first; `Link: <…>; rel="next"` when there are more.
-async fn api_list(
-    State(state): State<AppState>,
-    user: Option<Extension<CurrentUser>>,
-    Query(query): Query<AuditQuery>,
-) -> Result<Response, Problem> {
-    let user = reader(user)?;
-    let mut tx = TenantTx::begin(&state.pool, &user).await?;
-    let tz = company_timezone(&mut tx).await?;
-    let filter = AuditFilter::new(&query, tz)?;
-    let (entries, next) = audit::entries(&mut tx, tz, &filter, AUDIT_PAGE_SIZE).await?;
-    tx.commit().await?;
-    let next = next.map(|cursor| cursor.encode());
-    let mut response = Json(AuditListing { entries, next: next.clone() }).into_response();
-    if let Some(after) = next {
-        let link = format!("</api/v1/audit-log?{}>; rel=\"next\"", AuditQuery { after, ..query }.to_params());
-        if let Ok(link) = HeaderValue::from_str(&link) {
-            response.headers_mut().insert(header::LINK, link);
-        }
-    }
-    Ok(response)
 }

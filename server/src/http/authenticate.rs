@@ -22,6 +22,21 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(|v| v.trim().to_string());
+    // API keys open the REST resources only: never pages, server functions, or the
+    // session endpoints (a key has no session to refresh or end).
+    if let Some(key) = bearer.as_deref().filter(|b| crate::api_keys::is_api_key(b)) {
+        if accepts_api_keys(request.uri().path()) {
+            match crate::api_keys::authenticate(&state, key).await {
+                Ok(Some(user)) => {
+                    tracing::Span::current().record("user_id", tracing::field::display(user.user_id()));
+                    request.extensions_mut().insert(user);
+                }
+                Ok(None) => {}
+                Err(error) => tracing::error!(error = %error, "checking an API key"),
+            }
+        }
+        return next.run(request).await;
+    }
     let from_cookie = bearer.is_none();
     let secure = state.settings.secure_cookies();
     let access = bearer.or_else(|| cookies::read(headers, &cookies::name(ACCESS_COOKIE, secure)));
@@ -71,4 +86,24 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
         response.headers_mut().append(SET_COOKIE, cookie);
     }
     response
+}
+
+/// Where an API key is a credential: `/api/v1/…` except the session endpoints.
+pub fn accepts_api_keys(path: &str) -> bool {
+    path.starts_with("/api/v1/") && !path.starts_with("/api/v1/auth/") && path != "/api/v1/me"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::accepts_api_keys;
+
+    #[test]
+    fn keys_open_the_rest_resources_only() {
+        assert!(accepts_api_keys("/api/v1/jobs"));
+        assert!(accepts_api_keys("/api/v1/audit-log"));
+        assert!(!accepts_api_keys("/api/v1/auth/logout"));
+        assert!(!accepts_api_keys("/api/v1/me"));
+        assert!(!accepts_api_keys("/rpc/jobs/create"));
+        assert!(!accepts_api_keys("/app/jobs"));
+    }
 }

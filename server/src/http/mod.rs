@@ -1,6 +1,7 @@
 //! The HTTP surface besides the Leptos pages: health checks, the token
 //! endpoints for API clients, and the middleware every response passes.
 
+pub mod api;
 mod api_auth;
 mod audit;
 pub mod authenticate;
@@ -31,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .merge(health::router())
         .merge(metrics::router())
         .merge(api_auth::router())
+        .merge(api::router())
         .merge(form_posts::router())
         .merge(offline::router())
         .merge(exports::router())

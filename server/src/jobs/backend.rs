@@ -107,7 +107,7 @@ impl JobsBackend for AppState {
     }
 
     async fn create_job(&self, rq: &RequestContext, form: JobForm) -> AppResult<JobDetail> {
-        Ok(create(self, &request_user(rq)?, form).await?)
+        Ok(create(self, &request_user(rq)?, form, idempotency_key(rq)?).await?)
     }
 
     async fn update_job(&self, rq: &RequestContext, id: Uuid, form: JobForm) -> AppResult<JobDetail> {

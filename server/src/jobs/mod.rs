@@ -217,10 +217,19 @@ pub async fn get(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<JobDe
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn create(state: &AppState, admin: &CurrentUser, form: JobForm) -> Result<JobDetail> {
+pub async fn create(
+    state: &AppState,
+    admin: &CurrentUser,
+    form: JobForm,
+    key: Option<IdempotencyKey>,
+) -> Result<JobDetail> {
     admin.require(Role::Admin)?;
     let valid = form.validate()?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    let claim = tx.claim_key(key, "jobs/create").await?;
+    if let Claim::Replayed(answer) = claim {
+        return Ok(answer);
+    }
     let viewer = Viewer::load(&mut tx, admin).await?;
     check_references(&mut tx, &valid, None).await?;
     let tz = viewer.company_tz;
@@ -254,6 +263,7 @@ pub async fn create(state: &AppState, admin: &CurrentUser, form: JobForm) -> Res
     if let Some(worker_id) = valid.worker_id {
         crate::notify::events::job_assigned(&mut tx, state.links(), id, worker_id).await?;
     }
+    tx.remember(&claim, &job).await?;
     tx.commit().await?;
     Ok(job)
 }

@@ -15,6 +15,18 @@ pub enum Subject {
     Ip(std::net::IpAddr),
     /// A signed-in user.
     User(uuid::Uuid),
+    /// An API key (its own budget, whoever made it).
+    ApiKey(uuid::Uuid),
+}
+
+/// Where a subject stands after a request was counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    pub allowed: bool,
+    /// Requests left in this window.
+    pub remaining: u32,
+    /// Seconds until the window ends (at least 1).
+    pub reset_secs: u64,
 }
 
 /// Fixed one-minute windows per subject.
@@ -32,6 +44,16 @@ struct Windows {
 impl RequestBudget {
     /// Counts a request; the seconds until the window ends when over `max`.
     pub fn take(&self, subject: Subject, max: u32, now: Instant) -> Result<(), u64> {
+        let standing = self.count(subject, max, now);
+        if standing.allowed {
+            Ok(())
+        } else {
+            Err(standing.reset_secs)
+        }
+    }
+
+    /// Counts a request and says where the subject stands (for `RateLimit-*` headers).
+    pub fn count(&self, subject: Subject, max: u32, now: Instant) -> Standing {
         let mut windows = self.windows.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         // Forget finished windows once a window, so the map holds only recent clients.
         if windows.last_pruned.is_none_or(|at| now.duration_since(at) >= WINDOW) {
@@ -43,10 +65,10 @@ impl RequestBudget {
             *entry = (now, 0);
         }
         entry.1 = entry.1.saturating_add(1);
-        if entry.1 > max {
-            Err((WINDOW.saturating_sub(now.duration_since(entry.0))).as_secs().max(1))
-        } else {
-            Ok(())
+        Standing {
+            allowed: entry.1 <= max,
+            remaining: max.saturating_sub(entry.1),
+            reset_secs: WINDOW.saturating_sub(now.duration_since(entry.0)).as_secs().max(1),
         }
     }
 }
@@ -65,5 +87,16 @@ mod tests {
         }
         assert!(budget.take(subject, 3, start).is_err());
         assert!(budget.take(subject, 3, start + WINDOW).is_ok(), "a new window starts afresh");
+    }
+
+    #[test]
+    fn the_standing_counts_down_to_a_refusal() {
+        let budget = RequestBudget::default();
+        let key = Subject::ApiKey(uuid::Uuid::new_v4());
+        let start = Instant::now();
+        assert_eq!(budget.count(key, 2, start), Standing { allowed: true, remaining: 1, reset_secs: 60 });
+        assert_eq!(budget.count(key, 2, start + Duration::from_secs(15)).remaining, 0);
+        let refused = budget.count(key, 2, start + Duration::from_secs(20));
+        assert_eq!(refused, Standing { allowed: false, remaining: 0, reset_secs: 40 });
     }
 }

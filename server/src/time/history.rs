@@ -68,8 +68,10 @@ fn describe(action: &str, after: Option<&Value>) -> String {
 pub async fn events(tx: &mut TenantTx, viewer: &Viewer, id: Uuid) -> Result<Vec<LogEvent>> {
     let company_id = tx.company_id();
     let rows = sqlx::query!(
-        r#"select a.action, a.before, a.after, a.created_at, u.name as "actor_name?"
+        r#"select a.action, a.before, a.after, a.created_at,
+                  coalesce(u.name, 'API key “' || k.name || '”') as "actor_name?"
            from audit_log a left join users u on u.company_id = a.company_id and u.id = a.actor_user_id
+           left join api_keys k on k.company_id = a.company_id and k.id = a.actor_api_key_id
            where a.company_id = $1 and a.entity_type = 'work_log' and a.entity_id = $2
            order by a.created_at, a.id"#,
         company_id,

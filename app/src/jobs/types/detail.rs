@@ -12,12 +12,14 @@ use uuid::Uuid;
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type))]
 #[cfg_attr(feature = "ssr", sqlx(type_name = "note_visibility", rename_all = "SCREAMING_SNAKE_CASE"))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum NoteVisibility {
     Internal,
     Customer,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct JobTask {
     pub id: Uuid,
     pub title: String,
@@ -28,6 +30,7 @@ pub struct JobTask {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct JobNote {
     pub id: Uuid,
     pub author_name: String,
@@ -40,6 +43,7 @@ pub struct JobNote {
 
 /// The customer as a job shows them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CustomerCard {
     pub id: Uuid,
     pub name: String,
@@ -51,6 +55,7 @@ pub struct CustomerCard {
 /// One job, as much of it as the viewer may see: customers and share links get
 /// the worker's name only, customer-visible notes only, and no history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct JobDetail {
     pub id: Uuid,
     pub title: String,
@@ -91,6 +96,7 @@ impl NoteVisibility {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NoteForm {
     pub body: String,
     /// INTERNAL (team only) or CUSTOMER (also the customer and share links).

@@ -15,6 +15,7 @@ pub const MAX_TASKS: usize = 100;
 
 /// Create or edit a job. Every field is text as typed; `validate` turns it into values.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct JobForm {
     pub customer_id: String,
     pub title: String,

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 /// A status as shown on a job: name, colour and what it means.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StatusChip {
     pub id: Uuid,
     pub name: String,
@@ -18,6 +19,7 @@ pub struct StatusChip {
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum JobSort {
     #[default]
     Newest,
@@ -141,6 +143,7 @@ pub fn encode_component(value: &str) -> String {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct JobRow {
     pub id: Uuid,
     pub title: String,
@@ -156,6 +159,7 @@ pub struct JobRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct JobPage {
     pub jobs: Vec<JobRow>,
     pub next: Option<String>,
