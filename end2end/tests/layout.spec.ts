@@ -109,6 +109,7 @@ test("every admin page fits a phone and passes axe", async ({ page }) => {
       "/app/notifications",
       "/app/outbox",
       "/app/audit",
+      "/app/api",
     ],
     "admin",
   );

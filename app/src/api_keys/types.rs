@@ -188,7 +188,12 @@ impl ApiKeyForm {
             }
         });
         checks.finish(|| {
-            Some(ValidApiKey { name: name?, scopes: scopes?, expires_on: expires_on?, requests_per_minute: requests_per_minute? })
+            Some(ValidApiKey {
+                name: name?,
+                scopes: scopes?,
+                expires_on: expires_on?,
+                requests_per_minute: requests_per_minute?,
+            })
         })
     }
 }

@@ -39,7 +39,14 @@ impl CurrentUser {
 
     /// A checked API key, acting for `maker` (an active admin) within its scopes.
     pub(crate) fn for_api_key(maker: Uuid, company_id: Uuid, grant: ApiKeyGrant) -> Self {
-        Self { user_id: maker, company_id, family_id: Uuid::nil(), role: Role::Admin, email_verified: true, api_key: Some(grant) }
+        Self {
+            user_id: maker,
+            company_id,
+            family_id: Uuid::nil(),
+            role: Role::Admin,
+            email_verified: true,
+            api_key: Some(grant),
+        }
     }
 
     /// The key this request came with, if it is an API key's.

@@ -7,6 +7,12 @@ pub const ROWS: &[(&str, &str)] = &[
         "audit/list",
         r#"{"query":{"person":"text","record":"text","action":"text","from":"text","to":"text","after":"text"}}"#,
     ),
+    ("api_keys/list", r#"{}"#),
+    (
+        "api_keys/create",
+        r#"{"form":{"name":"text","scopes":["text"],"expires_on":"text","requests_per_minute":"text"}}"#,
+    ),
+    ("api_keys/revoke", r#"{}"#),
     ("account/update_profile", r#"{"form":{"name":"text","timezone":"text"}}"#),
     ("account/change_password", r#"{"form":{"current_password":"text","new_password":"text"}}"#),
     ("account/sessions", r#"{}"#),

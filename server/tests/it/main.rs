@@ -15,6 +15,7 @@ mod no_script;
 mod notifications;
 mod offline;
 mod ops;
+mod public_api;
 mod security;
 mod statuses;
 mod tenancy;

@@ -783,10 +783,10 @@ async fn the_pool_keeps_clean_connections_and_closes_one_left_inside_a_transacti
 }
 
 /// Fields holding dates, times, months and numbers, by the key that names them.
-const DATE_FIELDS: [&str; 6] = ["scheduled_date", "date", "from", "to", "starts_on", "ends_on"];
+const DATE_FIELDS: [&str; 7] = ["scheduled_date", "date", "from", "to", "starts_on", "ends_on", "expires_on"];
 const TIME_FIELDS: [&str; 3] = ["scheduled_time", "start", "end"];
 const MONTH_FIELDS: [&str; 1] = ["month"];
-const NUMBER_FIELDS: [&str; 4] = ["duration", "break_minutes", "budget_hours", "days"];
+const NUMBER_FIELDS: [&str; 5] = ["duration", "break_minutes", "budget_hours", "days", "requests_per_minute"];
 
 fn bad_values(field: &str) -> &'static [&'static str] {
     if DATE_FIELDS.contains(&field) {
@@ -845,6 +845,10 @@ async fn extreme_and_malformed_dates_times_and_numbers_in_every_field_are_field_
             "contracts/update" => (&admin, json!({ "id": contract_id, "form": contract_form })),
             "reports/monthly" => (&admin, json!({ "query": { "month": "2026-11" } })),
             "audit/list" => (&admin, json!({ "query": { "from": "2026-01-01", "to": "2026-12-31" } })),
+            "api_keys/create" => (
+                &admin,
+                json!({ "form": { "name": "Books", "scopes": ["jobs:read"], "expires_on": "", "requests_per_minute": "" } }),
+            ),
             other => panic!("{other} takes a date, time, month or number: give it a valid body in this test"),
         }
     };

@@ -13,7 +13,7 @@ use app::customers::{CustomerCursor, CustomerForm, CustomerListQuery, CustomerSu
 use app::error::AppError;
 use app::jobs::encode_component;
 use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use http::HeaderMap;
@@ -131,7 +131,7 @@ pub async fn replace(
     let user = caller.may(Customers, Write)?;
     let version = match required_version(&headers) {
         Ok(version) => version,
-        Err(response) => return Ok(response),
+        Err(refusal) => return Ok(refusal.into_response()),
     };
     match customers::update(&state, &user, id, form, Some(version)).await {
         Ok(customer) => Ok(with_etag(&customer, customer.version)),

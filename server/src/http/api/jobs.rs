@@ -12,7 +12,7 @@ use crate::state::AppState;
 use app::api_keys::{ApiAccess::Read, ApiAccess::Write, ApiArea::Jobs};
 use app::jobs::{encode_component, JobDetail, JobForm, JobListQuery, JobPage, JobSort, NoteForm};
 use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use http::HeaderMap;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -42,9 +42,10 @@ impl JobFilters {
     fn query(&self) -> Result<JobListQuery, Problem> {
         let sort = match self.sort.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => JobSort::default(),
-            Some(raw) => JobSort::ALL.into_iter().find(|s| s.as_str() == raw).ok_or_else(|| {
-                app::error::AppError::field("sort", "Sort by newest, oldest, scheduled or title.")
-            })?,
+            Some(raw) => JobSort::ALL
+                .into_iter()
+                .find(|s| s.as_str() == raw)
+                .ok_or_else(|| app::error::AppError::field("sort", "Sort by newest, oldest, scheduled or title."))?,
         };
         Ok(JobListQuery {
             status: optional_id("status", &self.status)?,
@@ -84,7 +85,11 @@ fn next_url(query: &JobListQuery, next: &str) -> String {
         (status = 401, description = "No valid credentials", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin, or a key without jobs:read", body = ProblemDetails, content_type = "application/problem+json"),
     ))]
-pub async fn list(State(state): State<AppState>, caller: Caller, Params(filters): Params<JobFilters>) -> Result<Response, Problem> {
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Params(filters): Params<JobFilters>,
+) -> Result<Response, Problem> {
     let user = caller.may(Jobs, Read)?;
     let query = filters.query()?;
     let found = jobs::list::list(&state, &user, query.clone()).await?;
@@ -148,7 +153,7 @@ pub async fn replace(
     let user = caller.may(Jobs, Write)?;
     let version = match required_version(&headers) {
         Ok(version) => version,
-        Err(response) => return Ok(response),
+        Err(refusal) => return Ok(refusal.into_response()),
     };
     match jobs::update(&state, &user, id, JobForm { version: Some(version), ..form }).await {
         Ok(job) => Ok(with_etag(&job, job.version)),
@@ -312,4 +317,3 @@ pub async fn add_note(
     let job = jobs::add_note(&state, &user, id, note, idempotency_key(&headers)?).await?;
     Ok(created(format!("/api/v1/jobs/{id}"), &job, Some(job.version)))
 }
-

@@ -107,7 +107,10 @@ pub fn openapi_json() -> String {
 pub fn router() -> Router<AppState> {
     let (resources, _) = resources().split_for_parts();
     resources
-        .route("/api/v1/openapi.json", get(|| async { ([(http::header::CONTENT_TYPE, "application/json")], openapi_json()).into_response() }))
+        .route(
+            "/api/v1/openapi.json",
+            get(|| async { ([(http::header::CONTENT_TYPE, "application/json")], openapi_json()).into_response() }),
+        )
         .merge(docs::router())
 }
 
@@ -137,7 +140,9 @@ mod tests {
     fn the_document_is_openapi_3_1_and_covers_every_resource() {
         let document: serde_json::Value = serde_json::from_str(&openapi_json()).unwrap();
         assert_eq!(document["openapi"], "3.1.0");
-        for path in ["/api/v1/jobs", "/api/v1/jobs/{id}", "/api/v1/customers", "/api/v1/job-statuses", "/api/v1/audit-log"] {
+        for path in
+            ["/api/v1/jobs", "/api/v1/jobs/{id}", "/api/v1/customers", "/api/v1/job-statuses", "/api/v1/audit-log"]
+        {
             assert!(document["paths"][path].is_object(), "{path} is documented");
         }
         assert!(document["components"]["schemas"]["JobDetail"].is_object());

@@ -82,17 +82,28 @@ pub fn if_match(headers: &HeaderMap) -> Result<Option<i32>, Problem> {
         .ok_or_else(|| AppError::field("if_match", "If-Match must be an ETag this API sent, like \"3\".").into())
 }
 
+/// A problem answered with another status than its error's own (428, 412).
+pub struct Refusal(pub StatusCode, pub AppError);
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        error_response("/api/", Some(self.0), self.1)
+    }
+}
+
 /// The version an update must be based on: `If-Match`, else 428 (an update without one
 /// would silently overwrite whatever changed since the client read the record).
-pub fn required_version(headers: &HeaderMap) -> Result<i32, Response> {
+pub fn required_version(headers: &HeaderMap) -> Result<i32, Refusal> {
     match if_match(headers) {
         Ok(Some(version)) => Ok(version),
-        Ok(None) => Err(error_response(
-            "/api/",
-            Some(StatusCode::PRECONDITION_REQUIRED),
+        Ok(None) => Err(Refusal(
+            StatusCode::PRECONDITION_REQUIRED,
             AppError::field("if_match", "Send If-Match with the ETag of the version you changed."),
         )),
-        Err(problem) => Err(problem.into_response()),
+        Err(Problem(error)) => {
+            let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::BAD_REQUEST);
+            Err(Refusal(status, error))
+        }
     }
 }
 
