@@ -23,6 +23,7 @@ use crate::time::{
     MonthlyReport, MyTime, ReportQuery, RunningTimer, TimeOverview, TimeSettings, WorkLog,
 };
 use crate::users::{NewUserForm, UserListQuery, UserPage, UserSummary};
+use crate::webhooks::{WebhookEndpoint, WebhookForm, WebhookSecret};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -81,6 +82,17 @@ pub trait ApiKeysBackend: Send + Sync {
     async fn list_api_keys(&self, rq: &RequestContext) -> AppResult<ApiKeysView>;
     async fn create_api_key(&self, rq: &RequestContext, form: ApiKeyForm) -> AppResult<NewApiKey>;
     async fn revoke_api_key(&self, rq: &RequestContext, id: Uuid) -> AppResult<ApiKeysView>;
+}
+
+#[async_trait]
+pub trait WebhooksBackend: Send + Sync {
+    async fn list_webhooks(&self, rq: &RequestContext) -> AppResult<Vec<WebhookEndpoint>>;
+    async fn create_webhook(&self, rq: &RequestContext, form: WebhookForm) -> AppResult<WebhookSecret>;
+    async fn set_webhook_enabled(&self, rq: &RequestContext, id: Uuid, enabled: bool) -> AppResult<WebhookEndpoint>;
+    async fn delete_webhook(&self, rq: &RequestContext, id: Uuid) -> AppResult<()>;
+    async fn rotate_webhook_secret(&self, rq: &RequestContext, id: Uuid) -> AppResult<WebhookSecret>;
+    async fn send_test_webhook(&self, rq: &RequestContext, id: Uuid) -> AppResult<WebhookEndpoint>;
+    async fn redeliver_webhook(&self, rq: &RequestContext, id: Uuid, delivery_id: Uuid) -> AppResult<WebhookEndpoint>;
 }
 
 #[async_trait]
@@ -219,6 +231,7 @@ pub trait Backend:
     + AccountEmailsBackend
     + AuditBackend
     + ApiKeysBackend
+    + WebhooksBackend
 {
 }
 impl<
@@ -232,7 +245,8 @@ impl<
             + NotifyBackend
             + AccountEmailsBackend
             + AuditBackend
-            + ApiKeysBackend,
+            + ApiKeysBackend
+            + WebhooksBackend,
     > Backend for T
 {
 }

@@ -20,6 +20,7 @@ pub mod pages;
 pub mod statuses;
 pub mod time;
 pub mod users;
+pub mod webhooks;
 
 use components::{AppShell, NotFound, RequireRole};
 use leptos::prelude::*;

@@ -1,4 +1,7 @@
 import { expect, test } from "@playwright/test";
+import * as crypto from "node:crypto";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
 import { logIn, openHydrated, screenshots, waitHydrated } from "./helpers";
 
 test("an admin makes an API key, an integration uses it, the audit log names it, and revoking stops it", async ({
@@ -85,4 +88,72 @@ test("the interactive API reference loads from our own site", async ({ page, bas
   await expect(page.getByText("/api/v1/jobs/{id}").first()).toBeVisible();
   expect(outside).toEqual([]);
   await screenshots(page, "api-docs");
+});
+
+test("an admin registers a webhook, a job made in the app reaches the receiver, and it can be redelivered", async ({ page }) => {
+  // A local receiver that records what it gets.
+  const received: { headers: http.IncomingHttpHeaders; body: string }[] = [];
+  const server = http.createServer((request, response) => {
+    let body = "";
+    request.on("data", (chunk) => (body += chunk));
+    request.on("end", () => {
+      received.push({ headers: request.headers, body });
+      response.writeHead(200, { "content-type": "text/plain" });
+      response.end("ok from the test receiver");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}/hook/${Date.now()}`;
+  try {
+    await logIn(page, "northwind", "alice@northwind.example");
+    await openHydrated(page, "/app/api");
+    await page.getByRole("button", { name: "Add endpoint" }).click();
+    await page.getByLabel("Endpoint address").fill(url);
+    await page.getByLabel("Description (optional)").fill("Dispatch board");
+    await page.getByLabel(/A job was created/).check();
+    await page.getByRole("button", { name: "Add endpoint" }).last().click();
+    const secretBox = page.getByTestId("webhook-secret");
+    await expect(secretBox).toBeVisible();
+    const secret = await page.getByTestId("webhook-secret-value").inputValue();
+    expect(secret).toMatch(/^whsec_[0-9a-f]{64}$/);
+    await screenshots(page, "webhook-created");
+
+    // A job made in the app is delivered, signed with the secret.
+    const title = `Webhook job ${Date.now()}`;
+    await openHydrated(page, "/app/jobs/new");
+    await expect(page.locator("form.job-form")).toHaveAttribute("data-ready", "true");
+    await page.getByLabel("Title").fill(title);
+    await page.getByLabel("Customer").selectOption({ index: 1 });
+    await page.getByRole("button", { name: "Create job" }).click();
+    await expect(page).toHaveURL(/\/app\/jobs\/[0-9a-f-]{36}$/);
+    await expect.poll(() => received.filter((r) => r.body.includes(title)).length, { timeout: 15_000 }).toBe(1);
+    const delivered = received.find((r) => r.body.includes(title))!;
+    const expected = crypto
+      .createHmac("sha256", secret)
+      .update(`${delivered.headers["fieldbook-timestamp"]}.${delivered.body}`)
+      .digest("hex");
+    expect(String(delivered.headers["fieldbook-signature"])).toContain(`v1=${expected}`);
+
+    // The log shows it with its 2xx; redelivering sends it again.
+    await openHydrated(page, "/app/api");
+    const row = page.getByTestId("webhook-row").filter({ hasText: url });
+    const delivery = row.getByTestId("delivery-row").filter({ hasText: "job.created" }).first();
+    await expect(delivery).toContainText("200 delivered");
+    await delivery.getByRole("button", { name: "Redeliver" }).click();
+    await expect.poll(() => received.filter((r) => r.body.includes(title)).length, { timeout: 15_000 }).toBe(2);
+    await row.getByRole("button", { name: "Send test event" }).click();
+    await expect(row.getByRole("status")).toContainText("Test event queued");
+    await expect.poll(() => received.filter((r) => r.body.includes("webhook.test")).length, { timeout: 15_000 }).toBe(1);
+    await page.getByRole("button", { name: "Refresh" }).click();
+    await expect(row.getByTestId("delivery-row").filter({ hasText: "webhook.test" })).toContainText("200 delivered");
+    await screenshots(page, "webhook-deliveries");
+
+    // Tidy: the endpoint goes, so other tests' jobs are not sent here.
+    await row.getByRole("button", { name: "Delete…" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Delete" }).click();
+    await expect(page.getByTestId("webhook-row").filter({ hasText: url })).toHaveCount(0);
+  } finally {
+    server.close();
+  }
 });

@@ -28,6 +28,7 @@ pub mod telemetry;
 pub mod time;
 pub mod users;
 pub mod viewer;
+pub mod webhooks;
 
 #[cfg(test)]
 mod module_graph;

@@ -104,6 +104,14 @@ impl Application {
         crate::maintenance::spawn(state.pool.clone());
         let listener_task = state.live.spawn_listener(&state.pool);
         let delivery = spawn_delivery(&state);
+        let webhooks = state.settings.webhooks.deliver.then(|| {
+            let loop_ = crate::webhooks::delivery::Delivery::new(
+                state.pool.clone(),
+                state.settings.webhooks,
+                state.settings.base_url.clone(),
+            );
+            tokio::spawn(loop_.run(state.live.webhook_wake.clone(), state.live.stopped()))
+        });
         let live = state.live.clone();
         let served = crate::http::serve::serve(self.listener, self.router, connection_limits(&state), async move {
             shutdown_signal().await;
@@ -115,6 +123,11 @@ impl Application {
         if let Some(delivery) = delivery {
             if tokio::time::timeout(Duration::from_secs(35), delivery).await.is_err() {
                 tracing::warn!("outbox delivery did not stop in time");
+            }
+        }
+        if let Some(webhooks) = webhooks {
+            if tokio::time::timeout(Duration::from_secs(15), webhooks).await.is_err() {
+                tracing::warn!("webhook delivery did not stop in time");
             }
         }
         listener_task.abort();

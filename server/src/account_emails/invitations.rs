@@ -157,6 +157,12 @@ pub async fn invite(state: &AppState, admin: &CurrentUser, form: InvitationForm)
         Some(json!({ "email": invitation.email, "role": invitation.role, "customer_id": valid.customer_id })),
     )
     .await?;
+    crate::webhooks::emit(
+        &mut tx,
+        "user.invited",
+        &json!({ "invitation_id": id, "email": invitation.email, "role": invitation.role, "customer_id": valid.customer_id }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(invitation)
 }
@@ -312,6 +318,12 @@ pub async fn accept(state: &AppState, form: AcceptInvitationForm) -> Result<Sign
         Some(user_id),
         None,
         Some(json!({ "email": found.email, "name": name.as_str(), "role": found.role })),
+    )
+    .await?;
+    crate::webhooks::emit(
+        &mut tx,
+        "user.joined",
+        &json!({ "user_id": user_id, "email": found.email, "name": name.as_str(), "role": found.role }),
     )
     .await?;
     tx.commit().await?;

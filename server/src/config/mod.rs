@@ -59,6 +59,7 @@ pub struct Settings {
     /// The bearer token a Prometheus scrape of `/metrics` must send (`METRICS_TOKEN`).
     /// Without one, `/metrics` is served in development only.
     pub metrics_token: Option<SecretString>,
+    pub webhooks: WebhookSettings,
 }
 
 /// Outgoing mail: where to send it and how the outbox retries.
@@ -93,6 +94,40 @@ impl Default for DeliverySettings {
             max_attempts: 8,
             send_timeout: Duration::from_secs(30),
             poll_interval: Duration::from_secs(30),
+        }
+    }
+}
+
+/// How webhooks are sent (`crate::webhooks::delivery`).
+#[derive(Debug, Clone, Copy)]
+pub struct WebhookSettings {
+    /// Whether this process runs a delivery loop.
+    pub deliver: bool,
+    /// Plain HTTP and private, loopback and link-local addresses: development and tests only.
+    pub allow_private: bool,
+    /// The first retry waits this long; each further one twice as long as the last.
+    pub retry_base: Duration,
+    /// After this many failed attempts a delivery is given up.
+    pub max_attempts: i32,
+    /// After this many failed attempts in a row an endpoint is disabled.
+    pub disable_after: i32,
+    /// One delivery may take this long.
+    pub timeout: Duration,
+    /// Even without a wake-up the loop looks for due deliveries this often.
+    pub poll_interval: Duration,
+}
+
+impl WebhookSettings {
+    pub fn for_environment(environment: Environment) -> Self {
+        Self {
+            deliver: true,
+            allow_private: environment != Environment::Production,
+            // 30 s, 1, 2, 4 … minutes: eight attempts span about an hour and a quarter.
+            retry_base: Duration::from_secs(30),
+            max_attempts: 8,
+            disable_after: 20,
+            timeout: Duration::from_secs(10),
+            poll_interval: Duration::from_secs(2),
         }
     }
 }
@@ -237,6 +272,7 @@ impl Settings {
             limits: limits::Limits::default(),
             stream_session_recheck: Duration::from_secs(30),
             metrics_token: metrics_token.map(SecretString::from),
+            webhooks: WebhookSettings::for_environment(environment),
         })
     }
 
@@ -284,6 +320,8 @@ impl Settings {
                 delivery: DeliverySettings::default(),
             },
             metrics_token: None,
+            // Tests run delivery loops themselves when they want one.
+            webhooks: WebhookSettings { deliver: false, ..WebhookSettings::for_environment(Environment::Development) },
         }
     }
 }

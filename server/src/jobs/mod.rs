@@ -260,8 +260,10 @@ pub async fn create(
     let mut after = job_json(&job);
     after["tasks"] = json!(valid.tasks);
     tx.audit("job.created", "job", Some(id), None, Some(after)).await?;
+    crate::webhooks::emit(&mut tx, "job.created", &job).await?;
     if let Some(worker_id) = valid.worker_id {
         crate::notify::events::job_assigned(&mut tx, state.links(), id, worker_id).await?;
+        crate::webhooks::emit(&mut tx, "job.assigned", &job).await?;
     }
     tx.remember(&claim, &job).await?;
     tx.commit().await?;
@@ -319,8 +321,10 @@ pub async fn update(state: &AppState, admin: &CurrentUser, id: Uuid, form: JobFo
     .await?;
     let after = load_detail(&mut tx, Audience::Viewer(&viewer), id).await?;
     tx.audit("job.updated", "job", Some(id), Some(job_json(&before)), Some(job_json(&after))).await?;
+    crate::webhooks::emit(&mut tx, "job.updated", &after).await?;
     if let Some(worker_id) = valid.worker_id.filter(|w| before.worker_id != Some(*w)) {
         crate::notify::events::job_assigned(&mut tx, state.links(), id, worker_id).await?;
+        crate::webhooks::emit(&mut tx, "job.assigned", &after).await?;
     }
     tx.commit().await?;
     Ok(after)
@@ -416,6 +420,10 @@ pub async fn change_status(
         Some(json!({ "status": after.status.name, "status_id": after.status.id })),
     )
     .await?;
+    crate::webhooks::emit(&mut tx, "job.status_changed", &after).await?;
+    if after.status.kind == StatusKind::Done && before.status.kind != StatusKind::Done {
+        crate::webhooks::emit(&mut tx, "job.completed", &after).await?;
+    }
     tx.remember(&claim, &after).await?;
     tx.commit().await?;
     Ok(after)
@@ -461,6 +469,8 @@ pub async fn add_note(
     )
     .await?;
     let job = load_detail(&mut tx, Audience::Viewer(&viewer), job_id).await?;
+    let note = job.notes.iter().find(|n| n.id == note_id);
+    crate::webhooks::emit(&mut tx, "note.added", &json!({ "job_id": job_id, "note": note, "job": job })).await?;
     tx.remember(&claim, &job).await?;
     tx.commit().await?;
     Ok(job)
@@ -517,6 +527,7 @@ pub async fn assign_worker(
     if let Some(worker_id) = worker_id {
         crate::notify::events::job_assigned(&mut tx, state.links(), id, worker_id).await?;
     }
+    crate::webhooks::emit(&mut tx, "job.assigned", &after).await?;
     tx.commit().await?;
     Ok(after)
 }

@@ -73,6 +73,11 @@ pub async fn set_task_completed(
     let action = if completed { "job.task_completed" } else { "job.task_reopened" };
     tx.audit(action, "job", Some(job_id), None, Some(json!({ "task_id": task_id, "title": title }))).await?;
     let job = load_detail(&mut tx, Audience::Viewer(&viewer), job_id).await?;
+    if completed {
+        let task = job.tasks.iter().find(|t| t.id == task_id);
+        crate::webhooks::emit(&mut tx, "task.completed", &json!({ "job_id": job_id, "task": task, "job": job }))
+            .await?;
+    }
     tx.remember(&claim, &job).await?;
     tx.commit().await?;
     Ok(job)

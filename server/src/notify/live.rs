@@ -38,6 +38,8 @@ pub enum Signal {
 pub struct LiveHub {
     signals: broadcast::Sender<Signal>,
     pub outbox_wake: Arc<Notify>,
+    /// Wakes this process's webhook loop (a test event, a redelivery).
+    pub webhook_wake: Arc<Notify>,
     stop: Arc<watch::Sender<bool>>,
     /// Open streams per user on this process.
     open_streams: KeyedSlots<Uuid>,
@@ -56,7 +58,13 @@ impl LiveHub {
     pub fn new() -> Self {
         let (signals, _) = broadcast::channel(1024);
         let (stop, _) = watch::channel(false);
-        Self { signals, outbox_wake: Arc::new(Notify::new()), stop: Arc::new(stop), open_streams: Default::default() }
+        Self {
+            signals,
+            outbox_wake: Arc::new(Notify::new()),
+            webhook_wake: Arc::new(Notify::new()),
+            stop: Arc::new(stop),
+            open_streams: Default::default(),
+        }
     }
 
     /// A slot for one more stream of `user_id`, unless they hold the maximum already.

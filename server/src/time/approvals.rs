@@ -76,6 +76,7 @@ pub async fn decide(
         let after = load_log(&mut tx, &viewer, id).await?;
         let action = if approve { "work_log.approved" } else { "work_log.declined" };
         tx.audit(action, "work_log", Some(id), Some(log_json(&before)), Some(log_json(&after))).await?;
+        crate::webhooks::emit(&mut tx, action, &after).await?;
     }
     crate::notify::events::work_logs_decided(&mut tx, state.links(), user.user_id(), &ids, approve, reason.as_deref())
         .await?;

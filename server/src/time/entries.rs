@@ -310,6 +310,7 @@ pub async fn submit(state: &AppState, user: &CurrentUser, ids: Vec<Uuid>) -> Res
         .await?;
         let after = load_log(&mut tx, &viewer, id).await?;
         tx.audit("work_log.submitted", "work_log", Some(id), Some(log_json(&before)), Some(log_json(&after))).await?;
+        crate::webhooks::emit(&mut tx, "work_log.submitted", &after).await?;
     }
     crate::notify::events::work_logs_submitted(&mut tx, state.links(), user.user_id(), &ids).await?;
     tx.commit().await?;

@@ -21,3 +21,4 @@ mod statuses;
 mod tenancy;
 mod time;
 mod users;
+mod webhooks;
