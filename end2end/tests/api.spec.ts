@@ -4,6 +4,16 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { logIn, openHydrated, screenshots, waitHydrated } from "./helpers";
 
+/** Fails when the page, at 360 px, is wider than the screen (long secrets and addresses wrap or scroll inside their box). */
+async function expectFitsPhone(page: import("@playwright/test").Page) {
+  const original = page.viewportSize();
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.waitForTimeout(200);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(width, "document width at 360 px").toBeLessThanOrEqual(360);
+  if (original) await page.setViewportSize(original);
+}
+
 test("an admin makes an API key, an integration uses it, the audit log names it, and revoking stops it", async ({
   page,
   baseURL,
@@ -32,6 +42,7 @@ test("an admin makes an API key, an integration uses it, the audit log names it,
   await expect(row).toContainText("never used");
   await expect(row).toContainText(secret.slice(0, 12));
   await screenshots(page, "api-key-created");
+  await expectFitsPhone(page);
 
   // Shown once: after a reload only the prefix is left.
   await page.reload();
@@ -118,6 +129,7 @@ test("an admin registers a webhook, a job made in the app reaches the receiver, 
     const secret = await page.getByTestId("webhook-secret-value").inputValue();
     expect(secret).toMatch(/^whsec_[0-9a-f]{64}$/);
     await screenshots(page, "webhook-created");
+    await expectFitsPhone(page);
 
     // A job made in the app is delivered, signed with the secret.
     const title = `Webhook job ${Date.now()}`;
@@ -148,6 +160,7 @@ test("an admin registers a webhook, a job made in the app reaches the receiver, 
     await page.getByRole("button", { name: "Refresh" }).click();
     await expect(row.getByTestId("delivery-row").filter({ hasText: "webhook.test" })).toContainText("200 delivered");
     await screenshots(page, "webhook-deliveries");
+    await expectFitsPhone(page);
 
     // Tidy: the endpoint goes, so other tests' jobs are not sent here.
     await row.getByRole("button", { name: "Delete…" }).click();

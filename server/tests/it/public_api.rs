@@ -490,3 +490,61 @@ async fn the_openapi_document_and_the_docs_page_are_served(db: PgPool) {
         assert_eq!(response.status(), StatusCode::OK, "{asset}");
     }
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn people_are_listed_added_and_changed_through_the_api(db: PgPool) {
+    let app = spawn_app(db).await;
+    let acme = app.sign_up("acme", "ada@acme.test").await;
+    let (reader, _) = make_key(&app, &acme.client, "Directory", &["users:read"], "").await;
+    let (writer, _) = make_key(&app, &acme.client, "HR sync", &["users:write"], "").await;
+    let person = json!({ "name": "Walt Worker", "email": "walt@acme.test", "role": "WORKER", "password": PASSWORD });
+    assert_eq!(
+        call(&app, Method::POST, "/api/v1/users", &reader, Some(person.clone())).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let bad = call(
+        &app,
+        Method::POST,
+        "/api/v1/users",
+        &writer,
+        Some(json!({ "name": "", "email": "x", "role": "BOSS", "password": "" })),
+    )
+    .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let made = call(&app, Method::POST, "/api/v1/users", &writer, Some(person)).await;
+    assert_eq!(made.status(), StatusCode::CREATED);
+    let walt: Value = made.json().await.unwrap();
+    let walt_id = walt["id"].as_str().unwrap().to_string();
+
+    let workers: Value =
+        call(&app, Method::GET, "/api/v1/users?role=WORKER", &reader, None).await.json().await.unwrap();
+    let names: Vec<&str> = workers["users"].as_array().unwrap().iter().map(|u| u["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Walt Worker"]);
+    let bad_filter = call(&app, Method::GET, "/api/v1/users?role=BOSS&status=gone", &reader, None).await;
+    assert_eq!(error_fields(&bad_filter.json().await.unwrap()), ["status"]);
+
+    let promoted: Value =
+        call(&app, Method::PUT, &format!("/api/v1/users/{walt_id}/role"), &writer, Some(json!({ "role": "ADMIN" })))
+            .await
+            .json()
+            .await
+            .unwrap();
+    assert_eq!(promoted["role"], "ADMIN");
+    let off =
+        call(&app, Method::PUT, &format!("/api/v1/users/{walt_id}/active"), &writer, Some(json!({ "active": false })))
+            .await;
+    assert_eq!(off.status(), StatusCode::OK);
+    let gone: Value =
+        call(&app, Method::GET, "/api/v1/users?status=deactivated", &reader, None).await.json().await.unwrap();
+    assert_eq!(gone["users"][0]["id"], walt_id.as_str());
+
+    // Another company's key reaches none of Acme's people.
+    let globex = app.sign_up("globex", "gil@globex.test").await;
+    let (theirs, _) = make_key(&app, &globex.client, "Globex", &["users:write"], "").await;
+    for (path, body) in [("role", json!({ "role": "WORKER" })), ("active", json!({ "active": true }))] {
+        let response = call(&app, Method::PUT, &format!("/api/v1/users/{walt_id}/{path}"), &theirs, Some(body)).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    let listed: Value = call(&app, Method::GET, "/api/v1/users?status=all", &theirs, None).await.json().await.unwrap();
+    assert!(!listed.to_string().contains("acme.test"));
+}

@@ -2,7 +2,8 @@
 //! handlers over `crate::customers`.
 
 use super::support::{
-    created, idempotency_key, optional_bool, page, required_version, stale, with_etag, Body, Caller, Params,
+    created, decode_name_cursor, encode_name_cursor, idempotency_key, optional_bool, page, required_version, stale,
+    with_etag, Body, Caller, Params,
 };
 use super::ProblemDetails;
 use crate::customers;
@@ -14,8 +15,6 @@ use app::error::AppError;
 use app::jobs::encode_component;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use http::HeaderMap;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -41,15 +40,11 @@ pub struct CustomerList {
 }
 
 fn encode_cursor(cursor: &CustomerCursor) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{}\n{}", cursor.id, cursor.name))
+    encode_name_cursor(cursor.id, &cursor.name)
 }
 
 fn decode_cursor(raw: &str) -> Result<CustomerCursor, AppError> {
-    let broken = || AppError::field("after", "Use the next value of the previous page.");
-    let bytes = URL_SAFE_NO_PAD.decode(raw.trim()).map_err(|_| broken())?;
-    let text = String::from_utf8(bytes).map_err(|_| broken())?;
-    let (id, name) = text.split_once('\n').ok_or_else(broken)?;
-    Ok(CustomerCursor { id: id.parse().map_err(|_| broken())?, name: name.to_string() })
+    decode_name_cursor(raw).map(|(id, name)| CustomerCursor { id, name })
 }
 
 /// List customers, 25 a page, by name.

@@ -10,6 +10,7 @@ mod docs;
 mod jobs;
 mod statuses;
 pub mod support;
+mod users;
 
 use crate::state::AppState;
 use app::error::FieldError;
@@ -51,6 +52,7 @@ pub struct ProblemDetails {
     tags(
         (name = "jobs", description = "Jobs, their tasks and notes, and job statuses (scope jobs)"),
         (name = "customers", description = "Customer records (scope customers)"),
+        (name = "users", description = "The company's people (scope users)"),
         (name = "audit", description = "Who changed what (scope users:read)"),
     )
 )]
@@ -88,6 +90,9 @@ fn resources() -> OpenApiRouter<AppState> {
         .routes(routes!(customers::list, customers::create))
         .routes(routes!(customers::read, customers::replace))
         .routes(routes!(customers::set_active))
+        .routes(routes!(users::list, users::create))
+        .routes(routes!(users::set_role))
+        .routes(routes!(users::set_active))
         .routes(routes!(audit::api_list))
 }
 

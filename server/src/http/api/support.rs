@@ -150,6 +150,22 @@ pub fn page(body: &impl Serialize, next_url: Option<String>) -> Response {
     response
 }
 
+/// An opaque cursor for lists in name order: the last row's id and name.
+pub fn encode_name_cursor(id: uuid::Uuid, name: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{id}\n{name}"))
+}
+
+/// The id and name an [`encode_name_cursor`] cursor holds; anything else is a field error.
+pub fn decode_name_cursor(raw: &str) -> Result<(uuid::Uuid, String), AppError> {
+    use base64::Engine;
+    let broken = || AppError::field("after", "Use the next value of the previous page.");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(raw.trim()).map_err(|_| broken())?;
+    let text = String::from_utf8(bytes).map_err(|_| broken())?;
+    let (id, name) = text.split_once('\n').ok_or_else(broken)?;
+    Ok((id.parse().map_err(|_| broken())?, name.to_string()))
+}
+
 /// Reads an optional id parameter; a malformed one is a field error naming it.
 pub fn optional_id(field: &'static str, raw: &Option<String>) -> Result<Option<uuid::Uuid>, AppError> {
     match raw.as_deref().map(str::trim).filter(|v| !v.is_empty()) {

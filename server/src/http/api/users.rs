@@ -1,0 +1,154 @@
+//! `/api/v1/users`: the company's people — list, add, change role, deactivate and
+//! restore — thin handlers over `crate::users` (admins; keys with users scopes).
+
+use super::support::{created, decode_name_cursor, encode_name_cursor, page, Body, Caller, Params};
+use super::ProblemDetails;
+use crate::http::problem::Problem;
+use crate::state::AppState;
+use crate::users;
+use app::api_keys::{ApiAccess::Read, ApiAccess::Write, ApiArea::Users};
+use app::auth::Role;
+use app::error::AppError;
+use app::jobs::encode_component;
+use app::users::{NewUserForm, UserCursor, UserListQuery, UserStatusFilter, UserSummary};
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserFilters {
+    /// `active` (default), `deactivated` or `all`.
+    status: Option<String>,
+    /// `ADMIN`, `WORKER` or `CUSTOMER`.
+    role: Option<String>,
+    /// Words in the name or email.
+    search: Option<String>,
+    /// The `next` of the previous page.
+    after: Option<String>,
+}
+
+/// A page of people, by name.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserList {
+    users: Vec<UserSummary>,
+    /// Pass as `after` for the next page; null on the last.
+    next: Option<String>,
+}
+
+impl UserFilters {
+    fn query(&self) -> Result<UserListQuery, AppError> {
+        let status = match self.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => UserStatusFilter::default(),
+            Some(raw @ ("active" | "deactivated" | "all")) => UserStatusFilter::parse(raw),
+            Some(_) => return Err(AppError::field("status", "Use active, deactivated or all.")),
+        };
+        let role = match self.role.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(raw) => Some(
+                Role::ALL
+                    .into_iter()
+                    .find(|r| r.as_str() == raw)
+                    .ok_or_else(|| AppError::field("role", "Use ADMIN, WORKER or CUSTOMER."))?,
+            ),
+        };
+        let after = match self.after.as_deref().filter(|a| !a.is_empty()) {
+            None => None,
+            Some(raw) => Some(decode_name_cursor(raw).map(|(id, name)| UserCursor { id, name })?),
+        };
+        Ok(UserListQuery { status, role, search: self.search.clone().unwrap_or_default(), after })
+    }
+}
+
+/// List people, 50 a page, by name.
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", params(UserFilters),
+    responses(
+        (status = 200, description = "A page of people; `Link: <…>; rel=\"next\"` when there are more", body = UserList),
+        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, body = ProblemDetails, content_type = "application/problem+json"),
+    ))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Params(filters): Params<UserFilters>,
+) -> Result<Response, Problem> {
+    let user = caller.may(Users, Read)?;
+    let query = filters.query()?;
+    let found = users::list(&state, &user, query.clone()).await?;
+    let next = found.next.as_ref().map(|c| encode_name_cursor(c.id, &c.name));
+    let next_url = next.as_ref().map(|next| {
+        let mut url = format!("/api/v1/users?status={}&after={}", query.status.as_str(), encode_component(next));
+        if let Some(role) = query.role {
+            url.push_str(&format!("&role={}", role.as_str()));
+        }
+        if !query.search.trim().is_empty() {
+            url.push_str(&format!("&search={}", encode_component(query.search.trim())));
+        }
+        url
+    });
+    Ok(page(&UserList { users: found.users, next }, next_url))
+}
+
+/// Add a person with a password (admins). `role`: ADMIN, WORKER or CUSTOMER (with `customer_id`).
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUserForm,
+    responses((status = 201, body = UserSummary), (status = 422, body = ProblemDetails, content_type = "application/problem+json"),
+              (status = 403, body = ProblemDetails, content_type = "application/problem+json")))]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(form): Body<NewUserForm>,
+) -> Result<Response, Problem> {
+    let user = caller.may(Users, Write)?;
+    let made = users::create(&state, &user, form).await?;
+    Ok(created(format!("/api/v1/users?search={}", encode_component(&made.email)), &made, None))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RoleChange {
+    /// ADMIN, WORKER or CUSTOMER.
+    role: String,
+}
+
+/// Change a person's role (admins; not your own).
+#[utoipa::path(put, path = "/api/v1/users/{id}/role", tag = "users", request_body = RoleChange,
+    params(("id" = Uuid, Path, description = "The person's id")),
+    responses((status = 200, body = UserSummary), (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+              (status = 422, body = ProblemDetails, content_type = "application/problem+json")))]
+pub async fn set_role(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Body(change): Body<RoleChange>,
+) -> Result<Json<UserSummary>, Problem> {
+    let user = caller.may(Users, Write)?;
+    Ok(Json(users::change_role(&state, &user, id, change.role).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct Active {
+    /// false: deactivate (signed out at once, cannot sign in); true: restore.
+    active: bool,
+}
+
+/// Deactivate or restore a person (admins).
+#[utoipa::path(put, path = "/api/v1/users/{id}/active", tag = "users", request_body = Active,
+    params(("id" = Uuid, Path, description = "The person's id")),
+    responses((status = 200, body = UserSummary), (status = 404, body = ProblemDetails, content_type = "application/problem+json")))]
+pub async fn set_active(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Body(change): Body<Active>,
+) -> Result<Json<UserSummary>, Problem> {
+    let user = caller.may(Users, Write)?;
+    let changed = if change.active {
+        users::restore(&state, &user, id).await?
+    } else {
+        users::deactivate(&state, &user, id).await?
+    };
+    Ok(Json(changed))
+}
