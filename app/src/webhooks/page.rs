@@ -17,6 +17,9 @@ pub fn WebhooksSection() -> impl IntoView {
     let show_form = RwSignal::new(false);
     let secret = RwSignal::new(None::<WebhookSecret>);
     let changed = Callback::new(move |()| version.update(|v| *v += 1));
+    // Outside the list, which is drawn anew after each change: a notice survives it.
+    let notice = RwSignal::new(None::<String>);
+    let notify = Callback::new(move |text: String| notice.set(Some(text)));
     let on_secret = Callback::new(move |made: WebhookSecret| {
         secret.set(Some(made));
         show_form.set(false);
@@ -41,6 +44,7 @@ pub fn WebhooksSection() -> impl IntoView {
                 <NewEndpointForm on_created=on_secret />
             </Show>
             {move || secret.get().map(|made| view! { <SigningSecret made on_done=Callback::new(move |()| secret.set(None)) /> })}
+            <p role="status" class="small" data-testid="webhook-notice">{move || notice.get()}</p>
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match endpoints.await {
@@ -49,7 +53,7 @@ pub fn WebhooksSection() -> impl IntoView {
                         }.into_any(),
                         Ok(list) => view! {
                             <ul class="key-list" data-testid="webhook-list">
-                                {list.into_iter().map(|endpoint| view! { <EndpointRow endpoint changed on_secret /> }).collect_view()}
+                                {list.into_iter().map(|endpoint| view! { <EndpointRow endpoint changed on_secret notify /> }).collect_view()}
                             </ul>
                         }.into_any(),
                         Err(error) => view! { <div class="banner banner-error" role="alert">{error.to_string()}</div> }.into_any(),
@@ -129,24 +133,33 @@ fn SigningSecret(made: WebhookSecret, on_done: Callback<()>) -> impl IntoView {
 }
 
 #[component]
-fn EndpointRow(endpoint: WebhookEndpoint, changed: Callback<()>, on_secret: Callback<WebhookSecret>) -> impl IntoView {
+fn EndpointRow(
+    endpoint: WebhookEndpoint,
+    changed: Callback<()>,
+    on_secret: Callback<WebhookSecret>,
+    notify: Callback<String>,
+) -> impl IntoView {
     let confirm = use_confirm();
     let failure = RwSignal::new(None::<AppError>);
     let test = ServerAction::<SendTestWebhook>::new();
     let toggle = ServerAction::<SetWebhookEnabled>::new();
     let rotate = ServerAction::<RotateWebhookSecret>::new();
     let delete = ServerAction::<DeleteWebhook>::new();
-    let sent = RwSignal::new(false);
+    let short_url = endpoint.url.clone();
     Effect::new(move |_| match test.value().get() {
         Some(Ok(_)) => {
-            sent.set(true);
+            notify.run(format!("Test event queued for {short_url}: it appears in the log within seconds (Refresh)."));
             changed.run(());
         }
         Some(Err(error)) => failure.set(Some(error)),
         None => {}
     });
     Effect::new(move |_| match toggle.value().get() {
-        Some(Ok(_)) => changed.run(()),
+        Some(Ok(endpoint)) => {
+            let state = if endpoint.enabled { "enabled" } else { "disabled" };
+            notify.run(format!("{} is {state}.", endpoint.url));
+            changed.run(());
+        }
         Some(Err(error)) => failure.set(Some(error)),
         None => {}
     });
@@ -155,8 +168,12 @@ fn EndpointRow(endpoint: WebhookEndpoint, changed: Callback<()>, on_secret: Call
         Some(Err(error)) => failure.set(Some(error)),
         None => {}
     });
+    let deleted_url = endpoint.url.clone();
     Effect::new(move |_| match delete.value().get() {
-        Some(Ok(())) => changed.run(()),
+        Some(Ok(())) => {
+            notify.run(format!("{deleted_url} was deleted."));
+            changed.run(());
+        }
         Some(Err(error)) => failure.set(Some(error)),
         None => {}
     });
@@ -180,7 +197,7 @@ fn EndpointRow(endpoint: WebhookEndpoint, changed: Callback<()>, on_secret: Call
             <Banner failure />
             <div class="row-actions">
                 <button type="button" class="btn btn-small" disabled=move || test.pending().get()
-                    on:click=move |_| { sent.set(false); test.dispatch(SendTestWebhook { id }); }>
+                    on:click=move |_| { test.dispatch(SendTestWebhook { id }); }>
                     {move || if test.pending().get() { "Sending…" } else { "Send test event" }}
                 </button>
                 <button type="button" class="btn btn-small" disabled=move || toggle.pending().get()
@@ -206,8 +223,7 @@ fn EndpointRow(endpoint: WebhookEndpoint, changed: Callback<()>, on_secret: Call
                     "Delete…"
                 </button>
             </div>
-            <p role="status" class="small">{move || sent.get().then_some("Test event queued: it appears in the log below within seconds (Refresh).")}</p>
-            <DeliveryLog endpoint_id=id deliveries=endpoint.deliveries changed url />
+            <DeliveryLog endpoint_id=id deliveries=endpoint.deliveries changed notify url />
         </li>
     }
 }
@@ -217,6 +233,7 @@ fn DeliveryLog(
     endpoint_id: uuid::Uuid,
     deliveries: Vec<WebhookDelivery>,
     changed: Callback<()>,
+    notify: Callback<String>,
     url: String,
 ) -> impl IntoView {
     if deliveries.is_empty() {
@@ -227,7 +244,7 @@ fn DeliveryLog(
             <table class="delivery-log" aria-label=format!("Deliveries to {url}")>
                 <thead><tr><th>"Event"</th><th>"Result"</th><th>"Time"</th><th>"Tries"</th><th>"When"</th><th><span class="sr-only">"Actions"</span></th></tr></thead>
                 <tbody>
-                    {deliveries.into_iter().map(|d| view! { <DeliveryRow endpoint_id delivery=d changed /> }).collect_view()}
+                    {deliveries.into_iter().map(|d| view! { <DeliveryRow endpoint_id delivery=d changed notify /> }).collect_view()}
                 </tbody>
             </table>
         </div>
@@ -236,12 +253,21 @@ fn DeliveryLog(
 }
 
 #[component]
-fn DeliveryRow(endpoint_id: uuid::Uuid, delivery: WebhookDelivery, changed: Callback<()>) -> impl IntoView {
+fn DeliveryRow(
+    endpoint_id: uuid::Uuid,
+    delivery: WebhookDelivery,
+    changed: Callback<()>,
+    notify: Callback<String>,
+) -> impl IntoView {
     let redeliver = ServerAction::<RedeliverWebhook>::new();
-    Effect::new(move |_| {
-        if redeliver.value().get().is_some() {
+    let event_type = delivery.event_type.clone();
+    Effect::new(move |_| match redeliver.value().get() {
+        Some(Ok(_)) => {
+            notify.run(format!("The {event_type} event is queued to be sent again."));
             changed.run(());
         }
+        Some(Err(error)) => notify.run(error.to_string()),
+        None => {}
     });
     let result = match (delivery.status.as_str(), delivery.response_status) {
         ("SUCCEEDED", Some(code)) => format!("{code} delivered"),
