@@ -538,6 +538,15 @@ async fn people_are_listed_added_and_changed_through_the_api(db: PgPool) {
         call(&app, Method::GET, "/api/v1/users?status=deactivated", &reader, None).await.json().await.unwrap();
     assert_eq!(gone["users"][0]["id"], walt_id.as_str());
 
+    // A worker's own token is refused; only admins manage people.
+    app.create_user(&acme.client, "Wendy Worker", "wendy@acme.test", "WORKER").await;
+    let (wendy, _) = app.api_login("acme", "wendy@acme.test", PASSWORD).await;
+    assert_eq!(call(&app, Method::GET, "/api/v1/users", &wendy, None).await.status(), StatusCode::FORBIDDEN);
+    let promote =
+        call(&app, Method::PUT, &format!("/api/v1/users/{walt_id}/role"), &wendy, Some(json!({ "role": "ADMIN" })))
+            .await;
+    assert_eq!(promote.status(), StatusCode::FORBIDDEN);
+
     // Another company's key reaches none of Acme's people.
     let globex = app.sign_up("globex", "gil@globex.test").await;
     let (theirs, _) = make_key(&app, &globex.client, "Globex", &["users:write"], "").await;
