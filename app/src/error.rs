@@ -38,6 +38,10 @@ pub enum AppError {
     Validation { errors: Vec<FieldError> },
     #[error("{message}")]
     Conflict { message: String },
+    /// An edit based on a version of the record that is no longer current (409 in the
+    /// app; the REST API answers its `If-Match` with 412).
+    #[error("{message}")]
+    Stale { message: String },
     #[error("Too many attempts. Try again in {} minutes.", retry_after_secs.div_ceil(60))]
     TooManyRequests { retry_after_secs: u64 },
     /// The request itself could not be read (wrong shape, wrong types).
@@ -66,6 +70,10 @@ impl AppError {
         Self::Conflict { message: message.into() }
     }
 
+    pub fn stale(message: impl Into<String>) -> Self {
+        Self::Stale { message: message.into() }
+    }
+
     /// The message for `field`, if this error names it.
     pub fn field_message(&self, field: &str) -> Option<String> {
         match self {
@@ -81,7 +89,7 @@ impl AppError {
             Self::Forbidden | Self::EmailUnverified => 403,
             Self::NotFound => 404,
             Self::Validation { .. } => 422,
-            Self::Conflict { .. } => 409,
+            Self::Conflict { .. } | Self::Stale { .. } => 409,
             Self::TooManyRequests { .. } => 429,
             Self::BadRequest { .. } => 400,
             Self::Internal => 500,

@@ -9,6 +9,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod clock;
+pub mod company;
 pub mod config;
 pub mod customers;
 pub mod db;

@@ -139,7 +139,7 @@ fn JobEditor(options: JobFormOptions, existing: Option<JobDetail>) -> impl IntoV
             }
         }
     };
-    let conflict = move || matches!(failure.get(), Some(AppError::Conflict { .. }));
+    let conflict = move || matches!(failure.get(), Some(AppError::Conflict { .. } | AppError::Stale { .. }));
     // The form hydrates after the document's root; tests wait for this flag.
     let ready = RwSignal::new(false);
     Effect::new(move |_| ready.set(true));

@@ -28,6 +28,7 @@ pub const DESCRIPTION_MAX: usize = 200;
 pub const URL_MAX: usize = 2000;
 
 /// A new endpoint as typed.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct WebhookForm {
@@ -96,6 +97,7 @@ impl WebhookForm {
     }
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WebhookEndpoint {
     pub id: Uuid,
@@ -112,6 +114,7 @@ pub struct WebhookEndpoint {
 }
 
 /// One event sent (or being sent) to one endpoint.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WebhookDelivery {
     pub id: Uuid,
@@ -129,6 +132,7 @@ pub struct WebhookDelivery {
 }
 
 /// An endpoint just made, or its secret just rotated: the secret is here only.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WebhookSecret {
     pub endpoint: WebhookEndpoint,

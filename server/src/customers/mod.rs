@@ -135,7 +135,7 @@ pub async fn update(
     .await?
     .ok_or(AppError::NotFound)?;
     if expected_version.is_some_and(|v| v != current) {
-        return Err(AppError::conflict("Someone changed this customer meanwhile. Reload to see their change.").into());
+        return Err(AppError::stale("Someone changed this customer meanwhile. Reload to see their change.").into());
     }
     let before = find(&mut tx, id).await?;
     sqlx::query!(

@@ -70,8 +70,13 @@ async fn csv_report(
     user: Option<Extension<CurrentUser>>,
     Query(query): Query<ReportQuery>,
 ) -> Result<Response, Problem> {
-    let Extension(user) = user.ok_or(app::error::AppError::Unauthorized)?;
+    let Extension(user) = user.ok_or(AppError::Unauthorized)?;
     user.ensure_verified()?;
+    csv_download(state, user, query).await
+}
+
+/// The report as a streamed CSV attachment (also the REST API's `text/csv` answer).
+pub(crate) async fn csv_download(state: AppState, user: CurrentUser, query: ReportQuery) -> Result<Response, Problem> {
     let slot = ExportSlot::take(user.user_id())?;
     let spec = exports::report_spec(&state, &user, &query).await?;
     let file_name = format!("{}.csv", spec.file_stem());
@@ -112,7 +117,16 @@ async fn pdf_report(
 ) -> Result<Response, Problem> {
     let Extension(user) = user.ok_or(AppError::Unauthorized)?;
     user.ensure_verified()?;
+    pdf_download(&state, &user, &query).await
+}
+
+/// The report as a PDF attachment (also the REST API's `application/pdf` answer).
+pub(crate) async fn pdf_download(
+    state: &AppState,
+    user: &CurrentUser,
+    query: &ReportQuery,
+) -> Result<Response, Problem> {
     let _slot = ExportSlot::take(user.user_id())?;
-    let (file_name, bytes) = exports::pdf_report(&state, &user, &query).await?;
+    let (file_name, bytes) = exports::pdf_report(state, user, query).await?;
     Ok((attachment("application/pdf", &file_name), bytes).into_response())
 }

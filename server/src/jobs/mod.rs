@@ -282,7 +282,7 @@ async fn lock_current(tx: &mut TenantTx, id: Uuid, version: Option<i32>) -> Resu
     .await?
     .ok_or(AppError::NotFound)?;
     match version {
-        Some(version) if version != current => Err(AppError::conflict(CONFLICT).into()),
+        Some(version) if version != current => Err(AppError::stale(CONFLICT).into()),
         _ => Ok(current),
     }
 }

@@ -322,7 +322,18 @@ pub async fn save_settings(state: &AppState, admin: &CurrentUser, settings: Time
     let days =
         parse_auto_approve_days(&settings.auto_approve_days).map_err(|m| AppError::field("auto_approve_days", m))?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
-    let before = super::entries::auto_approve_days(&mut tx).await?;
+    set_auto_approve_days(&mut tx, days).await?;
+    tx.commit().await?;
+    Ok(TimeSettings { auto_approve_days: days.map(|d| d.to_string()).unwrap_or_default() })
+}
+
+/// Sets the company's auto-approval delay (`None`: never) and moves the deadlines of
+/// entries already waiting; audited. Nothing happens when it does not change.
+pub async fn set_auto_approve_days(tx: &mut TenantTx, days: Option<i32>) -> Result<()> {
+    let before = super::entries::auto_approve_days(tx).await?;
+    if before == days {
+        return Ok(());
+    }
     let company_id = tx.company_id();
     sqlx::query!("update companies set auto_approve_days = $2 where id = $1", company_id, days)
         .execute(tx.conn())
@@ -344,8 +355,7 @@ pub async fn save_settings(state: &AppState, admin: &CurrentUser, settings: Time
         Some(json!({ "auto_approve_days": days })),
     )
     .await?;
-    tx.commit().await?;
-    Ok(TimeSettings { auto_approve_days: days.map(|d| d.to_string()).unwrap_or_default() })
+    Ok(())
 }
 
 /// Approves every pending entry past its deadline, company by company, each in its

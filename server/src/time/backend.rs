@@ -50,7 +50,7 @@ impl TimeBackend for AppState {
     }
 
     async fn update_log(&self, rq: &RequestContext, id: Uuid, form: LogForm) -> AppResult<WorkLog> {
-        Ok(entries::update(self, &request_user(rq)?, id, form).await?)
+        Ok(entries::update(self, &request_user(rq)?, id, form, None).await?)
     }
 
     async fn delete_log(&self, rq: &RequestContext, id: Uuid) -> AppResult<()> {

@@ -193,12 +193,23 @@ fn check_editable(viewer: &Viewer, row: &LogRow) -> Result<()> {
     }
 }
 
+/// Saves an edit; with `expected_version` (an API client's `If-Match`), only over that
+/// version of the log.
 #[tracing::instrument(skip_all)]
-pub async fn update(state: &AppState, user: &CurrentUser, id: Uuid, form: LogForm) -> Result<WorkLog> {
+pub async fn update(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    form: LogForm,
+    expected_version: Option<i32>,
+) -> Result<WorkLog> {
     let valid = form.validate()?;
     let mut tx = TenantTx::begin(&state.pool, user).await?;
     let viewer = Viewer::load(&mut tx, user).await?;
     let row = lock_log(&mut tx, &viewer, id).await?;
+    if expected_version.is_some_and(|v| v != row.version) {
+        return Err(AppError::stale("This entry changed since you read it. Read it again and redo your change.").into());
+    }
     check_editable(&viewer, &row)?;
     ensure_month_open(&mut tx, row.customer_id, row.started_at, viewer.company_tz, None).await?;
     let before = row.clone().view(&viewer);
@@ -381,18 +392,10 @@ pub async fn detail(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<Lo
 #[tracing::instrument(skip_all)]
 pub async fn list(state: &AppState, admin: &CurrentUser, query: LogQuery) -> Result<LogPage> {
     admin.require(Role::Admin)?;
-    let from = optional_date(&query.from, "from")?;
-    let to = optional_date(&query.to, "to")?;
-    if let (Some(from), Some(to)) = (from, to) {
-        if to < from {
-            return Err(AppError::field("to", "The end date must be on or after the start date.").into());
-        }
-    }
+    let days = DayRange::of(&query)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
     let viewer = Viewer::load(&mut tx, admin).await?;
-    let tz = viewer.company_tz;
-    let from = from.map(|d| local_to_utc(tz, d, NaiveTime::MIN));
-    let to = to.map(|d| local_to_utc(tz, d + Duration::days(1), NaiveTime::MIN));
+    let (from, to) = days.in_utc(viewer.company_tz);
 
     let filter = LogFilter {
         worker: query.worker,
@@ -420,6 +423,88 @@ pub async fn list(state: &AppState, admin: &CurrentUser, query: LogQuery) -> Res
     let (workers, customers) = people(&mut tx).await?;
     tx.commit().await?;
     Ok(LogPage { logs, total_minutes: seconds / 60, count, has_more, workers, customers })
+}
+
+/// A log query's `from`..=`to` days, checked; both optional.
+struct DayRange {
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+}
+
+impl DayRange {
+    fn of(query: &LogQuery) -> Result<Self> {
+        let from = optional_date(&query.from, "from")?;
+        let to = optional_date(&query.to, "to")?;
+        if let (Some(from), Some(to)) = (from, to) {
+            if to < from {
+                return Err(AppError::field("to", "The end date must be on or after the start date.").into());
+            }
+        }
+        Ok(Self { from, to })
+    }
+
+    /// The first instant of `from` and the first after `to`, as days of the company's calendar.
+    fn in_utc(&self, tz: Tz) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
+        (
+            self.from.map(|d| local_to_utc(tz, d, NaiveTime::MIN)),
+            self.to.map(|d| local_to_utc(tz, d + Duration::days(1), NaiveTime::MIN)),
+        )
+    }
+}
+
+/// Where a page of [`browse`] ends: the last log's start and id.
+pub type LogCursor = (DateTime<Utc>, Uuid);
+
+/// A page of [`browse`].
+pub struct LogBrowse {
+    pub logs: Vec<WorkLog>,
+    /// Where the next page starts; `None` on the last page.
+    pub next: Option<LogCursor>,
+}
+
+/// The ended logs `user` may see (an admin every log, a worker their own, a customer
+/// their record's submitted ones), filtered, newest first, `limit` a page after `after`.
+/// A filter naming someone else's records finds nothing rather than widening the view.
+#[tracing::instrument(skip_all)]
+pub async fn browse(
+    state: &AppState,
+    user: &CurrentUser,
+    query: &LogQuery,
+    after: Option<LogCursor>,
+    limit: i64,
+) -> Result<LogBrowse> {
+    let days = DayRange::of(query)?;
+    let mut tx = TenantTx::begin(&state.pool, user).await?;
+    let viewer = Viewer::load(&mut tx, user).await?;
+    let (started_from, started_before) = days.in_utc(viewer.company_tz);
+    let mut filter = LogFilter {
+        job: query.job,
+        statuses: query.status.into_iter().collect(),
+        ended: true,
+        started_from,
+        started_before,
+        after,
+        ..LogFilter::visible_to(&viewer)
+    };
+    let mut contradicts_scope = false;
+    for (allowed, wanted) in [(&mut filter.worker, query.worker), (&mut filter.customer, query.customer)] {
+        match (*allowed, wanted) {
+            (Some(own), Some(wanted)) if own != wanted => contradicts_scope = true,
+            (_, Some(wanted)) => *allowed = Some(wanted),
+            _ => {}
+        }
+    }
+    filter.none |= contradicts_scope;
+    let rows: Vec<LogRow> = filter
+        .rows_query(tx.company_id(), LogOrder::NewestFirst, Some(limit + 1), 0)
+        .build_query_as()
+        .fetch_all(tx.conn())
+        .await?;
+    tx.commit().await?;
+    let more = rows.len() as i64 > limit;
+    let logs: Vec<WorkLog> = rows.into_iter().take(limit as usize).map(|row| row.view(&viewer)).collect();
+    let next = if more { logs.last().map(|log| (log.started_at, log.id)) } else { None };
+    Ok(LogBrowse { logs, next })
 }
 
 fn optional_date(raw: &str, field: &str) -> Result<Option<chrono::NaiveDate>> {

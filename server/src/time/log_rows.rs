@@ -17,7 +17,7 @@ use uuid::Uuid;
 /// The columns of `LogRow`, in the view.
 const SELECT_ROWS: &str = "select id, job_id, job_title, customer_id, customer_name, worker_id, worker_name,
        started_at, ended_at, paused_at, break_seconds, seconds, description, billable, status, revision,
-       decline_reason, decided_by_name, decided_at, auto_approve_at, locked
+       decline_reason, decided_by_name, decided_at, auto_approve_at, locked, version
   from work_log_rows where company_id = ";
 
 /// Which logs; every field left at its default lets all through.
@@ -39,6 +39,8 @@ pub struct LogFilter {
     pub approved_since: Option<DateTime<Utc>>,
     /// Nothing at all (a customer login not linked to a customer record).
     pub none: bool,
+    /// Keyset paging in `NewestFirst` order: only logs listed after this (started_at, id).
+    pub after: Option<(DateTime<Utc>, Uuid)>,
 }
 
 /// The order of a listing; `id` breaks ties so pages are stable.
@@ -99,6 +101,16 @@ impl LogFilter {
         }
         if let Some(before) = self.started_before {
             qb.push(" and started_at < ").push_bind(before);
+        }
+        if let Some((started_at, id)) = self.after {
+            // `NewestFirst` is started_at descending, then id ascending.
+            qb.push(" and (started_at < ")
+                .push_bind(started_at)
+                .push(" or (started_at = ")
+                .push_bind(started_at)
+                .push(" and id > ")
+                .push_bind(id)
+                .push("))");
         }
         if let Some(since) = self.approved_since {
             qb.push(" and (status <> 'APPROVED' or started_at > ").push_bind(since).push(")");

@@ -51,6 +51,7 @@ pub struct LogRow {
     pub decided_at: Option<DateTime<Utc>>,
     pub auto_approve_at: Option<DateTime<Utc>>,
     pub locked: bool,
+    pub version: i32,
 }
 
 impl LogRow {
@@ -88,6 +89,7 @@ impl LogRow {
             billable: self.billable,
             status,
             revision: self.revision,
+            version: self.version,
             decline_reason: self.decline_reason,
             decided_by_name: self.decided_by_name,
             decided_label: self.decided_at.map(|at| at_label(at, viewer.tz)),

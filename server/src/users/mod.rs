@@ -157,6 +157,16 @@ async fn ensure_other_admin(tx: &mut TenantTx, user_id: Uuid) -> Result<()> {
     Ok(())
 }
 
+/// One person of the company (admins).
+#[tracing::instrument(skip_all)]
+pub async fn get(state: &AppState, admin: &CurrentUser, user_id: Uuid) -> Result<UserSummary> {
+    admin.require(Role::Admin)?;
+    let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    let found = find(&mut tx, user_id).await?;
+    tx.commit().await?;
+    Ok(found)
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn change_role(state: &AppState, admin: &CurrentUser, user_id: Uuid, role: String) -> Result<UserSummary> {
     admin.require(Role::Admin)?;

@@ -78,9 +78,14 @@ async fn queue(tx: &mut TenantTx, event: &str, data: &Value, endpoints: &[Uuid])
 
 /// Endpoints are managed by signed-in admins, or API keys with webhooks:write.
 fn require_manager(user: &CurrentUser) -> std::result::Result<(), AppError> {
+    require_webhooks(user, app::api_keys::ApiAccess::Write)
+}
+
+/// Admins, or API keys with webhooks:`access`.
+fn require_webhooks(user: &CurrentUser, access: app::api_keys::ApiAccess) -> std::result::Result<(), AppError> {
     user.require(Role::Admin)?;
     user.ensure_verified()?;
-    user.require_scope(app::api_keys::ApiScope::new(app::api_keys::ApiArea::Webhooks, app::api_keys::ApiAccess::Write))
+    user.require_scope(app::api_keys::ApiScope::new(app::api_keys::ApiArea::Webhooks, access))
 }
 
 async fn load(tx: &mut TenantTx, tz: Tz, only: Option<Uuid>) -> Result<Vec<WebhookEndpoint>> {
@@ -147,7 +152,7 @@ async fn load_one(tx: &mut TenantTx, id: Uuid) -> Result<WebhookEndpoint> {
 
 #[tracing::instrument(skip_all)]
 pub async fn list(state: &AppState, admin: &CurrentUser) -> Result<Vec<WebhookEndpoint>> {
-    require_manager(admin)?;
+    require_webhooks(admin, app::api_keys::ApiAccess::Read)?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
     let tz = company_timezone(&mut tx).await?;
     let endpoints = load(&mut tx, tz, None).await?;

@@ -16,6 +16,7 @@ mod notifications;
 mod offline;
 mod ops;
 mod public_api;
+mod public_api_time;
 mod security;
 mod statuses;
 mod tenancy;

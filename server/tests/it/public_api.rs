@@ -8,7 +8,13 @@ use serde_json::{json, Value};
 use sqlx::PgPool;
 use std::collections::BTreeSet;
 
-async fn make_key(app: &TestApp, admin: &Client, name: &str, scopes: &[&str], limit: &str) -> (String, String) {
+pub(crate) async fn make_key(
+    app: &TestApp,
+    admin: &Client,
+    name: &str,
+    scopes: &[&str],
+    limit: &str,
+) -> (String, String) {
     let made = app
         .rpc_ok(
             admin,
@@ -19,7 +25,13 @@ async fn make_key(app: &TestApp, admin: &Client, name: &str, scopes: &[&str], li
     (made["secret"].as_str().unwrap().to_string(), made["key"]["id"].as_str().unwrap().to_string())
 }
 
-async fn call(app: &TestApp, method: Method, path: &str, key: &str, body: Option<Value>) -> reqwest::Response {
+pub(crate) async fn call(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    key: &str,
+    body: Option<Value>,
+) -> reqwest::Response {
     let mut request = api_client().request(method, app.url(path)).bearer_auth(key);
     if let Some(body) = body {
         request = request.json(&body);

@@ -483,7 +483,7 @@ async fn pending_entries_approve_themselves_after_the_deadline(db: PgPool) {
 }
 
 /// Inserts a finished, approved log directly (for report fixtures at exact instants).
-async fn insert_log(db: &PgPool, job: &str, start: &str, minutes: i64, description: &str) {
+pub(crate) async fn insert_log(db: &PgPool, job: &str, start: &str, minutes: i64, description: &str) {
     sqlx::query(
         "insert into work_logs (company_id, worker_id, job_id, customer_id, started_at, ended_at, description, status,
                                 submitted_at, decided_at)

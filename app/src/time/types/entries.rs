@@ -12,6 +12,7 @@ pub const REASON_MAX: usize = 1_000;
 pub const MAX_ENTRY_MINUTES: i64 = 24 * 60;
 
 /// A manual entry as typed; `validate` is shared by the browser and the server.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct LogForm {

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 // Read from the database as the `work_log_status` enum itself: a value this code does
@@ -64,6 +65,7 @@ pub fn format_elapsed(seconds: i64) -> String {
 }
 
 /// One work log as the viewer may see it, with times already in their timezone.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkLog {
     pub id: Uuid,
@@ -86,6 +88,8 @@ pub struct WorkLog {
     pub billable: bool,
     pub status: LogStatus,
     pub revision: i32,
+    /// The row version: every change bumps it (the REST API's `ETag`).
+    pub version: i32,
     pub decline_reason: Option<String>,
     pub decided_by_name: Option<String>,
     pub decided_label: Option<String>,
@@ -117,6 +121,7 @@ pub struct RunningTimer {
 }
 
 /// A job the worker can log time on, with the contract budget that applies.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoggableJob {
     pub id: Uuid,
@@ -199,6 +204,7 @@ impl LogQuery {
     }
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NamedOption {
     pub id: Uuid,
@@ -217,6 +223,7 @@ pub struct LogPage {
 }
 
 /// One log with its history (who changed what, before and after).
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogDetail {
     pub log: WorkLog,
@@ -225,6 +232,7 @@ pub struct LogDetail {
     pub jobs: Vec<LoggableJob>,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogEvent {
     pub at_label: String,

@@ -9,6 +9,7 @@ use uuid::Uuid;
 pub const REPORT_PAGE_LINES: usize = 500;
 
 /// Which month and whose hours a report shows.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ReportQuery {
@@ -55,6 +56,7 @@ pub fn parse_month(raw: &str) -> Result<(i32, u32), String> {
     Ok((year, month))
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportTotals {
     /// Approved + pending (declined hours are not counted).
@@ -68,12 +70,14 @@ pub struct ReportTotals {
 }
 
 /// One bar of a chart.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChartBar {
     pub label: String,
     pub minutes: i64,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportLine {
     pub date_label: String,
@@ -87,6 +91,7 @@ pub struct ReportLine {
     pub minutes: i64,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MonthlyReport {
     pub company_name: String,

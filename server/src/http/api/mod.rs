@@ -5,12 +5,17 @@
 //! `/api/docs`. Callers are people with an access token or API keys with scopes.
 
 mod audit;
+mod company;
 mod customers;
 mod docs;
 mod jobs;
+mod notifications;
+mod reports;
 mod statuses;
 pub mod support;
+mod time;
 mod users;
+mod webhooks;
 
 use crate::state::AppState;
 use app::error::FieldError;
@@ -43,7 +48,7 @@ pub struct ProblemDetails {
     info(
         title = "Fieldbook API",
         version = "1",
-        description = "Jobs, customers, statuses and the audit log of one Fieldbook company. \
+        description = "Jobs, customers, time, contracts, reports, people, the company, notifications, webhooks and the audit log of one Fieldbook company. \
                        Authenticate with `Authorization: Bearer <API key or access token>`. \
                        See docs/API.md for paging, errors, idempotency and rate limits."
     ),
@@ -52,8 +57,13 @@ pub struct ProblemDetails {
     tags(
         (name = "jobs", description = "Jobs, their tasks and notes, and job statuses (scope jobs)"),
         (name = "customers", description = "Customer records (scope customers)"),
+        (name = "time", description = "Time entries, their approval, and contracts with their usage (scope time)"),
+        (name = "reports", description = "Monthly reports as JSON, CSV or PDF (scope reports:read)"),
         (name = "users", description = "The company's people (scope users)"),
         (name = "audit", description = "Who changed what (scope users:read)"),
+        (name = "company", description = "The company's name, timezone and time settings (scope users)"),
+        (name = "notifications", description = "Your own notifications (people only, not API keys)"),
+        (name = "webhooks", description = "Webhook endpoints and their deliveries (scope webhooks)"),
     )
 )]
 struct ApiDoc;
@@ -91,9 +101,27 @@ fn resources() -> OpenApiRouter<AppState> {
         .routes(routes!(customers::read, customers::replace))
         .routes(routes!(customers::set_active))
         .routes(routes!(users::list, users::create))
+        .routes(routes!(users::read))
         .routes(routes!(users::set_role))
         .routes(routes!(users::set_active))
+        .routes(routes!(time::list, time::create))
+        .routes(routes!(time::read, time::replace, time::delete))
+        .routes(routes!(time::submit))
+        .routes(routes!(time::approve))
+        .routes(routes!(time::decline))
+        .routes(routes!(time::contracts))
+        .routes(routes!(time::contract))
+        .routes(routes!(reports::monthly))
         .routes(routes!(audit::api_list))
+        .routes(routes!(company::read, company::update))
+        .routes(routes!(notifications::list))
+        .routes(routes!(notifications::mark_read))
+        .routes(routes!(webhooks::list, webhooks::create))
+        .routes(routes!(webhooks::read, webhooks::delete))
+        .routes(routes!(webhooks::set_enabled))
+        .routes(routes!(webhooks::rotate_secret))
+        .routes(routes!(webhooks::send_test))
+        .routes(routes!(webhooks::redeliver))
 }
 
 /// The OpenAPI document of the API, made once from the handlers.

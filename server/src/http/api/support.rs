@@ -110,9 +110,7 @@ pub fn required_version(headers: &HeaderMap) -> Result<i32, Refusal> {
 /// An update refused because the record changed since the client's `If-Match`: 412.
 pub fn stale(error: crate::error::Error) -> Response {
     match AppError::from(error) {
-        AppError::Conflict { message } => {
-            error_response("/api/", Some(StatusCode::PRECONDITION_FAILED), AppError::Conflict { message })
-        }
+        stale @ AppError::Stale { .. } => error_response("/api/", Some(StatusCode::PRECONDITION_FAILED), stale),
         other => Problem(other).into_response(),
     }
 }

@@ -104,7 +104,21 @@ pub async fn create(
 ) -> Result<Response, Problem> {
     let user = caller.may(Users, Write)?;
     let made = users::create(&state, &user, form).await?;
-    Ok(created(format!("/api/v1/users?search={}", encode_component(&made.email)), &made, None))
+    Ok(created(format!("/api/v1/users/{}", made.id), &made, None))
+}
+
+/// Read one person (admins).
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users",
+    params(("id" = Uuid, Path, description = "The person's id")),
+    responses((status = 200, body = UserSummary), (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
+              (status = 404, body = ProblemDetails, content_type = "application/problem+json")))]
+pub async fn read(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+) -> Result<Json<UserSummary>, Problem> {
+    let user = caller.may(Users, Read)?;
+    Ok(Json(users::get(&state, &user, id).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
