@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// Every event an endpoint can subscribe to: (type, what it means).
-pub const WEBHOOK_EVENTS: [(&str, &str); 12] = [
+pub const WEBHOOK_EVENTS: [(&str, &str); 13] = [
     ("job.created", "A job was created"),
     ("job.updated", "A job's details were edited"),
     ("job.status_changed", "A job moved to another status"),
@@ -18,6 +18,7 @@ pub const WEBHOOK_EVENTS: [(&str, &str); 12] = [
     ("work_log.submitted", "Hours were submitted for approval"),
     ("work_log.approved", "Hours were approved"),
     ("work_log.declined", "Hours were declined"),
+    ("contract.threshold_reached", "A contract reached 80 % or 100 % of its budget"),
     ("user.invited", "Someone was invited"),
     ("user.joined", "Someone accepted an invitation"),
 ];

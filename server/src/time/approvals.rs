@@ -77,6 +77,7 @@ pub async fn decide(
         let action = if approve { "work_log.approved" } else { "work_log.declined" };
         tx.audit(action, "work_log", Some(id), Some(log_json(&before)), Some(log_json(&after))).await?;
         crate::webhooks::emit(&mut tx, action, &after).await?;
+        super::contracts::announce_thresholds(&mut tx, &viewer, after.worker_id, after.customer_id).await?;
     }
     crate::notify::events::work_logs_decided(&mut tx, state.links(), user.user_id(), &ids, approve, reason.as_deref())
         .await?;

@@ -124,6 +124,56 @@ async fn usages(tx: &mut TenantTx, viewer: &Viewer, filter: &str, id: Option<Uui
     Ok(out)
 }
 
+/// How far along a budget level is (ok < warning < exceeded).
+fn rank(level: &str) -> u8 {
+    match level {
+        "exceeded" => 2,
+        "warning" => 1,
+        _ => 0,
+    }
+}
+
+/// After a change to `worker_id`'s hours for `customer_id`: each of their contracts
+/// whose usage reached a higher budget level than already announced for its current
+/// period emits `contract.threshold_reached` (in the change's transaction). A lower
+/// level is remembered too, so crossing the line again is announced again.
+#[tracing::instrument(skip_all)]
+pub async fn announce_thresholds(tx: &mut TenantTx, viewer: &Viewer, worker_id: Uuid, customer_id: Uuid) -> Result<()> {
+    let company_id = tx.company_id();
+    for usage in usages_for_worker(tx, viewer, worker_id).await? {
+        if usage.contract.customer_id != customer_id || !usage.active {
+            continue;
+        }
+        let id = usage.contract.id;
+        let announced = sqlx::query!(
+            "select announced_level, announced_period from contracts where company_id = $1 and id = $2 for update",
+            company_id,
+            id
+        )
+        .fetch_one(tx.conn())
+        .await?;
+        let same_period = announced.announced_period.as_deref() == Some(usage.period_label.as_str());
+        let before = if same_period { rank(&announced.announced_level) } else { 0 };
+        let now = rank(usage.level.as_str());
+        if now == before && same_period {
+            continue;
+        }
+        sqlx::query!(
+            "update contracts set announced_level = $3, announced_period = $4 where company_id = $1 and id = $2",
+            company_id,
+            id,
+            usage.level.as_str(),
+            usage.period_label
+        )
+        .execute(tx.conn())
+        .await?;
+        if now > before {
+            crate::webhooks::emit(tx, "contract.threshold_reached", &usage).await?;
+        }
+    }
+    Ok(())
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn usages_for_worker(tx: &mut TenantTx, viewer: &Viewer, worker_id: Uuid) -> Result<Vec<ContractUsage>> {
     usages(tx, viewer, "and k.worker_id = $2", Some(worker_id)).await

@@ -171,6 +171,7 @@ pub async fn create(
     .on_constraint("work_logs_no_overlap", || AppError::field("start", OVERLAP))?;
     let log = load_log(&mut tx, &viewer, id).await?;
     tx.audit("work_log.created", "work_log", Some(id), None, Some(log_json(&log))).await?;
+    super::contracts::announce_thresholds(&mut tx, &viewer, viewer.user_id, customer_id).await?;
     tx.remember(&claim, &log).await?;
     tx.commit().await?;
     Ok(log)
@@ -252,6 +253,10 @@ pub async fn update(
     let after = load_log(&mut tx, &viewer, id).await?;
     let action = if revised { "work_log.revised" } else { "work_log.updated" };
     tx.audit(action, "work_log", Some(id), Some(log_json(&before)), Some(log_json(&after))).await?;
+    super::contracts::announce_thresholds(&mut tx, &viewer, row.worker_id, customer_id).await?;
+    if row.customer_id != customer_id {
+        super::contracts::announce_thresholds(&mut tx, &viewer, row.worker_id, row.customer_id).await?;
+    }
     tx.commit().await?;
     Ok(after)
 }
@@ -279,6 +284,7 @@ pub async fn delete(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<()
     let company_id = tx.company_id();
     sqlx::query!("delete from work_logs where company_id = $1 and id = $2", company_id, id).execute(tx.conn()).await?;
     tx.audit("work_log.deleted", "work_log", Some(id), Some(log_json(&log)), None).await?;
+    super::contracts::announce_thresholds(&mut tx, &viewer, row.worker_id, row.customer_id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -322,6 +328,7 @@ pub async fn submit(state: &AppState, user: &CurrentUser, ids: Vec<Uuid>) -> Res
         let after = load_log(&mut tx, &viewer, id).await?;
         tx.audit("work_log.submitted", "work_log", Some(id), Some(log_json(&before)), Some(log_json(&after))).await?;
         crate::webhooks::emit(&mut tx, "work_log.submitted", &after).await?;
+        super::contracts::announce_thresholds(&mut tx, &viewer, after.worker_id, after.customer_id).await?;
     }
     crate::notify::events::work_logs_submitted(&mut tx, state.links(), user.user_id(), &ids).await?;
     tx.commit().await?;

@@ -267,6 +267,7 @@ pub async fn stop(
     .await?;
     let log = load_log(&mut tx, &viewer, timer.log_id).await?;
     tx.audit("work_log.timer_stopped", "work_log", Some(log.id), None, Some(log_json(&log))).await?;
+    super::contracts::announce_thresholds(&mut tx, &viewer, log.worker_id, log.customer_id).await?;
     tx.remember(&claim, &log).await?;
     tx.commit().await?;
     Ok(log)

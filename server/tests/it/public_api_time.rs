@@ -350,4 +350,27 @@ async fn contracts_company_notifications_and_webhooks_through_the_api(db: PgPool
     }
     assert_eq!(call(app, Method::DELETE, &hook_path, &hooks, None).await.status(), StatusCode::NO_CONTENT);
     assert_eq!(call(app, Method::GET, &hook_path, &hooks_read, None).await.status(), StatusCode::NOT_FOUND);
+
+    // The contract (2 of 10 hours used) announces 80 % and 100 % once each, as hours are logged.
+    let form =
+        json!({ "url": "http://127.0.0.1:9/budget", "description": "", "events": ["contract.threshold_reached"] });
+    assert_eq!(call(app, Method::POST, "/api/v1/webhooks", &hooks, Some(form)).await.status(), StatusCode::CREATED);
+    let announced =
+        || app.count("select count(*) from webhook_deliveries where event_type = 'contract.threshold_reached'");
+    let log = |days: i64, start: &'static str, end: &'static str| {
+        call(app, Method::POST, "/api/v1/work-logs", &walt, Some(entry(&s.job, &days_ago(days), start, end, "")))
+    };
+    assert_eq!(log(5, "08:00", "14:00").await.status(), StatusCode::CREATED);
+    assert_eq!(announced().await, 1, "8 of 10 hours: the 80 % line");
+    log(6, "08:00", "09:00").await;
+    assert_eq!(announced().await, 1, "9 of 10: nothing new");
+    log(7, "08:00", "09:00").await;
+    assert_eq!(announced().await, 2, "10 of 10: the budget is used up");
+    let body: Value = sqlx::query_scalar(
+        "select body::jsonb from webhook_deliveries where event_type = 'contract.threshold_reached' order by created_at desc limit 1",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!((body["data"]["level"].as_str(), body["data"]["percent"].as_i64()), (Some("exceeded"), Some(100)));
 }
