@@ -208,10 +208,10 @@ pub async fn update(
     let mut tx = TenantTx::begin(&state.pool, user).await?;
     let viewer = Viewer::load(&mut tx, user).await?;
     let row = lock_log(&mut tx, &viewer, id).await?;
+    check_editable(&viewer, &row)?;
     if expected_version.is_some_and(|v| v != row.version) {
         return Err(AppError::stale("This entry changed since you read it. Read it again and redo your change.").into());
     }
-    check_editable(&viewer, &row)?;
     ensure_month_open(&mut tx, row.customer_id, row.started_at, viewer.company_tz, None).await?;
     let before = row.clone().view(&viewer);
     let span = span(&valid, &viewer);

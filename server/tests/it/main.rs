@@ -5,6 +5,7 @@
 mod common;
 mod hostile_rows;
 
+mod api_matrix;
 mod audit;
 mod auth;
 mod customers;
