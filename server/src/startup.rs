@@ -110,7 +110,7 @@ impl Application {
                 state.settings.webhooks,
                 state.settings.base_url.clone(),
             );
-            tokio::spawn(loop_.run(state.live.webhook_wake.clone(), state.live.stopped()))
+            tokio::spawn(crate::db::due_queue::run(loop_, state.live.webhook_wake.clone(), state.live.stopped()))
         });
         let live = state.live.clone();
         let served = crate::http::serve::serve(self.listener, self.router, connection_limits(&state), async move {
@@ -149,7 +149,11 @@ fn spawn_delivery(state: &AppState) -> Option<tokio::task::JoinHandle<()>> {
     match crate::notify::mailer::Mailer::from_settings(mail) {
         Ok(Some(mailer)) => {
             let delivery = crate::notify::outbox::Delivery::new(state.pool.clone(), Arc::new(mailer), mail.delivery);
-            Some(tokio::spawn(delivery.run(state.live.outbox_wake.clone(), state.live.stopped())))
+            Some(tokio::spawn(crate::db::due_queue::run(
+                delivery,
+                state.live.outbox_wake.clone(),
+                state.live.stopped(),
+            )))
         }
         Ok(None) => None,
         Err(error) => {

@@ -1,5 +1,6 @@
 //! Connections, migrations and the tenant-scoped transaction.
 
+pub mod due_queue;
 mod idempotency;
 mod tenant;
 

@@ -11,11 +11,11 @@
 use super::mailer::{Mailer, OutgoingMail};
 use super::templates::EmailContent;
 use crate::config::DeliverySettings;
+use crate::db::due_queue::{self, DueQueue};
 use crate::db::{Actor, AppPool, TenantTx};
 use crate::error::Result;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{watch, Notify};
 use uuid::Uuid;
 
 /// Who an email goes to.
@@ -77,16 +77,7 @@ impl Delivery {
     /// Sends everything due now, one message per transaction. Returns how many
     /// messages it attempted.
     pub async fn deliver_due(&self) -> Result<usize> {
-        let mut attempted = 0;
-        let companies: Vec<Uuid> = sqlx::query_scalar!(r#"select companies_with_due_mail() as "id!""#)
-            .fetch_all(self.pool.untenanted())
-            .await?;
-        for company_id in companies {
-            while self.deliver_one(company_id).await?.is_some() {
-                attempted += 1;
-            }
-        }
-        Ok(attempted)
+        due_queue::work_due(self).await
     }
 
     /// Claims, sends and records one due message of `company_id`, if there is one
@@ -153,50 +144,31 @@ impl Delivery {
         }
         Ok(Some((mail.id, outcome)))
     }
+}
 
-    /// How long until the next message falls due (at most the poll interval).
-    async fn idle_time(&self) -> Duration {
-        let next = sqlx::query_scalar!(r#"select extract(epoch from next_mail_due_at() - now())::float8 as "secs""#)
+impl DueQueue for Delivery {
+    const NAME: &'static str = "email outbox";
+
+    async fn companies_with_due(&self) -> Result<Vec<Uuid>> {
+        Ok(sqlx::query_scalar!(r#"select companies_with_due_mail() as "id!""#)
+            .fetch_all(self.pool.untenanted())
+            .await?)
+    }
+
+    async fn work_one(&self, company_id: Uuid) -> Result<bool> {
+        Ok(self.deliver_one(company_id).await?.is_some())
+    }
+
+    async fn seconds_to_next_due(&self) -> Option<f64> {
+        sqlx::query_scalar!(r#"select extract(epoch from next_mail_due_at() - now())::float8 as "secs""#)
             .fetch_one(self.pool.untenanted())
             .await
             .ok()
-            .flatten();
-        match next {
-            Some(secs) if secs > 0.0 => Duration::from_secs_f64(secs).min(self.settings.poll_interval),
-            Some(_) => Duration::from_millis(50),
-            None => self.settings.poll_interval,
-        }
+            .flatten()
     }
 
-    /// Works the outbox until `stop` turns true: delivers what is due, then sleeps
-    /// until the next message is due, a new one is committed (`wake`), or the poll
-    /// interval passes. A message being sent when `stop` comes is finished first.
-    pub async fn run(self, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
-        loop {
-            if *stop.borrow() {
-                break;
-            }
-            let attempted = match self.deliver_due().await {
-                Ok(n) => n,
-                Err(error) => {
-                    tracing::error!(error = %error, "outbox delivery failed");
-                    tokio::time::sleep(Duration::from_secs(1)).await;
-                    0
-                }
-            };
-            // Due mail this loop could not claim is being sent by another: look again
-            // in a second rather than spinning.
-            let idle = match self.idle_time().await {
-                idle if attempted == 0 => idle.max(Duration::from_secs(1)),
-                idle => idle,
-            };
-            tokio::select! {
-                _ = wake.notified() => {}
-                _ = tokio::time::sleep(idle) => {}
-                _ = stop.changed() => {}
-            }
-        }
-        tracing::info!("outbox delivery stopped");
+    fn poll_interval(&self) -> Duration {
+        self.settings.poll_interval
     }
 }
 

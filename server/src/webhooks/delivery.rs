@@ -7,12 +7,12 @@
 
 use super::{guard, signing};
 use crate::config::WebhookSettings;
+use crate::db::due_queue::{self, DueQueue};
 use crate::db::{Actor, AppPool, TenantTx};
 use crate::error::Result;
 use crate::notify::outbox::{enqueue, retry_delay, Recipient};
 use crate::notify::templates::EmailContent;
 use std::time::{Duration, Instant};
-use tokio::sync::{watch, Notify};
 use uuid::Uuid;
 
 /// Characters of a receiver's answer kept in the log.
@@ -47,16 +47,7 @@ impl Delivery {
 
     /// Sends everything due now; how many deliveries it attempted.
     pub async fn deliver_due(&self) -> Result<usize> {
-        let mut attempted = 0;
-        let companies: Vec<Uuid> = sqlx::query_scalar!(r#"select companies_with_due_webhooks() as "id!""#)
-            .fetch_all(self.pool.untenanted())
-            .await?;
-        for company_id in companies {
-            while self.deliver_one(company_id).await?.is_some() {
-                attempted += 1;
-            }
-        }
-        Ok(attempted)
+        due_queue::work_due(self).await
     }
 
     /// Claims, sends and records one due delivery of `company_id`, if one is free.
@@ -248,43 +239,30 @@ impl Delivery {
             },
         }
     }
+}
 
-    async fn idle_time(&self) -> Duration {
-        let next = sqlx::query_scalar!(r#"select extract(epoch from next_webhook_due_at() - now())::float8 as "secs""#)
+impl DueQueue for Delivery {
+    const NAME: &'static str = "webhook deliveries";
+
+    async fn companies_with_due(&self) -> Result<Vec<Uuid>> {
+        Ok(sqlx::query_scalar!(r#"select companies_with_due_webhooks() as "id!""#)
+            .fetch_all(self.pool.untenanted())
+            .await?)
+    }
+
+    async fn work_one(&self, company_id: Uuid) -> Result<bool> {
+        Ok(self.deliver_one(company_id).await?.is_some())
+    }
+
+    async fn seconds_to_next_due(&self) -> Option<f64> {
+        sqlx::query_scalar!(r#"select extract(epoch from next_webhook_due_at() - now())::float8 as "secs""#)
             .fetch_one(self.pool.untenanted())
             .await
             .ok()
-            .flatten();
-        match next {
-            Some(secs) if secs > 0.0 => Duration::from_secs_f64(secs).min(self.settings.poll_interval),
-            Some(_) => Duration::from_millis(50),
-            None => self.settings.poll_interval,
-        }
+            .flatten()
     }
 
-    /// Works the deliveries until `stop` turns true.
-    pub async fn run(self, wake: std::sync::Arc<Notify>, mut stop: watch::Receiver<bool>) {
-        loop {
-            if *stop.borrow() {
-                break;
-            }
-            let attempted = match self.deliver_due().await {
-                Ok(n) => n,
-                Err(error) => {
-                    tracing::error!(error = %error, "webhook delivery failed");
-                    0
-                }
-            };
-            let idle = match self.idle_time().await {
-                idle if attempted == 0 => idle.max(Duration::from_millis(500)),
-                idle => idle,
-            };
-            tokio::select! {
-                _ = wake.notified() => {}
-                _ = tokio::time::sleep(idle) => {}
-                _ = stop.changed() => {}
-            }
-        }
-        tracing::info!("webhook delivery stopped");
+    fn poll_interval(&self) -> Duration {
+        self.settings.poll_interval
     }
 }

@@ -94,7 +94,7 @@ async fn time_entries_go_from_logging_to_approval_through_the_api(db: PgPool) {
     let ids_of = |body: &Value| -> Vec<String> {
         body["work_logs"].as_array().unwrap().iter().map(|l| l["id"].as_str().unwrap().to_string()).collect()
     };
-    assert_eq!(ids_of(&list_logs(app, &walt, "").await), [id.clone()]);
+    assert_eq!(ids_of(&list_logs(app, &walt, "").await), [id.as_str()]);
     assert!(ids_of(&list_logs(app, &olga, "").await).is_empty());
     assert!(ids_of(&list_logs(app, &cora, "").await).is_empty());
     assert_eq!(call(app, Method::GET, &path, &olga, None).await.status(), StatusCode::NOT_FOUND);
@@ -117,7 +117,7 @@ async fn time_entries_go_from_logging_to_approval_through_the_api(db: PgPool) {
         .await
         .unwrap();
     assert_eq!(locked.status(), StatusCode::CONFLICT);
-    assert_eq!(ids_of(&list_logs(app, &cora, "?status=PENDING").await), [id.clone()]);
+    assert_eq!(ids_of(&list_logs(app, &cora, "?status=PENDING").await), [id.as_str()]);
     let no_reason =
         call(app, Method::POST, "/api/v1/work-logs/decline", &cora, Some(json!({ "ids": [id], "reason": "" })));
     assert_eq!(error_fields(&json_of(no_reason.await).await), ["reason"]);
@@ -131,7 +131,7 @@ async fn time_entries_go_from_logging_to_approval_through_the_api(db: PgPool) {
     let approved = call(app, Method::POST, "/api/v1/work-logs/approve", &office, Some(json!({ "ids": [id] })));
     assert_eq!(json_of(approved.await).await["count"], 1);
     let approved_list = list_logs(app, &office, "?status=APPROVED").await;
-    assert_eq!(ids_of(&approved_list), [id.clone()]);
+    assert_eq!(ids_of(&approved_list), [id.as_str()]);
     assert!(approved_list["work_logs"][0]["decided_by_name"].is_string());
     // Approved entries are not deleted; drafts are.
     assert_eq!(call(app, Method::DELETE, &path, &walt, None).await.status(), StatusCode::CONFLICT);
