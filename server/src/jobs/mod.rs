@@ -357,6 +357,41 @@ pub async fn set_archived(state: &AppState, admin: &CurrentUser, id: Uuid, archi
     Ok(after)
 }
 
+/// Deletes a job (admins; a soft delete, as the schema keeps jobs). Only a job nobody
+/// logged time on may go: hours keep their job, so one with hours is archived instead.
+/// With `expected_version` (an API client's `If-Match`), only that version.
+#[tracing::instrument(skip_all)]
+pub async fn delete(state: &AppState, admin: &CurrentUser, id: Uuid, expected_version: Option<i32>) -> Result<()> {
+    admin.require(Role::Admin)?;
+    let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    let viewer = Viewer::load(&mut tx, admin).await?;
+    lock_current(&mut tx, id, expected_version).await?;
+    let before = load_detail(&mut tx, Audience::Viewer(&viewer), id).await?;
+    let company_id = tx.company_id();
+    let has_hours = sqlx::query_scalar!(
+        r#"select exists(select 1 from work_logs where company_id = $1 and job_id = $2) as "found!""#,
+        company_id,
+        id
+    )
+    .fetch_one(tx.conn())
+    .await?;
+    if has_hours {
+        return Err(
+            AppError::conflict("Time was logged on this job, so it stays on record. Archive it instead.").into()
+        );
+    }
+    sqlx::query!(
+        "update jobs set deleted_at = now(), version = version + 1 where company_id = $1 and id = $2",
+        company_id,
+        id
+    )
+    .execute(tx.conn())
+    .await?;
+    tx.audit("job.deleted", "job", Some(id), Some(job_json(&before)), None).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Locks a job for a field action. Admins may act on any job of their company,
 /// workers only on jobs assigned to them (others do not exist for them: 404),
 /// customers never (403, whatever the client sends).

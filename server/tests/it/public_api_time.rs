@@ -374,3 +374,34 @@ async fn contracts_company_notifications_and_webhooks_through_the_api(db: PgPool
     .unwrap();
     assert_eq!((body["data"]["level"].as_str(), body["data"]["percent"].as_i64()), (Some("exceeded"), Some(100)));
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_job_nobody_logged_time_on_can_be_deleted(db: PgPool) {
+    let s = setup(db).await;
+    let app = &s.app;
+    let (key, _) = make_key(app, &s.admin, "Jobs", &["jobs:write"], "").await;
+    let (reader, _) = make_key(app, &s.admin, "Jobs read", &["jobs:read"], "").await;
+    let status = app.rpc_ok(&s.admin, "statuses/list", json!({})).await[0]["id"].clone();
+    let form = json!({ "customer_id": s.customer_id, "title": "Wrong job", "description": "", "scheduled_date": "",
+                       "scheduled_time": "", "worker_id": "", "status_id": status, "tasks": [] });
+    let made = json_of(call(app, Method::POST, "/api/v1/jobs", &key, Some(form)).await).await;
+    let path = format!("/api/v1/jobs/{}", made["id"].as_str().unwrap());
+
+    assert_eq!(call(app, Method::DELETE, &path, &reader, None).await.status(), StatusCode::FORBIDDEN);
+    let stale = api_client().delete(app.url(&path)).bearer_auth(&key).header("If-Match", "\"9\"").send().await.unwrap();
+    assert_eq!(stale.status(), StatusCode::PRECONDITION_FAILED);
+    let deleted =
+        api_client().delete(app.url(&path)).bearer_auth(&key).header("If-Match", "\"1\"").send().await.unwrap();
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    assert_eq!(call(app, Method::GET, &path, &key, None).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(call(app, Method::DELETE, &path, &key, None).await.status(), StatusCode::NOT_FOUND);
+    let listed = json_of(call(app, Method::GET, "/api/v1/jobs", &key, None).await).await;
+    assert!(!listed.to_string().contains("Wrong job"));
+    assert_eq!(app.count("select count(*) from audit_log where action = 'job.deleted'").await, 1);
+
+    // Hours keep their job: one with time logged is archived instead.
+    insert_log(&app.db, &s.job, "2026-11-10T08:00:00Z", 60, "Pump").await;
+    let kept = call(app, Method::DELETE, &format!("/api/v1/jobs/{}", s.job), &key, None).await;
+    assert_eq!(kept.status(), StatusCode::CONFLICT);
+    assert_eq!(call(app, Method::GET, &format!("/api/v1/jobs/{}", s.job), &key, None).await.status(), StatusCode::OK);
+}

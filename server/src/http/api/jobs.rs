@@ -2,8 +2,8 @@
 //! handlers over `crate::jobs`, which keeps every rule (roles, references, versions).
 
 use super::support::{
-    created, idempotency_key, optional_bool, optional_id, page, required_version, stale, with_etag, Body, Caller,
-    Params,
+    created, idempotency_key, if_match, optional_bool, optional_id, page, required_version, stale, with_etag, Body,
+    Caller, Params,
 };
 use super::ProblemDetails;
 use crate::http::problem::Problem;
@@ -157,6 +157,32 @@ pub async fn replace(
     };
     match jobs::update(&state, &user, id, JobForm { version: Some(version), ..form }).await {
         Ok(job) => Ok(with_etag(&job, job.version)),
+        Err(error) => Ok(stale(error)),
+    }
+}
+
+/// Delete a job nobody logged time on (admins); one with hours is archived instead.
+/// `If-Match` is optional: with it, only that version is deleted.
+#[utoipa::path(delete, path = "/api/v1/jobs/{id}", tag = "jobs",
+    params(("id" = Uuid, Path, description = "The job's id"),
+           ("If-Match" = Option<String>, Header, description = "The `ETag` of the version you mean to delete")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "Time was logged on the job: archive it instead", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 412, description = "The job changed since that version", body = ProblemDetails, content_type = "application/problem+json"),
+    ))]
+pub async fn delete(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
+    let user = caller.may(Jobs, Write)?;
+    let version = if_match(&headers)?;
+    match jobs::delete(&state, &user, id, version).await {
+        Ok(()) => Ok(http::StatusCode::NO_CONTENT.into_response()),
         Err(error) => Ok(stale(error)),
     }
 }

@@ -88,7 +88,7 @@ impl Modify for BearerAuth {
 fn resources() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(jobs::list, jobs::create))
-        .routes(routes!(jobs::read, jobs::replace))
+        .routes(routes!(jobs::read, jobs::replace, jobs::delete))
         .routes(routes!(jobs::set_status))
         .routes(routes!(jobs::assign))
         .routes(routes!(jobs::archive))
