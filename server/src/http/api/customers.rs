@@ -3,7 +3,7 @@
 
 use super::support::{
     created, decode_name_cursor, encode_name_cursor, idempotency_key, optional_bool, page, required_version, stale,
-    with_etag, Body, Caller, Params,
+    with_etag, Body, Caller, Params, Path,
 };
 use super::ProblemDetails;
 use crate::customers;
@@ -13,7 +13,7 @@ use app::api_keys::{ApiAccess::Read, ApiAccess::Write, ApiArea::Customers};
 use app::customers::{CustomerCursor, CustomerForm, CustomerListQuery, CustomerSummary};
 use app::error::AppError;
 use app::jobs::encode_component;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use http::HeaderMap;
 use serde::{Deserialize, Serialize};

@@ -3,7 +3,7 @@
 
 use super::support::{
     created, idempotency_key, if_match, optional_bool, optional_id, page, required_version, stale, with_etag, Body,
-    Caller, Params,
+    Caller, Params, Path,
 };
 use super::ProblemDetails;
 use crate::http::problem::Problem;
@@ -11,7 +11,7 @@ use crate::jobs;
 use crate::state::AppState;
 use app::api_keys::{ApiAccess::Read, ApiAccess::Write, ApiArea::Jobs};
 use app::jobs::{encode_component, JobDetail, JobForm, JobListQuery, JobPage, JobSort, NoteForm};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use http::HeaderMap;
 use serde::Deserialize;

@@ -85,6 +85,67 @@ impl Modify for BearerAuth {
     }
 }
 
+/// What every operation may answer, whatever its own documentation says (a missing or
+/// wrong credential, a refused scope, a malformed or invalid request, the rate limit),
+/// and an `operationId` unique in the document (`getJobsIdTasks`: the method and path).
+struct EveryOperation;
+
+impl EveryOperation {
+    const COMMON: [(&'static str, &'static str); 5] = [
+        ("400", "The request is malformed: a body that is not JSON of the right shape, a query that does not parse"),
+        ("401", "No credential, or one that is unknown, expired or revoked"),
+        ("403", "The role or the key's scopes do not allow it"),
+        ("422", "Invalid input: `errors` names each field"),
+        ("429", "Over the rate limit: `Retry-After` says when to try again"),
+    ];
+
+    fn operation_id(method: &str, path: &str) -> String {
+        let mut id = method.to_string();
+        for segment in path.trim_start_matches("/api/v1/").split(['/', '-']) {
+            let word = segment.trim_matches(['{', '}']).replace('_', "");
+            let mut chars = word.chars();
+            if let Some(first) = chars.next() {
+                id.push(first.to_ascii_uppercase());
+                id.extend(chars);
+            }
+        }
+        id
+    }
+}
+
+impl Modify for EveryOperation {
+    fn modify(&self, openapi: &mut Document) {
+        use utoipa::openapi::{Content, Ref, ResponseBuilder};
+        let problem = || Content::new(Some(Ref::from_schema_name("ProblemDetails")));
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let operations = [
+                ("get", item.get.as_mut()),
+                ("put", item.put.as_mut()),
+                ("post", item.post.as_mut()),
+                ("delete", item.delete.as_mut()),
+                ("patch", item.patch.as_mut()),
+            ];
+            for (method, operation) in operations {
+                let Some(operation) = operation else { continue };
+                operation.operation_id = Some(Self::operation_id(method, path));
+                let mut common = Self::COMMON.to_vec();
+                if path.contains('{') {
+                    common.push(("404", "No such record in your company (or an id that is not one)"));
+                }
+                for (status, description) in common {
+                    operation.responses.responses.entry(status.to_string()).or_insert_with(|| {
+                        ResponseBuilder::new()
+                            .description(description)
+                            .content("application/problem+json", problem())
+                            .build()
+                            .into()
+                    });
+                }
+            }
+        }
+    }
+}
+
 fn resources() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(jobs::list, jobs::create))
@@ -127,7 +188,12 @@ fn resources() -> OpenApiRouter<AppState> {
 /// The OpenAPI document of the API, made once from the handlers.
 pub fn openapi() -> &'static Document {
     static DOCUMENT: OnceLock<Document> = OnceLock::new();
-    DOCUMENT.get_or_init(|| resources().into_openapi())
+    DOCUMENT.get_or_init(|| {
+        // After the routes are in: the modifiers of `ApiDoc` run before any path exists.
+        let mut document = resources().into_openapi();
+        EveryOperation.modify(&mut document);
+        document
+    })
 }
 
 /// The document as committed in docs/openapi.json (pretty, with a final newline).

@@ -34,6 +34,20 @@ impl Caller {
     }
 }
 
+/// Path parameters; one that does not parse (an id that is not a UUID) names no record: 404.
+pub struct Path<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(Self(value)),
+            Err(_) => Err(AppError::NotFound.into()),
+        }
+    }
+}
+
 /// A JSON body; a body that is not JSON of the right shape is a 400 saying why.
 pub struct Body<T>(pub T);
 

@@ -4,7 +4,7 @@
 //! change, submit or decide which entry, overlaps, signed-off months).
 
 use super::support::{
-    created, idempotency_key, optional_id, page, required_version, stale, with_etag, Body, Caller, Params,
+    created, idempotency_key, optional_id, page, required_version, stale, with_etag, Body, Caller, Params, Path,
 };
 use super::ProblemDetails;
 use crate::http::problem::Problem;
@@ -15,7 +15,7 @@ use app::api_keys::{ApiAccess::Read, ApiAccess::Write, ApiArea::Time};
 use app::error::AppError;
 use app::jobs::encode_component;
 use app::time::{ContractUsage, LogDetail, LogForm, LogQuery, LogStatus, WorkLog};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};

@@ -1,7 +1,7 @@
 //! `/api/v1/users`: the company's people — list, add, change role, deactivate and
 //! restore — thin handlers over `crate::users` (admins; keys with users scopes).
 
-use super::support::{created, decode_name_cursor, encode_name_cursor, page, Body, Caller, Params};
+use super::support::{created, decode_name_cursor, encode_name_cursor, page, Body, Caller, Params, Path};
 use super::ProblemDetails;
 use crate::http::problem::Problem;
 use crate::state::AppState;
@@ -11,7 +11,7 @@ use app::auth::Role;
 use app::error::AppError;
 use app::jobs::encode_component;
 use app::users::{NewUserForm, UserCursor, UserListQuery, UserStatusFilter, UserSummary};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -131,6 +131,7 @@ pub struct RoleChange {
 #[utoipa::path(put, path = "/api/v1/users/{id}/role", tag = "users", request_body = RoleChange,
     params(("id" = Uuid, Path, description = "The person's id")),
     responses((status = 200, body = UserSummary), (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+              (status = 409, description = "Your own role, or the last active admin", body = ProblemDetails, content_type = "application/problem+json"),
               (status = 422, body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn set_role(
     State(state): State<AppState>,
@@ -151,7 +152,8 @@ pub struct Active {
 /// Deactivate or restore a person (admins).
 #[utoipa::path(put, path = "/api/v1/users/{id}/active", tag = "users", request_body = Active,
     params(("id" = Uuid, Path, description = "The person's id")),
-    responses((status = 200, body = UserSummary), (status = 404, body = ProblemDetails, content_type = "application/problem+json")))]
+    responses((status = 200, body = UserSummary), (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+              (status = 409, description = "Yourself, or the last active admin", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn set_active(
     State(state): State<AppState>,
     caller: Caller,

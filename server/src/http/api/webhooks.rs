@@ -2,7 +2,7 @@
 //! rotation and redelivery — thin handlers over `crate::webhooks` (admins; keys with
 //! webhooks scopes).
 
-use super::support::{created, Body, Caller};
+use super::support::{created, Body, Caller, Path};
 use super::ProblemDetails;
 use crate::http::problem::Problem;
 use crate::state::AppState;
@@ -10,7 +10,7 @@ use crate::webhooks;
 use app::api_keys::{ApiAccess::Read, ApiAccess::Write, ApiArea::Webhooks};
 use app::error::AppError;
 use app::webhooks::{WebhookEndpoint, WebhookForm, WebhookSecret};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use http::StatusCode;
