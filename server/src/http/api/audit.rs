@@ -43,8 +43,7 @@ pub struct AuditListing {
         (status = 200, description = "A page; `Link: <…>; rel=\"next\"` when there are more", body = AuditListing),
         (status = 400, body = super::ProblemDetails, content_type = "application/problem+json"),
         (status = 401, body = super::ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, body = super::ProblemDetails, content_type = "application/problem+json"),
-    ))]
+        (status = 403, body = super::ProblemDetails, content_type = "application/problem+json")))]
 pub async fn api_list(
     State(state): State<AppState>,
     user: Option<Extension<CurrentUser>>,

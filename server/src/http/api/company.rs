@@ -13,10 +13,7 @@ use axum::Json;
 /// Read the company (everyone in it; keys with users:read).
 #[utoipa::path(get, path = "/api/v1/company", tag = "company",
     responses(
-        (status = 200, body = CompanyProfile),
-        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
-    ))]
+        (status = 200, body = CompanyProfile)))]
 pub async fn read(State(state): State<AppState>, caller: Caller) -> Result<Json<CompanyProfile>, Problem> {
     let user = caller.may(Users, Read)?;
     Ok(Json(company::profile(&state, &user).await?))
@@ -27,11 +24,7 @@ pub async fn read(State(state): State<AppState>, caller: Caller) -> Result<Json<
 #[utoipa::path(patch, path = "/api/v1/company", tag = "company", request_body = CompanyChange,
     responses(
         (status = 200, body = CompanyProfile),
-        (status = 400, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "Field errors name each field", body = ProblemDetails, content_type = "application/problem+json"),
-    ))]
+        (status = 422, description = "Field errors name each field", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,

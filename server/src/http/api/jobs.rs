@@ -83,8 +83,7 @@ fn next_url(query: &JobListQuery, next: &str) -> String {
         (status = 200, description = "A page of jobs; `Link: <…>; rel=\"next\"` when there are more", body = JobPage),
         (status = 400, description = "A filter is malformed", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 401, description = "No valid credentials", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin, or a key without jobs:read", body = ProblemDetails, content_type = "application/problem+json"),
-    ))]
+        (status = 403, description = "Not an admin, or a key without jobs:read", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -102,10 +101,7 @@ pub async fn list(
     params(("id" = Uuid, Path, description = "The job's id")),
     responses(
         (status = 200, description = "The job; `ETag` is its version", body = JobDetail),
-        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "No such job in your company", body = ProblemDetails, content_type = "application/problem+json"),
-    ))]
+        (status = 404, description = "No such job in your company", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn read(State(state): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> Result<Response, Problem> {
     let user = caller.may(Jobs, Read)?;
     let job = jobs::get(&state, &user, id).await?;
@@ -117,10 +113,7 @@ pub async fn read(State(state): State<AppState>, caller: Caller, Path(id): Path<
     params(("Idempotency-Key" = Option<Uuid>, Header, description = "A UUID you make per job; a retry with it answers the first result")),
     responses(
         (status = 201, description = "Created; `Location` and `ETag` set", body = JobDetail),
-        (status = 400, description = "Field errors name each field", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
-    ))]
+        (status = 400, description = "Field errors name each field", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -138,11 +131,8 @@ pub async fn create(
            ("If-Match" = String, Header, description = "The `ETag` of the version you changed")),
     responses(
         (status = 200, description = "Saved; the new `ETag` is set", body = JobDetail),
-        (status = 400, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
         (status = 412, description = "The job changed since that version", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 428, description = "No If-Match", body = ProblemDetails, content_type = "application/problem+json"),
-    ))]
+        (status = 428, description = "No If-Match", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn replace(
     State(state): State<AppState>,
     caller: Caller,
@@ -168,11 +158,8 @@ pub async fn replace(
            ("If-Match" = Option<String>, Header, description = "The `ETag` of the version you mean to delete")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
         (status = 409, description = "Time was logged on the job: archive it instead", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 412, description = "The job changed since that version", body = ProblemDetails, content_type = "application/problem+json"),
-    ))]
+        (status = 412, description = "The job changed since that version", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn delete(
     State(state): State<AppState>,
     caller: Caller,
@@ -197,8 +184,7 @@ pub struct StatusChange {
 #[utoipa::path(put, path = "/api/v1/jobs/{id}/status", tag = "jobs", request_body = StatusChange,
     params(("id" = Uuid, Path, description = "The job's id"),
            ("Idempotency-Key" = Option<Uuid>, Header, description = "Makes a retry safe")),
-    responses((status = 200, body = JobDetail), (status = 400, body = ProblemDetails, content_type = "application/problem+json"),
-              (status = 404, body = ProblemDetails, content_type = "application/problem+json")))]
+    responses((status = 200, body = JobDetail)))]
 pub async fn set_status(
     State(state): State<AppState>,
     caller: Caller,
@@ -220,8 +206,7 @@ pub struct Assignment {
 /// Assign a job to a worker, or unassign it (admins).
 #[utoipa::path(put, path = "/api/v1/jobs/{id}/assignment", tag = "jobs", request_body = Assignment,
     params(("id" = Uuid, Path, description = "The job's id")),
-    responses((status = 200, body = JobDetail), (status = 400, body = ProblemDetails, content_type = "application/problem+json"),
-              (status = 404, body = ProblemDetails, content_type = "application/problem+json")))]
+    responses((status = 200, body = JobDetail)))]
 pub async fn assign(
     State(state): State<AppState>,
     caller: Caller,
@@ -241,7 +226,7 @@ pub struct Archived {
 /// Archive a job, or bring it back (admins).
 #[utoipa::path(put, path = "/api/v1/jobs/{id}/archived", tag = "jobs", request_body = Archived,
     params(("id" = Uuid, Path, description = "The job's id")),
-    responses((status = 200, body = JobDetail), (status = 404, body = ProblemDetails, content_type = "application/problem+json")))]
+    responses((status = 200, body = JobDetail)))]
 pub async fn archive(
     State(state): State<AppState>,
     caller: Caller,
@@ -261,8 +246,7 @@ pub struct TaskTitle {
 /// Add a task to a job's checklist (admins).
 #[utoipa::path(post, path = "/api/v1/jobs/{id}/tasks", tag = "jobs", request_body = TaskTitle,
     params(("id" = Uuid, Path, description = "The job's id")),
-    responses((status = 201, body = JobDetail), (status = 400, body = ProblemDetails, content_type = "application/problem+json"),
-              (status = 404, body = ProblemDetails, content_type = "application/problem+json")))]
+    responses((status = 201, body = JobDetail)))]
 pub async fn add_task(
     State(state): State<AppState>,
     caller: Caller,
@@ -277,8 +261,7 @@ pub async fn add_task(
 /// Rename a task (admins).
 #[utoipa::path(put, path = "/api/v1/jobs/{id}/tasks/{task_id}", tag = "jobs", request_body = TaskTitle,
     params(("id" = Uuid, Path, description = "The job's id"), ("task_id" = Uuid, Path, description = "The task's id")),
-    responses((status = 200, body = JobDetail), (status = 400, body = ProblemDetails, content_type = "application/problem+json"),
-              (status = 404, body = ProblemDetails, content_type = "application/problem+json")))]
+    responses((status = 200, body = JobDetail)))]
 pub async fn rename_task(
     State(state): State<AppState>,
     caller: Caller,
@@ -293,7 +276,7 @@ pub async fn rename_task(
 /// Delete a task (admins).
 #[utoipa::path(delete, path = "/api/v1/jobs/{id}/tasks/{task_id}", tag = "jobs",
     params(("id" = Uuid, Path, description = "The job's id"), ("task_id" = Uuid, Path, description = "The task's id")),
-    responses((status = 200, body = JobDetail), (status = 404, body = ProblemDetails, content_type = "application/problem+json")))]
+    responses((status = 200, body = JobDetail)))]
 pub async fn delete_task(
     State(state): State<AppState>,
     caller: Caller,
@@ -313,7 +296,7 @@ pub struct TaskDone {
 #[utoipa::path(put, path = "/api/v1/jobs/{id}/tasks/{task_id}/completed", tag = "jobs", request_body = TaskDone,
     params(("id" = Uuid, Path, description = "The job's id"), ("task_id" = Uuid, Path, description = "The task's id"),
            ("Idempotency-Key" = Option<Uuid>, Header, description = "Makes a retry safe")),
-    responses((status = 200, body = JobDetail), (status = 404, body = ProblemDetails, content_type = "application/problem+json")))]
+    responses((status = 200, body = JobDetail)))]
 pub async fn complete_task(
     State(state): State<AppState>,
     caller: Caller,
@@ -330,8 +313,7 @@ pub async fn complete_task(
 #[utoipa::path(post, path = "/api/v1/jobs/{id}/notes", tag = "jobs", request_body = NoteForm,
     params(("id" = Uuid, Path, description = "The job's id"),
            ("Idempotency-Key" = Option<Uuid>, Header, description = "Makes a retry safe")),
-    responses((status = 201, body = JobDetail), (status = 400, body = ProblemDetails, content_type = "application/problem+json"),
-              (status = 404, body = ProblemDetails, content_type = "application/problem+json")))]
+    responses((status = 201, body = JobDetail)))]
 pub async fn add_note(
     State(state): State<AppState>,
     caller: Caller,

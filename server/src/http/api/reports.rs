@@ -70,12 +70,10 @@ fn negotiate(headers: &HeaderMap) -> Option<Format> {
     responses(
         (status = 200, description = "The report in the format asked for",
             content((MonthlyReport = "application/json"), (String = "text/csv"), (Vec<u8> = "application/pdf"))),
-        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
         (status = 403, description = "A key without reports:read", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 406, description = "`Accept` names no format this report comes in", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "A filter is invalid (the field is named)", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 429, description = "Too many downloads at once", body = ProblemDetails, content_type = "application/problem+json"),
-    ))]
+        (status = 429, description = "Too many downloads at once", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn monthly(
     State(state): State<AppState>,
     caller: Caller,

@@ -115,11 +115,8 @@ pub struct WorkLogList {
 #[utoipa::path(get, path = "/api/v1/work-logs", tag = "time", params(WorkLogFilters),
     responses(
         (status = 200, description = "A page of entries; `Link: <…>; rel=\"next\"` when there are more", body = WorkLogList),
-        (status = 400, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
         (status = 403, description = "A key without time:read", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "A filter is invalid (the field is named)", body = ProblemDetails, content_type = "application/problem+json"),
-    ))]
+        (status = 422, description = "A filter is invalid (the field is named)", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -138,10 +135,7 @@ pub async fn list(
     params(("id" = Uuid, Path, description = "The entry's id")),
     responses(
         (status = 200, description = "The entry; `ETag` is its version", body = LogDetail),
-        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "No such entry that you may see", body = ProblemDetails, content_type = "application/problem+json"),
-    ))]
+        (status = 404, description = "No such entry that you may see", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn read(State(state): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> Result<Response, Problem> {
     let user = caller.may(Time, Read)?;
     let detail = entries::detail(&state, &user, id).await?;
@@ -154,11 +148,8 @@ pub async fn read(State(state): State<AppState>, caller: Caller, Path(id): Path<
     params(("Idempotency-Key" = Option<Uuid>, Header, description = "A UUID you make per entry; a retry with it answers the first result")),
     responses(
         (status = 201, description = "Created; `Location` and `ETag` set", body = WorkLog),
-        (status = 400, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
         (status = 403, description = "Not a field worker (keys act for an admin, who does not log time)", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "Field errors name each field", body = ProblemDetails, content_type = "application/problem+json"),
-    ))]
+        (status = 422, description = "Field errors name each field", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -177,14 +168,9 @@ pub async fn create(
            ("If-Match" = String, Header, description = "The `ETag` of the version you changed")),
     responses(
         (status = 200, description = "Saved; the new `ETag` is set", body = WorkLog),
-        (status = 400, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
         (status = 409, description = "The entry cannot change now (waiting for approval, approved, timer running, month signed off)", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 412, description = "The entry changed since that version", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 428, description = "No If-Match", body = ProblemDetails, content_type = "application/problem+json"),
-    ))]
+        (status = 428, description = "No If-Match", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn replace(
     State(state): State<AppState>,
     caller: Caller,
@@ -208,10 +194,7 @@ pub async fn replace(
     params(("id" = Uuid, Path, description = "The entry's id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "Only drafts and declined entries can be deleted", body = ProblemDetails, content_type = "application/problem+json"),
-    ))]
+        (status = 409, description = "Only drafts and declined entries can be deleted", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn delete(State(state): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> Result<Response, Problem> {
     let user = caller.may(Time, Write)?;
     entries::delete(&state, &user, id).await?;
@@ -243,11 +226,8 @@ pub struct BatchResult {
 #[utoipa::path(post, path = "/api/v1/work-logs/submit", tag = "time", request_body = EntryBatch,
     responses(
         (status = 200, body = BatchResult),
-        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
         (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, body = ProblemDetails, content_type = "application/problem+json"),
-    ))]
+        (status = 409, body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn submit(
     State(state): State<AppState>,
     caller: Caller,
@@ -262,11 +242,8 @@ pub async fn submit(
 #[utoipa::path(post, path = "/api/v1/work-logs/approve", tag = "time", request_body = EntryBatch,
     responses(
         (status = 200, body = BatchResult),
-        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
         (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, body = ProblemDetails, content_type = "application/problem+json"),
-    ))]
+        (status = 409, body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn approve(
     State(state): State<AppState>,
     caller: Caller,
@@ -281,11 +258,8 @@ pub async fn approve(
 #[utoipa::path(post, path = "/api/v1/work-logs/decline", tag = "time", request_body = DeclineBatch,
     responses(
         (status = 200, body = BatchResult),
-        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
         (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, body = ProblemDetails, content_type = "application/problem+json"),
-    ))]
+        (status = 409, body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn decline(
     State(state): State<AppState>,
     caller: Caller,
@@ -305,10 +279,7 @@ pub struct ContractList {
 /// List contracts with their usage (admins).
 #[utoipa::path(get, path = "/api/v1/contracts", tag = "time",
     responses(
-        (status = 200, body = ContractList),
-        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
-    ))]
+        (status = 200, body = ContractList)))]
 pub async fn contracts(State(state): State<AppState>, caller: Caller) -> Result<Json<ContractList>, Problem> {
     let user = caller.may(Time, Read)?;
     let page = contracts::list(&state, &user).await?;
@@ -319,10 +290,7 @@ pub async fn contracts(State(state): State<AppState>, caller: Caller) -> Result<
 #[utoipa::path(get, path = "/api/v1/contracts/{id}", tag = "time",
     params(("id" = Uuid, Path, description = "The contract's id")),
     responses(
-        (status = 200, body = ContractUsage),
-        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
-    ))]
+        (status = 200, body = ContractUsage)))]
 pub async fn contract(
     State(state): State<AppState>,
     caller: Caller,
