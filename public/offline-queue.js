@@ -77,6 +77,7 @@
       case "validation":
         return (error.errors || []).map((e) => e.message).join(" ") || "The server refused the change.";
       case "conflict":
+      case "stale":
         return error.message || "Someone changed this meanwhile.";
       // The server does not say whether another worker's job exists: one message for both.
       case "forbidden":

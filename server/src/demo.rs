@@ -287,7 +287,7 @@ async fn seed_company(state: &AppState, plan: &Company, logins: &mut Vec<DemoLog
 
     let mut workers = Vec::new();
     for (name, email) in plan.workers {
-        let user = crate::users::create(state, &admin, user_form(name, email, "WORKER", "")).await?;
+        let user = crate::users::create(state, &admin, user_form(name, email, "WORKER", ""), None).await?;
         workers.push(CurrentUser::trusted(user.id, company_id, Role::Worker));
         login(Role::Worker, name, email);
     }
@@ -317,7 +317,8 @@ async fn seed_company(state: &AppState, plan: &Company, logins: &mut Vec<DemoLog
         )
         .await?;
         if let Some((name, email)) = c.login {
-            crate::users::create(state, &admin, user_form(name, email, "CUSTOMER", &record.id.to_string())).await?;
+            crate::users::create(state, &admin, user_form(name, email, "CUSTOMER", &record.id.to_string()), None)
+                .await?;
             login(Role::Customer, name, email);
         }
         customers.push(record.id);
@@ -425,15 +426,15 @@ async fn seed_time(
             if day == 1 {
                 continue; // Left as a draft.
             }
-            crate::time::entries::submit(state, worker, vec![log.id]).await?;
+            crate::time::entries::submit(state, worker, vec![log.id], None).await?;
             match (index, day) {
                 (_, 2) => {} // Waiting for the customer.
                 (0, 3) => {
                     let reason = "Please log the travel time as a separate entry.".to_string();
-                    crate::time::approvals::decide(state, admin, vec![log.id], false, reason).await?;
+                    crate::time::approvals::decide(state, admin, vec![log.id], false, reason, None).await?;
                 }
                 _ => {
-                    crate::time::approvals::decide(state, admin, vec![log.id], true, String::new()).await?;
+                    crate::time::approvals::decide(state, admin, vec![log.id], true, String::new(), None).await?;
                 }
             }
         }

@@ -85,7 +85,7 @@ impl JobsBackend for AppState {
     }
 
     async fn add_job_task(&self, rq: &RequestContext, job_id: Uuid, title: String) -> AppResult<JobDetail> {
-        Ok(add_task(self, &request_user(rq)?, job_id, title).await?)
+        Ok(add_task(self, &request_user(rq)?, job_id, title, idempotency_key(rq)?).await?)
     }
 
     async fn set_task_completed(

@@ -14,10 +14,20 @@ use serde_json::json;
 use uuid::Uuid;
 
 #[tracing::instrument(skip_all)]
-pub async fn add_task(state: &AppState, admin: &CurrentUser, job_id: Uuid, title: String) -> Result<JobDetail> {
+pub async fn add_task(
+    state: &AppState,
+    admin: &CurrentUser,
+    job_id: Uuid,
+    title: String,
+    key: Option<IdempotencyKey>,
+) -> Result<JobDetail> {
     admin.require(Role::Admin)?;
     let title = app::jobs::parse_task_title(&title).map_err(|m| AppError::field("title", m))?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    let claim = tx.claim_key(key, "jobs/add_task").await?;
+    if let Claim::Replayed(job) = claim {
+        return Ok(job);
+    }
     let viewer = Viewer::load(&mut tx, admin).await?;
     lock_current(&mut tx, job_id, None).await?;
     let company_id = tx.company_id();
@@ -33,6 +43,7 @@ pub async fn add_task(state: &AppState, admin: &CurrentUser, job_id: Uuid, title
     .await?;
     tx.audit("job.task_added", "job", Some(job_id), None, Some(json!({ "task_id": task_id, "title": title }))).await?;
     let job = load_detail(&mut tx, Audience::Viewer(&viewer), job_id).await?;
+    tx.remember(&claim, &job).await?;
     tx.commit().await?;
     Ok(job)
 }

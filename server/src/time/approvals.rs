@@ -7,7 +7,7 @@ use super::entries::check_batch;
 use super::{load_log, lock_log, log_json, people, LogFilter, LogOrder};
 use crate::auth::CurrentUser;
 use crate::clock::{at_label, date_label, month_label, month_of, month_range};
-use crate::db::{Actor, AppPool, TenantTx};
+use crate::db::{Actor, AppPool, Claim, IdempotencyKey, TenantTx};
 use crate::error::{OnConstraint, Result};
 use crate::state::AppState;
 use crate::viewer::Viewer;
@@ -38,6 +38,7 @@ pub async fn decide(
     ids: Vec<Uuid>,
     approve: bool,
     reason: String,
+    key: Option<IdempotencyKey>,
 ) -> Result<u32> {
     if user.role() == Role::Worker {
         return Err(AppError::Forbidden.into());
@@ -45,6 +46,10 @@ pub async fn decide(
     check_batch(&ids)?;
     let reason = if approve { None } else { Some(parse_reason(&reason).map_err(|m| AppError::field("reason", m))?) };
     let mut tx = TenantTx::begin(&state.pool, user).await?;
+    let claim = tx.claim_key(key, if approve { "time/approve" } else { "time/decline" }).await?;
+    if let Claim::Replayed(count) = claim {
+        return Ok(count);
+    }
     let viewer = Viewer::load(&mut tx, user).await?;
     customer_scope(&viewer, None)?;
     let company_id = tx.company_id();
@@ -81,6 +86,7 @@ pub async fn decide(
     }
     crate::notify::events::work_logs_decided(&mut tx, state.links(), user.user_id(), &ids, approve, reason.as_deref())
         .await?;
+    tx.remember(&claim, &(ids.len() as u32)).await?;
     tx.commit().await?;
     Ok(ids.len() as u32)
 }

@@ -58,11 +58,11 @@ impl TimeBackend for AppState {
     }
 
     async fn submit_logs(&self, rq: &RequestContext, ids: Vec<Uuid>) -> AppResult<u32> {
-        Ok(entries::submit(self, &request_user(rq)?, ids).await?)
+        Ok(entries::submit(self, &request_user(rq)?, ids, idempotency_key(rq)?).await?)
     }
 
     async fn decide_logs(&self, rq: &RequestContext, ids: Vec<Uuid>, approve: bool, reason: String) -> AppResult<u32> {
-        Ok(approvals::decide(self, &request_user(rq)?, ids, approve, reason).await?)
+        Ok(approvals::decide(self, &request_user(rq)?, ids, approve, reason, idempotency_key(rq)?).await?)
     }
 
     async fn approvals(&self, rq: &RequestContext, customer: Option<Uuid>) -> AppResult<Approvals> {

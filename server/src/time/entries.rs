@@ -291,10 +291,14 @@ pub async fn delete(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<()
 
 /// Sends the worker's drafts and corrected declined entries for approval. All or nothing.
 #[tracing::instrument(skip_all)]
-pub async fn submit(state: &AppState, user: &CurrentUser, ids: Vec<Uuid>) -> Result<u32> {
+pub async fn submit(state: &AppState, user: &CurrentUser, ids: Vec<Uuid>, key: Option<IdempotencyKey>) -> Result<u32> {
     user.require(Role::Worker)?;
     check_batch(&ids)?;
     let mut tx = TenantTx::begin(&state.pool, user).await?;
+    let claim = tx.claim_key(key, "time/submit").await?;
+    if let Claim::Replayed(count) = claim {
+        return Ok(count);
+    }
     let viewer = Viewer::load(&mut tx, user).await?;
     let auto_days = auto_approve_days(&mut tx).await?;
     let company_id = tx.company_id();
@@ -331,6 +335,7 @@ pub async fn submit(state: &AppState, user: &CurrentUser, ids: Vec<Uuid>) -> Res
         super::contracts::announce_thresholds(&mut tx, &viewer, after.worker_id, after.customer_id).await?;
     }
     crate::notify::events::work_logs_submitted(&mut tx, state.links(), user.user_id(), &ids).await?;
+    tx.remember(&claim, &(ids.len() as u32)).await?;
     tx.commit().await?;
     Ok(ids.len() as u32)
 }

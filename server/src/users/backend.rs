@@ -24,7 +24,7 @@ impl UsersBackend for AppState {
     }
 
     async fn create_user(&self, rq: &RequestContext, form: NewUserForm) -> AppResult<UserSummary> {
-        Ok(create(self, &crate::auth::request_user(rq)?, form).await?)
+        Ok(create(self, &crate::auth::request_user(rq)?, form, crate::db::idempotency_key(rq)?).await?)
     }
 
     async fn change_user_role(&self, rq: &RequestContext, user_id: Uuid, role: String) -> AppResult<UserSummary> {

@@ -3,10 +3,11 @@
 
 use crate::auth::service::revoke_user_sessions;
 use crate::auth::{password, CurrentUser};
-use crate::db::{like_pattern, TenantTx};
+use crate::db::{like_pattern, Claim, IdempotencyKey, TenantTx};
 use crate::error::{OnConstraint, Result};
 use crate::state::AppState;
 use app::auth::Role;
+use app::domain::{Checks, EmailAddress, PersonName};
 use app::error::AppError;
 use app::users::{NewUserForm, UserCursor, UserListQuery, UserPage, UserSummary};
 use secrecy::SecretString;
@@ -94,11 +95,20 @@ pub async fn list(state: &AppState, admin: &CurrentUser, query: UserListQuery) -
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn create(state: &AppState, admin: &CurrentUser, form: NewUserForm) -> Result<UserSummary> {
+pub async fn create(
+    state: &AppState,
+    admin: &CurrentUser,
+    form: NewUserForm,
+    key: Option<IdempotencyKey>,
+) -> Result<UserSummary> {
     admin.require(Role::Admin)?;
     let valid = form.validate()?;
     let password_hash = password::hash(SecretString::from(valid.password.expose().to_string())).await?;
     let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    let claim = tx.claim_key(key, "users/create").await?;
+    if let Claim::Replayed(user) = claim {
+        return Ok(user);
+    }
     let company_id = tx.company_id();
     if let Some(customer_id) = valid.customer_id {
         ensure_customer(&mut tx, customer_id).await?;
@@ -122,6 +132,7 @@ pub async fn create(state: &AppState, admin: &CurrentUser, form: NewUserForm) ->
     })?;
     let user = find(&mut tx, user_id).await?;
     tx.audit("user.created", "user", Some(user.id), None, Some(summary_json(&user))).await?;
+    tx.remember(&claim, &user).await?;
     tx.commit().await?;
     Ok(user)
 }
@@ -241,6 +252,51 @@ pub async fn restore(state: &AppState, admin: &CurrentUser, user_id: Uuid) -> Re
         .await?;
     let after = find(&mut tx, user_id).await?;
     tx.audit("user.restored", "user", Some(user_id), Some(summary_json(&before)), Some(summary_json(&after))).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Changes a person's name or email address (admins); a field left out keeps its value.
+/// The admin vouches for a new address, as when they add someone.
+#[tracing::instrument(skip_all)]
+pub async fn update_details(
+    state: &AppState,
+    admin: &CurrentUser,
+    user_id: Uuid,
+    name: Option<String>,
+    email: Option<String>,
+) -> Result<UserSummary> {
+    admin.require(Role::Admin)?;
+    let mut checks = Checks::new();
+    let name = name.as_deref().map(|raw| checks.check("name", PersonName::parse(raw)));
+    let email = email.as_deref().map(|raw| checks.check("email", EmailAddress::parse(raw)));
+    checks.finish(|| Some(()))?;
+    let (name, email) = (name.flatten(), email.flatten());
+    let mut tx = TenantTx::begin(&state.pool, admin).await?;
+    let before = find(&mut tx, user_id).await?;
+    let new_name = name.as_ref().map_or(before.name.as_str(), |n| n.as_str());
+    let new_email = email.as_ref().map_or(before.email.as_str(), |e| e.as_str());
+    if new_name == before.name && new_email == before.email {
+        tx.commit().await?;
+        return Ok(before);
+    }
+    let company_id = tx.company_id();
+    sqlx::query!(
+        "update users set name = $3, email = $4,
+                email_verified_at = case when email = $4 then email_verified_at else now() end
+         where company_id = $1 and id = $2",
+        company_id,
+        user_id,
+        new_name,
+        new_email
+    )
+    .execute(tx.conn())
+    .await
+    .on_constraint("users_company_email_key", || {
+        AppError::field("email", "Someone in your company already uses this email.")
+    })?;
+    let after = find(&mut tx, user_id).await?;
+    tx.audit("user.updated", "user", Some(user_id), Some(summary_json(&before)), Some(summary_json(&after))).await?;
     tx.commit().await?;
     Ok(after)
 }

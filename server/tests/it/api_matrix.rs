@@ -78,6 +78,8 @@ fn body_for(method: &Method, template: &str, ids: &Ids) -> Option<Value> {
         ("POST", "users") => json!({ "name": "Matrix Person", "email": "matrix@acme.test", "role": "WORKER",
                                        "password": PASSWORD }),
         ("PUT", "users/{id}/role") => json!({ "role": "WORKER" }),
+        ("PATCH", "users/{id}") => json!({ "name": "Walt Worker" }),
+        ("PUT", "users/{id}/customer") => json!({ "customer_id": null }),
         ("PATCH", "company") => json!({ "auto_approve_days": "" }),
         ("POST", "notifications/read") => json!({}),
         ("POST", "webhooks") => json!({ "url": "http://127.0.0.1:9/m", "description": "", "events": ["job.created"] }),

@@ -110,7 +110,7 @@ async fn concurrent_edits_do_not_silently_overwrite_each_other(db: PgPool) {
     let stale = app.rpc(&second_admin_tab, "jobs/update", json!({ "id": id, "form": second })).await;
     assert_eq!(stale.status(), StatusCode::CONFLICT);
     let body: Value = stale.json().await.unwrap();
-    assert_eq!(body["kind"], "conflict");
+    assert_eq!(body["kind"], "stale", "an edit based on an old version, not any conflict");
 
     let current = app.rpc_ok(&acme.admin, "jobs/get", json!({ "id": id })).await;
     assert_eq!(current["title"], "Fix the barn door (urgent)");

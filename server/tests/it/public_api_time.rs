@@ -405,3 +405,90 @@ async fn a_job_nobody_logged_time_on_can_be_deleted(db: PgPool) {
     assert_eq!(kept.status(), StatusCode::CONFLICT);
     assert_eq!(call(app, Method::GET, &format!("/api/v1/jobs/{}", s.job), &key, None).await.status(), StatusCode::OK);
 }
+
+/// A POST sent twice with one `Idempotency-Key`.
+async fn twice(app: &TestApp, token: &str, path: &str, key: &str, body: Value) -> (Value, Value) {
+    let send = || api_client().post(app.url(path)).bearer_auth(token).header("Idempotency-Key", key).json(&body).send();
+    let first = send().await.unwrap();
+    assert!(first.status().is_success(), "{path}: {}", first.status());
+    let second = send().await.unwrap();
+    assert!(second.status().is_success(), "{path} again: {}", second.status());
+    (json_of(first).await, json_of(second).await)
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn keyed_posts_answer_a_retry_with_the_first_result_and_write_once(db: PgPool) {
+    let s = setup(db).await;
+    let app = &s.app;
+    let (key, _) = make_key(app, &s.admin, "Sync", &["users:write", "jobs:write", "time:write"], "").await;
+    let (walt, _) = app.api_login("acme", "walt@acme.test", PASSWORD).await;
+    let idempotency = || uuid::Uuid::new_v4().to_string();
+
+    let person = json!({ "name": "Rita Retry", "email": "rita@acme.test", "role": "WORKER", "password": PASSWORD });
+    let shared_key = idempotency();
+    let (first, again) = twice(app, &key, "/api/v1/users", &shared_key, person.clone()).await;
+    assert_eq!(first["id"], again["id"]);
+    assert_eq!(app.count("select count(*) from users where email = 'rita@acme.test'").await, 1);
+    // The same key in another company is another key.
+    let (bobs, _) = make_key(app, &s.other_admin, "Bobs", &["users:write"], "").await;
+    let (theirs, _) = twice(app, &bobs, "/api/v1/users", &shared_key, person).await;
+    assert_ne!(theirs["id"], first["id"]);
+    assert_eq!(app.count("select count(*) from users where email = 'rita@acme.test'").await, 2);
+
+    let tasks_path = format!("/api/v1/jobs/{}/tasks", s.job);
+    let (first, again) = twice(app, &key, &tasks_path, &idempotency(), json!({ "title": "Bleed the radiators" })).await;
+    assert_eq!(first["tasks"], again["tasks"]);
+    assert_eq!(app.count("select count(*) from job_tasks where title = 'Bleed the radiators'").await, 1);
+
+    let log =
+        call(app, Method::POST, "/api/v1/work-logs", &walt, Some(entry(&s.job, &days_ago(2), "08:00", "09:00", "")));
+    let id = json_of(log.await).await["id"].as_str().unwrap().to_string();
+    let (first, again) = twice(app, &walt, "/api/v1/work-logs/submit", &idempotency(), json!({ "ids": [id] })).await;
+    assert_eq!((first["count"].as_i64(), again["count"].as_i64()), (Some(1), Some(1)));
+    let (first, again) = twice(app, &key, "/api/v1/work-logs/approve", &idempotency(), json!({ "ids": [id] })).await;
+    assert_eq!((first["count"].as_i64(), again["count"].as_i64()), (Some(1), Some(1)));
+    assert_eq!(app.count("select count(*) from audit_log where action = 'work_log.approved'").await, 1);
+    // Without a key the retry is a new request, refused by the entry's state.
+    let unkeyed = call(app, Method::POST, "/api/v1/work-logs/approve", &key, Some(json!({ "ids": [id] }))).await;
+    assert_eq!(unkeyed.status(), StatusCode::CONFLICT);
+}
+
+async fn user_id(db: &PgPool, email: &str) -> String {
+    sqlx::query_scalar("select id::text from users where email = $1").bind(email).fetch_one(db).await.unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_persons_details_and_customer_link_change_through_the_api(db: PgPool) {
+    let s = setup(db).await;
+    let app = &s.app;
+    let (key, _) = make_key(app, &s.admin, "HR", &["users:write"], "").await;
+    let walt = format!("/api/v1/users/{}", user_id(&app.db, "walt@acme.test").await);
+    let bad = call(app, Method::PATCH, &walt, &key, Some(json!({ "name": "", "email": "not-an-address" }))).await;
+    assert_eq!(error_fields(&json_of(bad).await), ["name", "email"]);
+    let taken = call(app, Method::PATCH, &walt, &key, Some(json!({ "email": "olga@acme.test" }))).await;
+    assert_eq!(error_fields(&json_of(taken).await), ["email"]);
+    let renamed =
+        call(app, Method::PATCH, &walt, &key, Some(json!({ "name": "Walter Worker", "email": "walter@acme.test" })));
+    let renamed = json_of(renamed.await).await;
+    assert_eq!(
+        (renamed["name"].as_str(), renamed["email"].as_str()),
+        (Some("Walter Worker"), Some("walter@acme.test"))
+    );
+    app.api_login("acme", "walter@acme.test", PASSWORD).await;
+    assert_eq!(app.count("select count(*) from audit_log where action = 'user.updated'").await, 1);
+
+    // A customer login's record: unlinked, then linked again; a worker has none.
+    let cora = format!("/api/v1/users/{}/customer", user_id(&app.db, "cora@acme.test").await);
+    let unlinked = json_of(call(app, Method::PUT, &cora, &key, Some(json!({ "customer_id": null }))).await).await;
+    assert!(unlinked["customer_id"].is_null());
+    let linked = call(app, Method::PUT, &cora, &key, Some(json!({ "customer_id": s.customer_id }))).await;
+    assert_eq!(json_of(linked).await["customer_id"], s.customer_id.as_str());
+    let walt_link = format!("{walt}/customer");
+    let worker = call(app, Method::PUT, &walt_link, &key, Some(json!({ "customer_id": s.customer_id }))).await;
+    assert_eq!(error_fields(&json_of(worker).await), ["customer_id"]);
+    let (bobs, _) = make_key(app, &s.other_admin, "Bobs", &["users:write"], "").await;
+    assert_eq!(
+        call(app, Method::PATCH, &walt, &bobs, Some(json!({ "name": "X" }))).await.status(),
+        StatusCode::NOT_FOUND
+    );
+}

@@ -245,16 +245,18 @@ pub struct TaskTitle {
 
 /// Add a task to a job's checklist (admins).
 #[utoipa::path(post, path = "/api/v1/jobs/{id}/tasks", tag = "jobs", request_body = TaskTitle,
-    params(("id" = Uuid, Path, description = "The job's id")),
+    params(("id" = Uuid, Path, description = "The job's id"),
+           ("Idempotency-Key" = Option<Uuid>, Header, description = "Makes a retry safe: a retry with the same key answers the first result")),
     responses((status = 201, body = JobDetail)))]
 pub async fn add_task(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<Uuid>,
+    headers: HeaderMap,
     Body(task): Body<TaskTitle>,
 ) -> Result<Response, Problem> {
     let user = caller.may(Jobs, Write)?;
-    let job = jobs::add_task(&state, &user, id, task.title).await?;
+    let job = jobs::add_task(&state, &user, id, task.title, idempotency_key(&headers)?).await?;
     Ok(created(format!("/api/v1/jobs/{id}"), &job, Some(job.version)))
 }
 

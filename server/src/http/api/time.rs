@@ -224,6 +224,7 @@ pub struct BatchResult {
 
 /// Send drafts (and corrected declined entries) for approval (their worker). All or nothing.
 #[utoipa::path(post, path = "/api/v1/work-logs/submit", tag = "time", request_body = EntryBatch,
+    params(("Idempotency-Key" = Option<Uuid>, Header, description = "Makes a retry safe: a retry with the same key answers the first result")),
     responses(
         (status = 200, body = BatchResult),
         (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
@@ -231,15 +232,17 @@ pub struct BatchResult {
 pub async fn submit(
     State(state): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     Body(batch): Body<EntryBatch>,
 ) -> Result<Json<BatchResult>, Problem> {
     let user = caller.may(Time, Write)?;
-    let count = entries::submit(&state, &user, batch.ids).await?;
+    let count = entries::submit(&state, &user, batch.ids, idempotency_key(&headers)?).await?;
     Ok(Json(BatchResult { count }))
 }
 
 /// Approve entries waiting for approval (admins; a customer their own). All or nothing.
 #[utoipa::path(post, path = "/api/v1/work-logs/approve", tag = "time", request_body = EntryBatch,
+    params(("Idempotency-Key" = Option<Uuid>, Header, description = "Makes a retry safe: a retry with the same key answers the first result")),
     responses(
         (status = 200, body = BatchResult),
         (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
@@ -247,15 +250,17 @@ pub async fn submit(
 pub async fn approve(
     State(state): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     Body(batch): Body<EntryBatch>,
 ) -> Result<Json<BatchResult>, Problem> {
     let user = caller.may(Time, Write)?;
-    let count = approvals::decide(&state, &user, batch.ids, true, String::new()).await?;
+    let count = approvals::decide(&state, &user, batch.ids, true, String::new(), idempotency_key(&headers)?).await?;
     Ok(Json(BatchResult { count }))
 }
 
 /// Decline entries waiting for approval, with a reason (admins; a customer their own).
 #[utoipa::path(post, path = "/api/v1/work-logs/decline", tag = "time", request_body = DeclineBatch,
+    params(("Idempotency-Key" = Option<Uuid>, Header, description = "Makes a retry safe: a retry with the same key answers the first result")),
     responses(
         (status = 200, body = BatchResult),
         (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
@@ -263,10 +268,11 @@ pub async fn approve(
 pub async fn decline(
     State(state): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     Body(batch): Body<DeclineBatch>,
 ) -> Result<Json<BatchResult>, Problem> {
     let user = caller.may(Time, Write)?;
-    let count = approvals::decide(&state, &user, batch.ids, false, batch.reason).await?;
+    let count = approvals::decide(&state, &user, batch.ids, false, batch.reason, idempotency_key(&headers)?).await?;
     Ok(Json(BatchResult { count }))
 }
 

@@ -1,7 +1,9 @@
 //! `/api/v1/users`: the company's people — list, add, change role, deactivate and
 //! restore — thin handlers over `crate::users` (admins; keys with users scopes).
 
-use super::support::{created, decode_name_cursor, encode_name_cursor, page, Body, Caller, Params, Path};
+use super::support::{
+    created, decode_name_cursor, encode_name_cursor, idempotency_key, page, Body, Caller, Params, Path,
+};
 use super::ProblemDetails;
 use crate::http::problem::Problem;
 use crate::state::AppState;
@@ -14,6 +16,7 @@ use app::users::{NewUserForm, UserCursor, UserListQuery, UserStatusFilter, UserS
 use axum::extract::State;
 use axum::response::Response;
 use axum::Json;
+use http::HeaderMap;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -91,14 +94,16 @@ pub async fn list(
 
 /// Add a person with a password (admins). `role`: ADMIN, WORKER or CUSTOMER (with `customer_id`).
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUserForm,
+    params(("Idempotency-Key" = Option<Uuid>, Header, description = "Makes a retry safe: a retry with the same key answers the first result")),
     responses((status = 201, body = UserSummary)))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     Body(form): Body<NewUserForm>,
 ) -> Result<Response, Problem> {
     let user = caller.may(Users, Write)?;
-    let made = users::create(&state, &user, form).await?;
+    let made = users::create(&state, &user, form, idempotency_key(&headers)?).await?;
     Ok(created(format!("/api/v1/users/{}", made.id), &made, None))
 }
 
@@ -113,6 +118,49 @@ pub async fn read(
 ) -> Result<Json<UserSummary>, Problem> {
     let user = caller.may(Users, Read)?;
     Ok(Json(users::get(&state, &user, id).await?))
+}
+
+/// New details for a person; a field left out keeps its value.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PersonChange {
+    name: Option<String>,
+    /// They sign in with it from now on (the admin vouches for it).
+    email: Option<String>,
+}
+
+/// Change a person's name or email address (admins).
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", request_body = PersonChange,
+    params(("id" = Uuid, Path, description = "The person's id")),
+    responses((status = 200, body = UserSummary)))]
+pub async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Body(change): Body<PersonChange>,
+) -> Result<Json<UserSummary>, Problem> {
+    let user = caller.may(Users, Write)?;
+    Ok(Json(users::update_details(&state, &user, id, change.name, change.email).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CustomerLink {
+    /// The customer record whose jobs this customer login sees; null to unlink.
+    customer_id: Option<Uuid>,
+}
+
+/// Link a customer login to a customer record, or unlink it (admins).
+#[utoipa::path(put, path = "/api/v1/users/{id}/customer", tag = "users", request_body = CustomerLink,
+    params(("id" = Uuid, Path, description = "The person's id")),
+    responses((status = 200, body = UserSummary)))]
+pub async fn link_customer(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Body(link): Body<CustomerLink>,
+) -> Result<Json<UserSummary>, Problem> {
+    let user = caller.may(Users, Write)?;
+    Ok(Json(users::link_customer(&state, &user, id, link.customer_id).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
