@@ -2,7 +2,7 @@
 //! handlers over `crate::customers`.
 
 use super::support::{
-    created, decode_name_cursor, encode_name_cursor, idempotency_key, optional_bool, page, required_version, stale,
+    created, decode_name_cursor, encode_name_cursor, idempotency_key, optional_bool, page, replace_versioned,
     with_etag, Body, Caller, Params, Path,
 };
 use super::ProblemDetails;
@@ -14,7 +14,7 @@ use app::customers::{CustomerCursor, CustomerForm, CustomerListQuery, CustomerSu
 use app::error::AppError;
 use app::jobs::encode_component;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use http::HeaderMap;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -116,14 +116,8 @@ pub async fn replace(
     Body(form): Body<CustomerForm>,
 ) -> Result<Response, Problem> {
     let user = caller.may(Customers, Write)?;
-    let version = match required_version(&headers) {
-        Ok(version) => version,
-        Err(refusal) => return Ok(refusal.into_response()),
-    };
-    match customers::update(&state, &user, id, form, Some(version)).await {
-        Ok(customer) => Ok(with_etag(&customer, customer.version)),
-        Err(error) => Ok(stale(error)),
-    }
+    let update = |version| customers::update(&state, &user, id, form, Some(version));
+    Ok(replace_versioned(&headers, update, |customer| customer.version).await)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -2,7 +2,7 @@
 //! handlers over `crate::jobs`, which keeps every rule (roles, references, versions).
 
 use super::support::{
-    created, idempotency_key, if_match, optional_bool, optional_id, page, required_version, stale, with_etag, Body,
+    created, idempotency_key, if_match, optional_bool, optional_id, page, replace_versioned, stale, with_etag, Body,
     Caller, Params, Path,
 };
 use super::ProblemDetails;
@@ -141,14 +141,8 @@ pub async fn replace(
     Body(form): Body<JobForm>,
 ) -> Result<Response, Problem> {
     let user = caller.may(Jobs, Write)?;
-    let version = match required_version(&headers) {
-        Ok(version) => version,
-        Err(refusal) => return Ok(refusal.into_response()),
-    };
-    match jobs::update(&state, &user, id, JobForm { version: Some(version), ..form }).await {
-        Ok(job) => Ok(with_etag(&job, job.version)),
-        Err(error) => Ok(stale(error)),
-    }
+    let update = |version| jobs::update(&state, &user, id, JobForm { version: Some(version), ..form });
+    Ok(replace_versioned(&headers, update, |job| job.version).await)
 }
 
 /// Delete a job nobody logged time on (admins); one with hours is archived instead.

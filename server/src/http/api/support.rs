@@ -129,6 +129,27 @@ pub fn stale(error: crate::error::Error) -> Response {
     }
 }
 
+/// A replace (`PUT` with `If-Match`): 428 without the header; otherwise `update` with the
+/// version it names, answering the saved record with its new `ETag`, or 412 when the
+/// service found the record changed since that version.
+pub async fn replace_versioned<T: Serialize, F>(
+    headers: &HeaderMap,
+    update: impl FnOnce(i32) -> F,
+    version_of: impl FnOnce(&T) -> i32,
+) -> Response
+where
+    F: std::future::Future<Output = crate::error::Result<T>>,
+{
+    let version = match required_version(headers) {
+        Ok(version) => version,
+        Err(refusal) => return refusal.into_response(),
+    };
+    match update(version).await {
+        Ok(saved) => with_etag(&saved, version_of(&saved)),
+        Err(error) => stale(error),
+    }
+}
+
 /// The request's `Idempotency-Key`, if any (a malformed one is a field error).
 pub fn idempotency_key(headers: &HeaderMap) -> Result<Option<IdempotencyKey>, Problem> {
     Ok(IdempotencyKey::from_headers(headers)?)
@@ -162,13 +183,13 @@ pub fn page(body: &impl Serialize, next_url: Option<String>) -> Response {
     response
 }
 
-/// An opaque cursor for lists in name order: the last row's id and name.
+/// An opaque cursor: the last row's id and the key it is sorted by (a name, a time).
 pub fn encode_name_cursor(id: uuid::Uuid, name: &str) -> String {
     use base64::Engine;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{id}\n{name}"))
 }
 
-/// The id and name an [`encode_name_cursor`] cursor holds; anything else is a field error.
+/// The id and key an [`encode_name_cursor`] cursor holds; anything else is a field error.
 pub fn decode_name_cursor(raw: &str) -> Result<(uuid::Uuid, String), AppError> {
     use base64::Engine;
     let broken = || AppError::field("after", "Use the next value of the previous page.");

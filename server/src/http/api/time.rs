@@ -4,7 +4,8 @@
 //! change, submit or decide which entry, overlaps, signed-off months).
 
 use super::support::{
-    created, idempotency_key, optional_id, page, required_version, stale, with_etag, Body, Caller, Params, Path,
+    created, decode_name_cursor, encode_name_cursor, idempotency_key, optional_id, page, replace_versioned, with_etag,
+    Body, Caller, Params, Path,
 };
 use super::ProblemDetails;
 use crate::http::problem::Problem;
@@ -69,20 +70,16 @@ impl WorkLogFilters {
     }
 }
 
-/// An opaque cursor: the last entry's start and id.
+/// An opaque cursor: the last entry's id and start.
 fn encode_cursor((started_at, id): LogCursor) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{}\n{id}", started_at.to_rfc3339()))
+    encode_name_cursor(id, &started_at.to_rfc3339())
 }
 
 fn decode_cursor(raw: &str) -> Result<LogCursor, AppError> {
-    use base64::Engine;
-    let broken = || AppError::field("after", "Use the next value of the previous page.");
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(raw).map_err(|_| broken())?;
-    let text = String::from_utf8(bytes).map_err(|_| broken())?;
-    let (at, id) = text.split_once('\n').ok_or_else(broken)?;
-    let at = DateTime::parse_from_rfc3339(at).map_err(|_| broken())?.with_timezone(&Utc);
-    Ok((at, id.parse().map_err(|_| broken())?))
+    let (id, at) = decode_name_cursor(raw)?;
+    let at = DateTime::parse_from_rfc3339(&at)
+        .map_err(|_| AppError::field("after", "Use the next value of the previous page."))?;
+    Ok((at.with_timezone(&Utc), id))
 }
 
 fn next_url(query: &LogQuery, next: &str) -> String {
@@ -179,14 +176,8 @@ pub async fn replace(
     Body(form): Body<LogForm>,
 ) -> Result<Response, Problem> {
     let user = caller.may(Time, Write)?;
-    let version = match required_version(&headers) {
-        Ok(version) => version,
-        Err(refusal) => return Ok(refusal.into_response()),
-    };
-    match entries::update(&state, &user, id, form, Some(version)).await {
-        Ok(log) => Ok(with_etag(&log, log.version)),
-        Err(error) => Ok(stale(error)),
-    }
+    let update = |version| entries::update(&state, &user, id, form, Some(version));
+    Ok(replace_versioned(&headers, update, |log| log.version).await)
 }
 
 /// Delete a draft or declined entry (its worker, or an admin).
