@@ -41,12 +41,18 @@ mkdir -p "$OUT"
   (cd pwa && { [ -d node_modules/workbox-build ] || npm ci --no-audit --no-fund --loglevel=error; }) && node pwa/build.mjs target/site target/release
 }
 ensure_database
+ensure_chromium
 BENCH_URL=$(fresh_database fieldbook_bundle)
 source bench/lib.sh
 DATABASE_URL="$BENCH_URL" APP_DATABASE_URL='' BASE_URL="$BASE" LEPTOS_SITE_ROOT="$ROOT/target/site" \
   target/release/server seed-demo >"$OUT/bundle-seed.log" 2>&1
 start_server
 
+# bundle.mjs drives Chromium with the browser tests' Playwright (pinned in end2end/).
+if [ ! -d end2end/node_modules/@playwright/test ]; then
+  log "installing Playwright (pinned, end2end/; Debian's Chromium, no browser download)"
+  (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
 node bench/bundle.mjs "$BASE" "$ROOT/target/site" | tee "$OUT/bundle.txt"
 
 if [ "${BENCH_LIGHTHOUSE:-1}" = 1 ]; then
