@@ -69,6 +69,21 @@ if (split) {
   loader = loader.replaceAll('"./fieldbook.js"', `"./fieldbook.${hash}.js"`);
   fs.writeFileSync(path.join(pkg, `fieldbook.${hash}.js`), mainJs);
   fs.writeFileSync(path.join(pkg, `__wasm_split.${hash}.js`), loader);
+  // The main WASM imports the loader's functions under the loader's module name (the
+  // key of wasm-bindgen's imports object): renamed in place, the same length as the
+  // placeholder, so the module's sizes stay valid. Its own hash is taken after this.
+  const mainWasmFile = path.join(pkg, "fieldbook.wasm");
+  const wasm = fs.readFileSync(mainWasmFile);
+  const placeholder = Buffer.from(LOADER);
+  const named = Buffer.from(`__wasm_split.${hash}.js`);
+  if (named.length !== placeholder.length) throw new Error("the loader's hash must be as long as its placeholder");
+  let renamedImports = 0;
+  for (let at = wasm.indexOf(placeholder); at !== -1; at = wasm.indexOf(placeholder, at + placeholder.length)) {
+    named.copy(wasm, at);
+    renamedImports += 1;
+  }
+  if (renamedImports === 0) throw new Error("the split build's main WASM imports no loader functions");
+  fs.writeFileSync(mainWasmFile, wasm);
   fs.rmSync(mainJsFile);
   fs.rmSync(loaderFile);
   hashes.push(`js: ${hash}`, `split: ${hash}`);

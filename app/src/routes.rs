@@ -166,9 +166,12 @@ fn admin_part(page: AdminPage) -> AnyView {
 }
 
 /// A lazy route per path: `Route { view = Lazy::<Route>::new() }` loads the route's
-/// part, then draws the page in it.
+/// part, then draws the page in it. `preload` fetches the part without drawing: the
+/// router awaits it before hydrating a server-rendered page, whose HTML must meet the
+/// part's code, not a placeholder (`__preload_<part>` is made by `#[lazy]` in the
+/// browser build).
 macro_rules! lazy_routes {
-    ($($route:ident => $part:ident($($page:expr)?);)*) => {$(
+    ($($route:ident => $part:ident($($page:expr)?) preloaded by $preload:ident;)*) => {$(
         pub struct $route;
         impl LazyRoute for $route {
             fn data() -> Self {
@@ -177,45 +180,49 @@ macro_rules! lazy_routes {
             async fn view(_: Self) -> AnyView {
                 $part($($page)?).await
             }
+            async fn preload() {
+                #[cfg(feature = "hydrate")]
+                $preload().await;
+            }
         }
     )*};
 }
 
 lazy_routes! {
-    LoginRoute => sign_in_part(SignInPage::Any);
-    WorkspaceLoginRoute => sign_in_part(SignInPage::Workspace);
-    LandingRoute => public_part(PublicPage::Landing);
-    SignUpRoute => public_part(PublicPage::SignUp);
-    ShareRoute => public_part(PublicPage::Share);
-    VerifyEmailRoute => public_part(PublicPage::VerifyEmail);
-    ForgotPasswordRoute => public_part(PublicPage::ForgotPassword);
-    ResetPasswordRoute => public_part(PublicPage::ResetPassword);
-    InvitationRoute => public_part(PublicPage::Invitation);
-    UnsubscribeRoute => public_part(PublicPage::Unsubscribe);
-    ShellRoute => shell_part();
-    MyJobsRoute => job_list_part(JobListPage::Worker);
-    PortalRoute => job_list_part(JobListPage::Customer);
-    MyTimeRoute => field_part(FieldPage::MyTime);
-    JobRoute => field_part(FieldPage::Job);
-    HomeRoute => shared_part(SharedPage::Home);
-    EntryRoute => shared_part(SharedPage::Entry);
-    ApprovalsRoute => shared_part(SharedPage::Approvals);
-    ReportsRoute => shared_part(SharedPage::Reports);
-    AccountRoute => shared_part(SharedPage::Account);
-    NotificationsRoute => shared_part(SharedPage::Notifications);
-    DashboardRoute => admin_part(AdminPage::Dashboard);
-    JobsRoute => admin_part(AdminPage::Jobs);
-    NewJobRoute => admin_part(AdminPage::NewJob);
-    EditJobRoute => admin_part(AdminPage::EditJob);
-    CustomersRoute => admin_part(AdminPage::Customers);
-    CustomerRoute => admin_part(AdminPage::Customer);
-    StatusesRoute => admin_part(AdminPage::Statuses);
-    UsersRoute => admin_part(AdminPage::Users);
-    LogsRoute => admin_part(AdminPage::Logs);
-    ContractsRoute => admin_part(AdminPage::Contracts);
-    OutboxRoute => admin_part(AdminPage::Outbox);
-    AuditRoute => admin_part(AdminPage::Audit);
-    ApiRoute => admin_part(AdminPage::Api);
+    LoginRoute => sign_in_part(SignInPage::Any) preloaded by __preload_sign_in_part;
+    WorkspaceLoginRoute => sign_in_part(SignInPage::Workspace) preloaded by __preload_sign_in_part;
+    LandingRoute => public_part(PublicPage::Landing) preloaded by __preload_public_part;
+    SignUpRoute => public_part(PublicPage::SignUp) preloaded by __preload_public_part;
+    ShareRoute => public_part(PublicPage::Share) preloaded by __preload_public_part;
+    VerifyEmailRoute => public_part(PublicPage::VerifyEmail) preloaded by __preload_public_part;
+    ForgotPasswordRoute => public_part(PublicPage::ForgotPassword) preloaded by __preload_public_part;
+    ResetPasswordRoute => public_part(PublicPage::ResetPassword) preloaded by __preload_public_part;
+    InvitationRoute => public_part(PublicPage::Invitation) preloaded by __preload_public_part;
+    UnsubscribeRoute => public_part(PublicPage::Unsubscribe) preloaded by __preload_public_part;
+    ShellRoute => shell_part() preloaded by __preload_shell_part;
+    MyJobsRoute => job_list_part(JobListPage::Worker) preloaded by __preload_job_list_part;
+    PortalRoute => job_list_part(JobListPage::Customer) preloaded by __preload_job_list_part;
+    MyTimeRoute => field_part(FieldPage::MyTime) preloaded by __preload_field_part;
+    JobRoute => field_part(FieldPage::Job) preloaded by __preload_field_part;
+    HomeRoute => shared_part(SharedPage::Home) preloaded by __preload_shared_part;
+    EntryRoute => shared_part(SharedPage::Entry) preloaded by __preload_shared_part;
+    ApprovalsRoute => shared_part(SharedPage::Approvals) preloaded by __preload_shared_part;
+    ReportsRoute => shared_part(SharedPage::Reports) preloaded by __preload_shared_part;
+    AccountRoute => shared_part(SharedPage::Account) preloaded by __preload_shared_part;
+    NotificationsRoute => shared_part(SharedPage::Notifications) preloaded by __preload_shared_part;
+    DashboardRoute => admin_part(AdminPage::Dashboard) preloaded by __preload_admin_part;
+    JobsRoute => admin_part(AdminPage::Jobs) preloaded by __preload_admin_part;
+    NewJobRoute => admin_part(AdminPage::NewJob) preloaded by __preload_admin_part;
+    EditJobRoute => admin_part(AdminPage::EditJob) preloaded by __preload_admin_part;
+    CustomersRoute => admin_part(AdminPage::Customers) preloaded by __preload_admin_part;
+    CustomerRoute => admin_part(AdminPage::Customer) preloaded by __preload_admin_part;
+    StatusesRoute => admin_part(AdminPage::Statuses) preloaded by __preload_admin_part;
+    UsersRoute => admin_part(AdminPage::Users) preloaded by __preload_admin_part;
+    LogsRoute => admin_part(AdminPage::Logs) preloaded by __preload_admin_part;
+    ContractsRoute => admin_part(AdminPage::Contracts) preloaded by __preload_admin_part;
+    OutboxRoute => admin_part(AdminPage::Outbox) preloaded by __preload_admin_part;
+    AuditRoute => admin_part(AdminPage::Audit) preloaded by __preload_admin_part;
+    ApiRoute => admin_part(AdminPage::Api) preloaded by __preload_admin_part;
 }
 
 /// The route's view: its page, loaded with the page's part of the bundle.
