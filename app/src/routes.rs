@@ -1,11 +1,13 @@
 //! Which page answers which path, and which part of the WASM bundle holds it.
 //!
-//! Every page is a lazy route: the browser loads the main bundle (the reactive runtime,
-//! the router and this table) and then only the part its page lives in. Pages are grouped
-//! into a few parts by who uses them, so a field worker's phone never downloads the
-//! admin's pages, nobody downloads the signed-in shell to sign in, and the worker's first
-//! page (My jobs) needs only the shell and its own small part. Each part is one
-//! split point (`#[lazy]` on a function that draws the part's pages); code two parts
+//! The browser loads the main bundle (the reactive runtime, the router, this table, the
+//! signed-in shell and the job list) and then only the part its page lives in. The shell
+//! and the job list stay in the main bundle because they are what a worker opens the app
+//! on: split out, My jobs waited for a dozen chunks before it could hydrate, and their
+//! instantiation and the cross-part calls cost more on a slow phone (Lighthouse TBT
+//! 370 ms -> 1150 ms) than their bytes saved. Every other page is a lazy route in one of
+//! five parts grouped by who uses them (`#[lazy]` on a function that draws the part's
+//! pages), so nobody downloads the admin's pages to sign in or to work; code two parts
 //! share is split out again by the build into chunks loaded with either.
 //!
 //! More split points would make smaller parts but many more shared chunks (one per
@@ -60,22 +62,20 @@ fn public_part(page: PublicPage) -> AnyView {
 }
 
 /// The signed-in frame around every page under `/app`: top bar, navigation, the
-/// worker's timer, notifications.
-#[leptos::lazy]
-fn shell_part() -> AnyView {
+/// worker's timer, notifications. In the main bundle (see above).
+async fn shell_part() -> AnyView {
     view! { <AppShell /> }.into_any()
 }
 
-/// The job list a worker opens the app on (customers see theirs on the same page): its
-/// own part, so the first signed-in page loads only the shell and this list.
+/// The job list a worker opens the app on (customers see theirs on the same page). In
+/// the main bundle (see above).
 #[derive(Clone, Copy)]
 pub enum JobListPage {
     Worker,
     Customer,
 }
 
-#[leptos::lazy]
-fn job_list_part(page: JobListPage) -> AnyView {
+async fn job_list_part(page: JobListPage) -> AnyView {
     match page {
         JobListPage::Worker => view! { <RequireRole role=Role::Worker><jobs::MyJobsPage /></RequireRole> }.into_any(),
         JobListPage::Customer => {
@@ -171,7 +171,7 @@ fn admin_part(page: AdminPage) -> AnyView {
 /// part's code, not a placeholder (`__preload_<part>` is made by `#[lazy]` in the
 /// browser build).
 macro_rules! lazy_routes {
-    ($($route:ident => $part:ident($($page:expr)?) preloaded by $preload:ident;)*) => {$(
+    ($($route:ident => $part:ident($($page:expr)?) $(preloaded by $preload:ident)?;)*) => {$(
         pub struct $route;
         impl LazyRoute for $route {
             fn data() -> Self {
@@ -181,8 +181,10 @@ macro_rules! lazy_routes {
                 $part($($page)?).await
             }
             async fn preload() {
-                #[cfg(feature = "hydrate")]
-                $preload().await;
+                $(
+                    #[cfg(feature = "hydrate")]
+                    $preload().await;
+                )?
             }
         }
     )*};
@@ -199,9 +201,9 @@ lazy_routes! {
     ResetPasswordRoute => public_part(PublicPage::ResetPassword) preloaded by __preload_public_part;
     InvitationRoute => public_part(PublicPage::Invitation) preloaded by __preload_public_part;
     UnsubscribeRoute => public_part(PublicPage::Unsubscribe) preloaded by __preload_public_part;
-    ShellRoute => shell_part() preloaded by __preload_shell_part;
-    MyJobsRoute => job_list_part(JobListPage::Worker) preloaded by __preload_job_list_part;
-    PortalRoute => job_list_part(JobListPage::Customer) preloaded by __preload_job_list_part;
+    ShellRoute => shell_part();
+    MyJobsRoute => job_list_part(JobListPage::Worker);
+    PortalRoute => job_list_part(JobListPage::Customer);
     MyTimeRoute => field_part(FieldPage::MyTime) preloaded by __preload_field_part;
     JobRoute => field_part(FieldPage::Job) preloaded by __preload_field_part;
     HomeRoute => shared_part(SharedPage::Home) preloaded by __preload_shared_part;
