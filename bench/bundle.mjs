@@ -64,11 +64,19 @@ for (const route of routes) {
   const installable = blocking.length === 0 ? "installable" : blocking.map((e) => e.errorId).join(",");
   const total = { raw: 0, gzip: 0, brotli: 0 };
   const files = [];
+  // A split build's parts and shared chunks: summed into one line.
+  const chunks = { count: 0, brotli: 0 };
   for (const file of [...fetched].sort()) {
     const s = sizes(file);
-    files.push(`${file} ${kb(s.brotli)} br`);
+    if (/\/pkg\/(split_|chunk_)/.test(file)) {
+      chunks.count += 1;
+      chunks.brotli += s.brotli;
+    } else {
+      files.push(`${file} ${kb(s.brotli)} br`);
+    }
     for (const key of Object.keys(total)) total[key] += s[key];
   }
+  if (chunks.count > 0) files.push(`/pkg/: the page's part and shared chunks, ${chunks.count} files, ${kb(chunks.brotli)} br`);
   results.push({ route: route.name, ...total, interactiveMs, installable, files });
   await context.close();
 }

@@ -37,7 +37,7 @@ mkdir -p "$OUT"
 [ -x target/release/server ] && [ -f target/release/hash.txt ] && [ -f target/site/sw.js ] || {
   log "no release build with its service worker: building it (./fieldbook run does the same)"
   ensure_build_tools
-  cargo leptos build --release
+  cargo leptos build --release --split
   (cd pwa && { [ -d node_modules/workbox-build ] || npm ci --no-audit --no-fund --loglevel=error; }) && node pwa/build.mjs target/site target/release
 }
 ensure_database

@@ -22,15 +22,83 @@ if (!fs.existsSync(path.join(site, "pkg"))) {
 // Content-hashed names (cached `immutable` by the server). Run again on an already
 // renamed bundle, it keeps the names and hash.txt it made.
 const pkg = path.join(site, "pkg");
+const contentHash = (...buffers) => {
+  const hash = crypto.createHash("sha256");
+  for (const buffer of buffers) hash.update(buffer);
+  return hash.digest("base64url").slice(0, 22);
+};
 const hashes = [];
-for (const ext of ["js", "wasm", "css"]) {
+
+// A split build (`cargo leptos build --split`): the main WASM module, a loader
+// (`__wasm_split.<22 underscores>.js`, the placeholder cargo-leptos leaves for a hash)
+// and the pages' parts and shared chunks, which the loader fetches relative to itself.
+const LOADER = "__wasm_split.______________________.js";
+const loaderFile = path.join(pkg, LOADER);
+const split = fs.existsSync(loaderFile);
+if (split) {
+  let loader = fs.readFileSync(loaderFile, "utf8");
+  const renamed = new Map();
+  for (const file of fs.readdirSync(pkg)) {
+    const part = /^((?:split_\w+|chunk_\d+))\.wasm$/.exec(file);
+    if (!part) continue;
+    const stem = `${part[1]}.${contentHash(fs.readFileSync(path.join(pkg, file)))}`;
+    fs.renameSync(path.join(pkg, file), path.join(pkg, `${stem}.wasm`));
+    renamed.set(part[1], stem);
+  }
+  loader = loader.replace(/\.\/((?:split_\w+|chunk_\d+))\.wasm/g, (whole, stem) => {
+    if (!renamed.has(stem)) throw new Error(`the split loader names ${whole}, which the build did not write`);
+    return `./${renamed.get(stem)}.wasm`;
+  });
+  // The server reads the manifest (which chunks a page needs) with the new names.
+  const manifestFile = path.join(pkg, "__wasm_split_manifest.json");
+  if (fs.existsSync(manifestFile)) {
+    const manifest = JSON.parse(fs.readFileSync(manifestFile, "utf8"));
+    for (const chunks of Object.values(manifest)) chunks.forEach((stem, i) => (chunks[i] = renamed.get(stem) ?? stem));
+    fs.writeFileSync(manifestFile, JSON.stringify(manifest));
+  }
+  // The main JS imports the loader and the loader imports the main JS: both are named
+  // after one hash of the two, so a change in either renames both.
+  const mainJsFile = path.join(pkg, "fieldbook.js");
+  let mainJs = fs.readFileSync(mainJsFile, "utf8");
+  const hash = contentHash(mainJs, loader);
+  if (!mainJs.includes(LOADER) || !loader.includes('"./fieldbook.js"')) {
+    console.error("the split build's main JS and loader do not name each other as expected");
+    process.exit(1);
+  }
+  mainJs = mainJs.replaceAll(LOADER, `__wasm_split.${hash}.js`);
+  loader = loader.replaceAll('"./fieldbook.js"', `"./fieldbook.${hash}.js"`);
+  fs.writeFileSync(path.join(pkg, `fieldbook.${hash}.js`), mainJs);
+  fs.writeFileSync(path.join(pkg, `__wasm_split.${hash}.js`), loader);
+  // The main WASM imports the loader's functions under the loader's module name (the
+  // key of wasm-bindgen's imports object): renamed in place, the same length as the
+  // placeholder, so the module's sizes stay valid. Its own hash is taken after this.
+  const mainWasmFile = path.join(pkg, "fieldbook.wasm");
+  const wasm = fs.readFileSync(mainWasmFile);
+  const placeholder = Buffer.from(LOADER);
+  const named = Buffer.from(`__wasm_split.${hash}.js`);
+  if (named.length !== placeholder.length) throw new Error("the loader's hash must be as long as its placeholder");
+  let renamedImports = 0;
+  for (let at = wasm.indexOf(placeholder); at !== -1; at = wasm.indexOf(placeholder, at + placeholder.length)) {
+    named.copy(wasm, at);
+    renamedImports += 1;
+  }
+  if (renamedImports === 0) throw new Error("the split build's main WASM imports no loader functions");
+  fs.writeFileSync(mainWasmFile, wasm);
+  fs.rmSync(mainJsFile);
+  fs.rmSync(loaderFile);
+  hashes.push(`js: ${hash}`, `split: ${hash}`);
+}
+for (const ext of split ? ["wasm", "css"] : ["js", "wasm", "css"]) {
   const plain = path.join(pkg, `fieldbook.${ext}`);
   if (!fs.existsSync(plain)) continue;
-  const hash = crypto.createHash("sha256").update(fs.readFileSync(plain)).digest("base64url").slice(0, 22);
+  const hash = contentHash(fs.readFileSync(plain));
   fs.renameSync(plain, path.join(pkg, `fieldbook.${hash}.${ext}`));
   hashes.push(`${ext}: ${hash}`);
 }
-if (hashes.length === 3) {
+// Type declarations of the generated JS: not for the browser.
+for (const file of fs.readdirSync(pkg)) if (file.endsWith(".d.ts")) fs.rmSync(path.join(pkg, file));
+const expected = split ? 4 : 3;
+if (hashes.length === expected) {
   fs.writeFileSync(path.join(serverDir, "hash.txt"), `${hashes.join("\n")}\n`);
 } else if (hashes.length > 0) {
   console.error(`only ${hashes.join(", ")} found in ${pkg}: expected fieldbook.js, .wasm and .css`);

@@ -17,16 +17,18 @@ pub mod jobs;
 pub mod notifications;
 pub mod offline;
 pub mod pages;
+pub mod routes;
 pub mod statuses;
 pub mod time;
 pub mod users;
 pub mod webhooks;
 
-use components::{AppShell, NotFound, RequireRole};
+use components::NotFound;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
+use routes::*;
 
 /// Holds a form submitted before the WASM has taken the form over and sends it again
 /// once it has (`hold_submits.js`).
@@ -176,91 +178,40 @@ pub fn App() -> impl IntoView {
         <div id="root" data-hydrated=move || hydrated.get().to_string()>
             <Router>
                 <Routes fallback=|| view! { <NotFound /> }>
-                    <Route path=path!("") view=pages::Landing ssr=SsrMode::Async />
-                    <Route path=path!("signup") view=auth::SignUpPage ssr=SsrMode::Async />
-                    <Route path=path!("login") view=auth::LoginPage ssr=SsrMode::Async />
-                    <Route path=path!(":slug/login") view=auth::WorkspaceLoginPage ssr=SsrMode::Async />
-                    <Route path=path!("share/:token") view=jobs::SharePage ssr=SsrMode::Async />
-                    <Route path=path!("verify-email") view=notifications::VerifyEmailPage />
-                    <Route path=path!("forgot-password") view=notifications::ForgotPasswordPage />
-                    <Route path=path!("reset-password") view=notifications::ResetPasswordPage />
-                    <Route path=path!("invitation") view=notifications::AcceptInvitationPage ssr=SsrMode::Async />
-                    <Route path=path!("unsubscribe") view=notifications::UnsubscribePage />
-                    <ParentRoute path=path!("app") view=AppShell ssr=SsrMode::Async>
-                        <Route path=path!("") view=pages::RoleHome />
-                        <Route
-                            path=path!("dashboard")
-                            view=|| view! { <RequireRole role=auth::Role::Admin><pages::Dashboard /></RequireRole> }
-                        />
-                        <Route
-                            path=path!("jobs")
-                            view=|| view! { <RequireRole role=auth::Role::Admin><jobs::AdminJobsPage /></RequireRole> }
-                        />
-                        <Route
-                            path=path!("jobs/new")
-                            view=|| view! { <RequireRole role=auth::Role::Admin><jobs::NewJobPage /></RequireRole> }
-                        />
-                        // Every role: the server decides which jobs exist for whom.
-                        <Route path=path!("jobs/:id") view=jobs::JobDetailPage />
-                        <Route
-                            path=path!("jobs/:id/edit")
-                            view=|| view! { <RequireRole role=auth::Role::Admin><jobs::EditJobPage /></RequireRole> }
-                        />
-                        <Route
-                            path=path!("customers")
-                            view=|| view! { <RequireRole role=auth::Role::Admin><customers::CustomersPage /></RequireRole> }
-                        />
-                        <Route
-                            path=path!("customers/:id")
-                            view=|| view! { <RequireRole role=auth::Role::Admin><customers::CustomerDetailPage /></RequireRole> }
-                        />
-                        <Route
-                            path=path!("statuses")
-                            view=|| view! { <RequireRole role=auth::Role::Admin><statuses::StatusesPage /></RequireRole> }
-                        />
-                        <Route
-                            path=path!("users")
-                            view=|| view! { <RequireRole role=auth::Role::Admin><users::UsersPage /></RequireRole> }
-                        />
-                        <Route
-                            path=path!("my-jobs")
-                            view=|| view! { <RequireRole role=auth::Role::Worker><jobs::MyJobsPage /></RequireRole> }
-                        />
-                        <Route
-                            path=path!("portal")
-                            view=|| view! { <RequireRole role=auth::Role::Customer><jobs::MyJobsPage /></RequireRole> }
-                        />
-                        <Route
-                            path=path!("time")
-                            view=|| view! { <RequireRole role=auth::Role::Worker><time::MyTimePage /></RequireRole> }
-                        />
-                        // Every role: the server decides which entries exist for whom.
-                        <Route path=path!("time/:id") view=time::EntryPage />
-                        <Route
-                            path=path!("logs")
-                            view=|| view! { <RequireRole role=auth::Role::Admin><time::LogsPage /></RequireRole> }
-                        />
-                        <Route
-                            path=path!("contracts")
-                            view=|| view! { <RequireRole role=auth::Role::Admin><time::ContractsPage /></RequireRole> }
-                        />
-                        // Customers and admins; the server refuses workers.
-                        <Route path=path!("approvals") view=time::ApprovalsPage />
-                        <Route path=path!("reports") view=time::ReportsPage />
-                        <Route path=path!("account") view=account::AccountPage />
-                        <Route path=path!("notifications") view=notifications::NotificationsPage />
-                        <Route
-                            path=path!("outbox")
-                            view=|| view! { <RequireRole role=auth::Role::Admin><notifications::OutboxPage /></RequireRole> }
-                        />
-                        <Route
-                            path=path!("audit")
-                            view=|| view! { <RequireRole role=auth::Role::Admin><audit::AuditLogPage /></RequireRole> }
-                        />
-                        <Route
-                            path=path!("api")
-                            view=|| view! { <RequireRole role=auth::Role::Admin><api_keys::ApiKeysPage /></RequireRole> }
-                        />
+                    <Route path=path!("") view={lazy::<LandingRoute>()} ssr=SsrMode::Async />
+                    <Route path=path!("signup") view={lazy::<SignUpRoute>()} ssr=SsrMode::Async />
+                    <Route path=path!("login") view={lazy::<LoginRoute>()} ssr=SsrMode::Async />
+                    <Route path=path!(":slug/login") view={lazy::<WorkspaceLoginRoute>()} ssr=SsrMode::Async />
+                    <Route path=path!("share/:token") view={lazy::<ShareRoute>()} ssr=SsrMode::Async />
+                    <Route path=path!("verify-email") view={lazy::<VerifyEmailRoute>()} ssr=SsrMode::Async />
+                    <Route path=path!("forgot-password") view={lazy::<ForgotPasswordRoute>()} ssr=SsrMode::Async />
+                    <Route path=path!("reset-password") view={lazy::<ResetPasswordRoute>()} ssr=SsrMode::Async />
+                    <Route path=path!("invitation") view={lazy::<InvitationRoute>()} ssr=SsrMode::Async />
+                    <Route path=path!("unsubscribe") view={lazy::<UnsubscribeRoute>()} ssr=SsrMode::Async />
+                    <ParentRoute path=path!("app") view={lazy::<ShellRoute>()} ssr=SsrMode::Async>
+                        <Route path=path!("") view={lazy::<HomeRoute>()} />
+                        <Route path=path!("dashboard") view={lazy::<DashboardRoute>()} />
+                        <Route path=path!("jobs") view={lazy::<JobsRoute>()} />
+                        <Route path=path!("jobs/new") view={lazy::<NewJobRoute>()} />
+                        <Route path=path!("jobs/:id") view={lazy::<JobRoute>()} />
+                        <Route path=path!("jobs/:id/edit") view={lazy::<EditJobRoute>()} />
+                        <Route path=path!("customers") view={lazy::<CustomersRoute>()} />
+                        <Route path=path!("customers/:id") view={lazy::<CustomerRoute>()} />
+                        <Route path=path!("statuses") view={lazy::<StatusesRoute>()} />
+                        <Route path=path!("users") view={lazy::<UsersRoute>()} />
+                        <Route path=path!("my-jobs") view={lazy::<MyJobsRoute>()} />
+                        <Route path=path!("portal") view={lazy::<PortalRoute>()} />
+                        <Route path=path!("time") view={lazy::<MyTimeRoute>()} />
+                        <Route path=path!("time/:id") view={lazy::<EntryRoute>()} />
+                        <Route path=path!("logs") view={lazy::<LogsRoute>()} />
+                        <Route path=path!("contracts") view={lazy::<ContractsRoute>()} />
+                        <Route path=path!("approvals") view={lazy::<ApprovalsRoute>()} />
+                        <Route path=path!("reports") view={lazy::<ReportsRoute>()} />
+                        <Route path=path!("account") view={lazy::<AccountRoute>()} />
+                        <Route path=path!("notifications") view={lazy::<NotificationsRoute>()} />
+                        <Route path=path!("outbox") view={lazy::<OutboxRoute>()} />
+                        <Route path=path!("audit") view={lazy::<AuditRoute>()} />
+                        <Route path=path!("api") view={lazy::<ApiRoute>()} />
                     </ParentRoute>
                 </Routes>
             </Router>

@@ -70,6 +70,13 @@ test("the app is installable: manifest, icons, service worker", async ({ page, r
     return (await precache.keys()).map((r) => new URL(r.url).pathname);
   });
   expect(cached.some((path) => /^\/pkg\/fieldbook\.[\w-]{16,}\.wasm$/.test(path))).toBe(true);
+  // The bundle is split by route: the loader and the parts of the worker's job page and
+  // of signing in are there too, or a page the phone has not opened yet would not open
+  // offline.
+  expect(cached.some((path) => /^\/pkg\/__wasm_split\.[\w-]{22}\.js$/.test(path))).toBe(true);
+  for (const part of ["sign_in_part", "field_part"]) {
+    expect(cached.some((path) => new RegExp(`^/pkg/split_${part}_\\d+\\.[\\w-]{16,}\\.wasm$`).test(path)), part).toBe(true);
+  }
   expect(cached).toContain("/offline.html");
   const script = await (await request.get("/sw.js")).text();
   expect(script).toContain('importScripts("/workbox-v');
