@@ -166,16 +166,31 @@ pub fn escape_html(text: &str) -> String {
     out
 }
 
+/// Hydrates the server-rendered page (the browser entry point calls this). The page's
+/// lazy routes load their parts first, so hydration finishes a while after it starts;
+/// only then is `#root` marked hydrated. (An effect in `App` ran as soon as the router
+/// started waiting for the parts: a form filled in then lost what was typed.)
+#[cfg(feature = "hydrate")]
+pub fn hydrate() {
+    wasm_bindgen_futures::spawn_local(async {
+        leptos::mount::hydrate_from_async(leptos::prelude::document().body().expect("a page has a body"), App)
+            .await
+            .forget();
+        if let Some(root) = leptos::prelude::document().get_element_by_id("root") {
+            _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Flips to "true" once the WASM has hydrated the page; browser tests wait for it.
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
 
     view! {
         <Title formatter=page_title />
-        <div id="root" data-hydrated=move || hydrated.get().to_string()>
+        // `data-hydrated` flips to "true" once the WASM has hydrated the page (`hydrate`
+        // below); the held-submit script and the browser tests wait for it.
+        <div id="root" data-hydrated="false">
             <Router>
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("") view={lazy::<LandingRoute>()} ssr=SsrMode::Async />
