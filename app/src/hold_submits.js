@@ -4,15 +4,57 @@
 // again — through the app — as soon as the form is live. Sign-in and sign-up forms
 // (`data-posts-without-script`) are handled by the server itself and go straight out.
 // What it shows goes to the notice strip outside #root, so it never disturbs hydration.
+// It also keeps what was typed or picked before a field went live: hydrating a field
+// sets it to the app's own value, which would silently undo a choice made in the first
+// seconds (a job picked on the time page while its part of the bundle still loaded).
 (() => {
   const HELD_NOTICE = "held-submit";
 
-  // A form is live once the document has hydrated and no enclosing part of the page
-  // (a suspense that hydrates later) still says `data-ready="false"`.
-  function isLive(form) {
+  // A form or field is live once the document has hydrated and no enclosing part of the
+  // page (a suspense that hydrates later) still says `data-ready="false"`.
+  function isLive(element) {
     if (document.getElementById("root")?.dataset.hydrated !== "true") return false;
-    return !form.closest('[data-ready="false"]');
+    return !element.closest('[data-ready="false"]');
   }
+
+  const isToggle = (field) => field.type === "checkbox" || field.type === "radio";
+
+  // The app's fields follow `input`/`change` events (checkboxes, radios and selects
+  // `change`, the rest `input`).
+  function tellApp(field) {
+    const kind = isToggle(field) || field.tagName === "SELECT" ? "change" : "input";
+    field.dispatchEvent(new Event(kind, { bubbles: true }));
+  }
+
+  // Fields edited before they were live, with what they were set to.
+  const early = new Map();
+
+  function remember(event) {
+    const field = event.target;
+    const editable =
+      field instanceof HTMLInputElement || field instanceof HTMLSelectElement || field instanceof HTMLTextAreaElement;
+    if (!editable || isLive(field)) return;
+    early.set(field, isToggle(field) ? { checked: field.checked } : { value: field.value });
+    watch();
+  }
+
+  // Gives each remembered field its value back once it is live, and tells the app.
+  function restore() {
+    for (const [field, was] of early) {
+      if (!field.isConnected) {
+        early.delete(field);
+        continue;
+      }
+      if (!isLive(field)) continue;
+      early.delete(field);
+      if ("checked" in was) field.checked = was.checked;
+      else field.value = was.value;
+      tellApp(field);
+    }
+  }
+
+  document.addEventListener("input", remember, true);
+  document.addEventListener("change", remember, true);
 
   function notice(show) {
     let element = document.getElementById(HELD_NOTICE);
@@ -36,24 +78,24 @@
     if (!held || !isLive(held.form)) return;
     const { form, submitter } = held;
     held = null;
-    observer.disconnect();
     notice(false);
     form.removeAttribute("aria-busy");
     if (!form.isConnected) return;
-    // The app's fields follow `input`/`change` events; what was typed before it loaded
-    // raised none it could hear, so tell it now.
-    for (const field of form.querySelectorAll("input, select, textarea")) {
-      if (field.type === "checkbox" || field.type === "radio" || field.tagName === "SELECT") {
-        field.dispatchEvent(new Event("change", { bubbles: true }));
-      } else {
-        field.dispatchEvent(new Event("input", { bubbles: true }));
-      }
-    }
+    // What was typed before the app loaded raised no event it could hear: tell it now.
+    for (const field of form.querySelectorAll("input, select, textarea")) tellApp(field);
     // The app's handlers subscribe in the same task as the events above; submit after.
     setTimeout(() => form.requestSubmit(submitter && submitter.form === form ? submitter : undefined), 0);
   }
 
-  const observer = new MutationObserver(release);
+  // Hydration and each later part say they are done through these attributes.
+  const observer = new MutationObserver(() => {
+    restore();
+    release();
+    if (!held && early.size === 0) observer.disconnect();
+  });
+  function watch() {
+    observer.observe(document.body, { subtree: true, attributes: true, attributeFilter: ["data-hydrated", "data-ready"] });
+  }
 
   document.addEventListener(
     "submit",
@@ -66,7 +108,8 @@
       held = { form, submitter: event.submitter };
       form.setAttribute("aria-busy", "true");
       notice(true);
-      observer.observe(document.body, { subtree: true, attributes: true, attributeFilter: ["data-hydrated", "data-ready"] });
+      watch();
+      restore();
       release();
     },
     true,

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import * as fs from "node:fs";
 import * as http from "node:http";
-import { logIn, openHydrated, screenshots, waitHydrated } from "./helpers";
+import { logIn, openHydrated, screenshots, waitHydrated, waitReady } from "./helpers";
 
 // Another origin on the same site (same host, another port): the browser sends the
 // admin's SameSite=Lax cookies along with its form posts, so only the server's
@@ -166,5 +166,34 @@ test("a form submitted before the page's script has loaded is sent once the page
   await page.reload();
   await waitHydrated(page);
   await expect(page.getByTestId("note-list").getByText(note)).toHaveCount(1);
+  await context.close();
+});
+
+test("a choice made before the page's script has loaded is kept when the page comes alive", async ({ browser, baseURL }) => {
+  // No service worker: the WASM must come from the network, where this test holds it back.
+  const context = await browser.newContext({ baseURL, serviceWorkers: "block" });
+  const page = await context.newPage();
+  await logIn(page, "northwind", "walter@northwind.example");
+
+  let letTheWasmThrough!: () => void;
+  const wasmHeld = new Promise<void>((resolve) => (letTheWasmThrough = resolve));
+  await page.route(/\.wasm$/, async (route) => {
+    await wasmHeld;
+    await route.continue();
+  });
+  await page.goto("/app/time", { waitUntil: "domcontentloaded" });
+  await expect(page.locator("#root")).toHaveAttribute("data-hydrated", "false");
+  const picker = page.locator("#timer-job");
+  const options = await picker.locator("option").evaluateAll((all) => all.map((o) => (o as HTMLOptionElement).value));
+  expect(options.length, "the demo worker has more than one job to pick").toBeGreaterThan(1);
+  const defaultJob = await picker.inputValue();
+  const chosen = options.find((value) => value !== defaultJob)!;
+  await picker.selectOption(chosen);
+
+  letTheWasmThrough();
+  await waitHydrated(page);
+  await waitReady(page);
+  // Hydrating the picker set it to the app's default; the early choice was given back.
+  await expect(picker).toHaveValue(chosen);
   await context.close();
 });
