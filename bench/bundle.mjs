@@ -1,5 +1,6 @@
 // What a phone downloads before a page answers: for each route, opens it in a fresh
-// Chromium (no service worker, empty cache) until the WASM has hydrated it, and sums
+// Chromium (no service worker, empty cache) until the WASM has hydrated it (or, for a
+// page sent without the WASM, until it has loaded), and sums
 // the JS, WASM and CSS it fetched — raw, gzip -9 and brotli -q 11 (the precompressed
 // files the server sends). Run by bench/bundle.sh, which starts the server.
 //   node bench/bundle.mjs <base-url> <site-root>
@@ -54,7 +55,9 @@ for (const route of routes) {
   });
   const started = Date.now();
   await page.goto(route.path);
-  await page.locator('#root[data-hydrated="true"]').waitFor({ timeout: 30_000 });
+  // Interactive: hydrated, or loaded for a page sent without the WASM (sign-in).
+  await page.locator('html[data-wasm="none"], #root[data-hydrated="true"]').first().waitFor({ state: "attached", timeout: 30_000 });
+  await page.waitForLoadState("load");
   const interactiveMs = Date.now() - started;
   // Chromium's own verdict on installability (what its install button goes by).
   const cdp = await context.newCDPSession(page);
@@ -83,7 +86,7 @@ for (const route of routes) {
 await browser.close();
 
 console.log("Bytes fetched before the page was interactive (JS + WASM + CSS):");
-console.log("route".padEnd(36), "raw".padStart(11), "gzip".padStart(11), "brotli".padStart(11), "  hydrated after");
+console.log("route".padEnd(36), "raw".padStart(11), "gzip".padStart(11), "brotli".padStart(11), "  interactive after");
 for (const r of results) {
   console.log(
     r.route.padEnd(36),

@@ -8,6 +8,8 @@
 // sets it to the app's own value, which would silently undo a choice made in the first
 // seconds (a job picked on the time page while its part of the bundle still loaded).
 (() => {
+  // A page sent without the WASM (`data-wasm="none"`): its forms post to the server.
+  if (document.documentElement.dataset.wasm === "none") return;
   const HELD_NOTICE = "held-submit";
 
   // A form or field is live once the document has hydrated and no enclosing part of the

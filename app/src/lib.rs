@@ -34,6 +34,9 @@ use routes::*;
 /// once it has (`hold_submits.js`).
 const HOLD_EARLY_SUBMITS: &str = include_str!("hold_submits.js");
 
+/// What the WASM adds elsewhere, on pages sent without it (`routes::sent_without_wasm`).
+const WITHOUT_WASM_SCRIPT: &str = include_str!("without_wasm.js");
+
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // When the page was rendered: a copy the service worker shows offline says "as of" this.
@@ -43,9 +46,19 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let flash = components::take_flash();
     #[cfg(not(feature = "ssr"))]
     let flash = None::<components::Flash>;
+    // Pages whose every control works without the WASM get none (`routes::sent_without_wasm`).
+    #[cfg(feature = "ssr")]
+    let loads_wasm =
+        use_context::<http::request::Parts>().is_none_or(|parts| !routes::sent_without_wasm(parts.uri.path()));
+    #[cfg(not(feature = "ssr"))]
+    let loads_wasm = true;
+    if !loads_wasm {
+        provide_context(routes::SentWithoutWasm);
+    }
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        // `data-wasm="none"`: the held-submit script and the browser tests know not to wait.
+        <html lang="en" data-wasm=(!loads_wasm).then_some("none")>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
@@ -67,7 +80,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <script nonce=leptos::nonce::use_nonce() inner_html=HOLD_EARLY_SUBMITS></script>
                 // Only under `./fieldbook dev` (cargo leptos watch): reloads the page on a rebuild.
                 <AutoReload options=options.clone() />
-                <HydrateAfterFirstPaint options />
+                {if loads_wasm {
+                    view! { <HydrateAfterFirstPaint options /> }.into_any()
+                } else {
+                    view! { <script nonce=leptos::nonce::use_nonce() inner_html=WITHOUT_WASM_SCRIPT></script> }.into_any()
+                }}
                 <MetaTags />
             </head>
             <body>

@@ -227,7 +227,48 @@ lazy_routes! {
     ApiRoute => admin_part(AdminPage::Api) preloaded by __preload_admin_part;
 }
 
+/// Pages the server sends without the WASM bundle, because every control on them works
+/// without it, so a phone downloads a few kilobytes of script instead of the bundle's
+/// runtime (docs/PERFORMANCE.md, "Pages sent without the WASM"):
+///
+/// - the sign-in forms post to the server (`server/src/http/form_posts.rs`), which signs
+///   in and redirects into the app;
+/// - a worker's My jobs is links to the jobs and the other pages, "Log out" is a form,
+///   and the timer bar is drawn by the server with forms for its buttons
+///   (`time::ServerTimerBar`).
+///
+/// `without_wasm.js` adds what the WASM adds elsewhere: busy buttons, the remembered
+/// workspace, the timer's ticking clock and timer taps queued without a connection.
+/// Inside the app (a move from another page, a session that ran out) these pages are
+/// drawn by the WASM as usual; their parts stay in the bundle for that.
+pub fn sent_without_wasm(path: &str) -> bool {
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    matches!(segments.as_slice(), ["login"] | [_, "login"] | ["app", "my-jobs"])
+}
+
+/// Provided while the server renders a page sent without the WASM ([`sent_without_wasm`]):
+/// what the WASM would draw after loading, the server draws at once.
+#[derive(Clone, Copy, Debug)]
+pub struct SentWithoutWasm;
+
 /// The route's view: its page, loaded with the page's part of the bundle.
 pub fn lazy<T: LazyRoute>() -> Lazy<T> {
     Lazy::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sent_without_wasm;
+
+    #[test]
+    fn only_the_sign_in_forms_and_my_jobs_are_sent_without_the_wasm() {
+        for path in ["/login", "/northwind/login", "/northwind/login/", "/app/my-jobs", "/app/my-jobs/"] {
+            assert!(sent_without_wasm(path), "{path}");
+        }
+        for path in
+            ["/", "/signup", "/forgot-password", "/app", "/app/time", "/app/jobs/1", "/app/my-jobs/x", "/a/login/x"]
+        {
+            assert!(!sent_without_wasm(path), "{path}");
+        }
+    }
 }

@@ -105,6 +105,44 @@ test("the workspace login at /login remembers the workspace on this device", asy
   await context.close();
 });
 
+test("the sign-in page comes without the app's WASM: the form posts, says it is sending, keeps where it leads", async ({ browser }) => {
+  // No service worker: every file the page needs comes from the network, where it is counted.
+  const context = await browser.newContext({ viewport: PHONE, serviceWorkers: "block" });
+  const page = await context.newPage();
+  const fetched: string[] = [];
+  page.on("request", (request) => fetched.push(new URL(request.url()).pathname));
+  await openHydrated(page, `/${slug}/login?next=/app/users`);
+  await expect(page.locator("html")).toHaveAttribute("data-wasm", "none");
+  expect(fetched.filter((path) => /\.(wasm|js)$/.test(path) && path.startsWith("/pkg/")), "no part of the WASM bundle").toEqual([]);
+
+  // A mistake comes back from the server with the reason, the address and the next page.
+  await page.getByLabel("Email").fill(admin.email);
+  await page.getByLabel("Password").fill("not the password");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByRole("alert")).toHaveText("Incorrect email or password.");
+  await expect(page).toHaveURL(/[?&]next=%2Fapp%2Fusers/);
+  await expect(page.getByLabel("Email")).toHaveValue(admin.email);
+  expect(page.url()).not.toContain("password");
+
+  // While the server answers, the button says so.
+  let answer!: () => void;
+  const answered = new Promise<void>((resolve) => (answer = resolve));
+  await page.route(/\/login/, async (route) => {
+    if (route.request().method() === "POST") await answered;
+    await route.continue();
+  });
+  await page.getByLabel("Password").fill(admin.password);
+  // Clicked from the page: Playwright's own click would wait for the held navigation.
+  await page.getByRole("button", { name: "Log in" }).evaluate((button: HTMLButtonElement) => button.click());
+  await expect(page.getByRole("button", { name: "Logging in…" })).toBeVisible();
+  await screenshots(page, "05b-login-sending");
+  answer();
+  await expect(page).toHaveURL(/\/app\/users$/);
+  await waitHydrated(page);
+  await expect(page.getByRole("heading", { level: 1, name: "Team" })).toBeVisible();
+  await context.close();
+});
+
 test("the admin adds a field worker and a customer login on the Team page", async ({ browser }) => {
   const { context, page } = await logIn(browser, admin);
   await expect(page).toHaveURL(/\/app\/dashboard$/);

@@ -27,7 +27,8 @@ export function expectNoHydrationErrors(page: Page) {
   expect(hydrationErrors.get(page) ?? [], "hydration errors or panics in the browser console").toEqual([]);
 }
 
-/** Opens `url` and waits until the WASM has hydrated the page, so clicks are handled. */
+/** Opens `url` and waits until the WASM has hydrated the page, so clicks are handled
+ * (a page the server sends without the WASM, `data-wasm="none"`, once it is loaded). */
 export async function openHydrated(page: Page, url: string) {
   watch(page);
   await page.goto(url);
@@ -36,7 +37,8 @@ export async function openHydrated(page: Page, url: string) {
 
 export async function waitHydrated(page: Page) {
   watch(page);
-  await expect(page.locator("#root")).toHaveAttribute("data-hydrated", "true", { timeout: 20_000 });
+  const ready = page.locator('html[data-wasm="none"], #root[data-hydrated="true"]');
+  await expect(ready.first()).toBeAttached({ timeout: 20_000 });
   expectNoHydrationErrors(page);
 }
 

@@ -240,6 +240,73 @@ test("a worker's changes made offline reach the server once, with the phone's ti
   await context.close();
 });
 
+test("My jobs comes without the WASM: its timer bar works from the server's forms, and offline from the queue", async ({ browser, baseURL }) => {
+  // A timer running on the worker's job, started elsewhere (another tab, say).
+  const phone = await serverFunctionsAs(browser, baseURL!, "walter@northwind.example");
+  await phone.rpc("time/start", { job_id: jobId, at: null });
+  await phone.close();
+
+  const context = await browser.newContext({ baseURL, viewport: PHONE, serviceWorkers: "allow" });
+  const page = await context.newPage();
+  await logIn(page, "northwind", "walter@northwind.example");
+  const scripts: string[] = [];
+  page.on("request", (request) => {
+    const path = new URL(request.url()).pathname;
+    if (/^\/pkg\/.*\.(wasm|js)$/.test(path)) scripts.push(path);
+  });
+  await openHydrated(page, "/app/my-jobs");
+  await expect(page.locator("html")).toHaveAttribute("data-wasm", "none");
+  expect(scripts, "My jobs loads no part of the WASM bundle").toEqual([]);
+  // The server drew the bar: job, clock (ticking here), and its buttons.
+  const bar = page.getByTestId("timer-bar");
+  await expect(bar).toContainText(JOB);
+  const shown = await bar.getByTestId("timer-elapsed").textContent();
+  await expect(bar.getByTestId("timer-elapsed")).not.toHaveText(shown!, { timeout: 3_000 });
+
+  // Online, a tap is the form it is: the server pauses the timer and says so.
+  await bar.getByRole("button", { name: "Pause" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Timer paused." })).toBeVisible();
+  await expect(bar.getByRole("button", { name: "Resume" })).toBeVisible();
+  await expect(bar).toContainText("Paused");
+  expect(sql(`select count(*) from work_logs where worker_id = '${walter}' and ended_at is null and paused_at is not null`)).toBe("1");
+  await screenshots(page, "pwa-my-jobs-timer-paused");
+
+  // No signal: Resume and Stop are kept on the phone, shown at once, sent later.
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await context.setOffline(true);
+  const resumed = Date.now();
+  await bar.getByRole("button", { name: "Resume" }).click();
+  await expect(page.getByTestId("timer-offline")).toContainText(/Resumed at \d\d:\d\d, saved on this phone/);
+  await expect(bar.getByRole("button", { name: "Pause" })).toBeVisible();
+  await page.waitForTimeout(3_000);
+  await bar.getByRole("button", { name: "Stop" }).click();
+  const stopped = Date.now();
+  await expect(page.getByTestId("timer-offline")).toContainText(/Stopped at [\d:]+ at \d\d:\d\d, saved on this phone/);
+  await expect(bar).toBeHidden();
+  await expect(page.getByTestId("sync-badge")).toHaveText("2 changes waiting to sync");
+  await screenshots(page, "pwa-my-jobs-timer-offline");
+  expect(sql(`select count(*) from work_logs where worker_id = '${walter}' and ended_at is null`)).toBe("1");
+
+  // Signal again: both reach the server, with the phone's moments.
+  await page.waitForTimeout(2_000);
+  await context.setOffline(false);
+  await expect(page.getByTestId("sync-badge")).toHaveCount(0, { timeout: 30_000 });
+  expect(sql(`select count(*) from work_logs where worker_id = '${walter}' and ended_at is null`)).toBe("0");
+  const endedAt = Number(sql(
+    `select (extract(epoch from ended_at) * 1000)::bigint from work_logs
+       where worker_id = '${walter}' and job_id = '${jobId}' order by ended_at desc limit 1`,
+  ));
+  expect(Math.abs(endedAt - stopped)).toBeLessThan(1_500);
+  expect(endedAt - resumed).toBeGreaterThan(2_500);
+
+  // Its links are plain links: a job opens (with the WASM the job page needs).
+  await page.locator(`a[href="/app/jobs/${jobId}"]`).first().click();
+  await expect(page).toHaveURL(new RegExp(`/app/jobs/${jobId}$`));
+  await waitJobReady(page);
+  expect(scripts.some((path) => path.endsWith(".wasm")), "the job page loads the WASM").toBe(true);
+  await context.close();
+});
+
 test("after sign-out, the next worker on the phone cannot open the first one's pages", async ({ browser, baseURL }) => {
   const context = await browser.newContext({ baseURL, viewport: PHONE, serviceWorkers: "allow" });
   const page = await context.newPage();

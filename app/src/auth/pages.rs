@@ -174,7 +174,9 @@ pub fn SignUpPage() -> impl IntoView {
 /// The sign-in form, with the workspace either fixed (from the URL) or typed.
 #[component]
 fn LoginFormView(fixed_workspace: Option<String>) -> impl IntoView {
-    let workspace = RwSignal::new(fixed_workspace.clone().unwrap_or_default());
+    // A form the server sent back keeps the workspace typed at `/login` (`?workspace=`).
+    let typed_workspace = use_query_map().with_untracked(|q| q.get("workspace").unwrap_or_default());
+    let workspace = RwSignal::new(fixed_workspace.clone().unwrap_or(typed_workspace));
     // Links from account emails name the address (`?email=`).
     let email = RwSignal::new(use_query_map().with_untracked(|q| q.get("email").unwrap_or_default()));
     let password = RwSignal::new(String::new());

@@ -205,7 +205,8 @@ pub fn SubmitButton(
     #[prop(optional)] class: Option<&'static str>,
 ) -> impl IntoView {
     view! {
-        <button type="submit" class=class.unwrap_or("btn btn-primary") disabled=move || pending.get()>
+        // `data-busy-label`: what `sign_in.js` shows on pages sent without the WASM.
+        <button type="submit" class=class.unwrap_or("btn btn-primary") disabled=move || pending.get() data-busy-label=busy_label>
             {move || if pending.get() { busy_label } else { label }}
         </button>
     }

@@ -5,6 +5,7 @@ use super::{
 use crate::auth::api::{get_session, LogOut};
 use crate::auth::{Role, SessionUser};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::components::{Outlet, Redirect, A};
 use leptos_router::hooks::use_location;
 
@@ -89,6 +90,8 @@ fn ShellLayout(user: SessionUser) -> impl IntoView {
     // Workers see their running timer on every page; customers how many entries wait for them.
     let timer = (user.role == Role::Worker).then(crate::time::provide_timer_state);
     let waiting = (user.role == Role::Customer).then(crate::time::provide_waiting_badge);
+    // A page the server sends without the WASM draws the timer bar itself (`SentWithoutWasm`).
+    let sent_without_wasm = use_context::<crate::routes::SentWithoutWasm>().is_some();
     let initials: String = user.name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect();
 
     let links = move |class: &'static str| {
@@ -136,20 +139,39 @@ fn ShellLayout(user: SessionUser) -> impl IntoView {
                     <span class="avatar" aria-hidden="true">{initials}</span>
                     <span class="user-name" data-testid="user-name">{user.name.clone()}</span>
                     <span class="role-badge">{user.role.label()}</span>
-                    <button
-                        class="btn btn-ghost btn-small"
-                        aria-label="Log out"
-                        on:click=move |_| { log_out.dispatch(LogOut {}); }
-                        disabled=move || log_out.pending().get()
+                    // A form, so it works on a page sent without the WASM too (`form_actions.rs`).
+                    <form
+                        method="post"
+                        action=LogOut::PATH
+                        class="log-out"
+                        data-posts-without-script=""
+                        on:submit=move |ev| {
+                            ev.prevent_default();
+                            log_out.dispatch(LogOut {});
+                        }
                     >
-                        <Icon name="logout" />
-                        <span>"Log out"</span>
-                    </button>
+                        <input type="hidden" name="workspace" value=user.company.slug.clone() />
+                        <button
+                            type="submit"
+                            class="btn btn-ghost btn-small"
+                            aria-label="Log out"
+                            disabled=move || log_out.pending().get()
+                        >
+                            <Icon name="logout" />
+                            <span>"Log out"</span>
+                        </button>
+                    </form>
                 </div>
             </header>
             <nav class="sidenav" aria-label="Main">{links("nav-link")}</nav>
             <main class="content" id="main" tabindex="-1">
-                {timer.map(|state| view! { <crate::time::TimerBar state /> })}
+                {timer.map(|state| {
+                    if sent_without_wasm {
+                        view! { <crate::time::ServerTimerBar /> }.into_any()
+                    } else {
+                        view! { <crate::time::TimerBar state /> }.into_any()
+                    }
+                })}
                 <Outlet />
             </main>
             <nav class="tabbar" aria-label="Main (mobile)">{links("tab-link")}</nav>

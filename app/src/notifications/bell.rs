@@ -66,29 +66,56 @@ pub fn use_live_notifications() -> Option<LiveNotifications> {
 /// the browser) opens the live stream.
 #[component]
 pub fn NotificationBell(live: LiveNotifications) -> impl IntoView {
+    // A page sent without the WASM (no effects, no stream) shows the count the server
+    // knows when it draws the page.
+    if use_context::<crate::routes::SentWithoutWasm>().is_some() {
+        let unread = Resource::new(|| (), |_| unread_notifications());
+        return view! {
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let n = unread.await.unwrap_or(0);
+                    view! {
+                        <A href="/app/notifications" attr:class="bell" attr:aria-label=bell_label(n)
+                            attr:data-testid="notification-bell" attr:data-live="offline">
+                            <Icon name="bell" />
+                            {unread_badge(n)}
+                        </A>
+                    }
+                })}
+            </Suspense>
+        }
+        .into_any();
+    }
     // Effects run only in the browser.
     Effect::new(move |_| {
         live.refresh();
         #[cfg(feature = "hydrate")]
         stream::connect(live, None);
     });
-    let label = move || match live.unread.get() {
+    view! {
+        <A href="/app/notifications" attr:class="bell" attr:aria-label=move || bell_label(live.unread.get())
+            attr:data-testid="notification-bell"
+            attr:data-live=move || if live.connected.get() { "connected" } else { "offline" }>
+            <Icon name="bell" />
+            {move || unread_badge(live.unread.get())}
+        </A>
+    }
+    .into_any()
+}
+
+fn bell_label(unread: i64) -> String {
+    match unread {
         0 => "Notifications, none unread".to_string(),
         1 => "Notifications, 1 unread".to_string(),
         n => format!("Notifications, {n} unread"),
-    };
-    view! {
-        <A href="/app/notifications" attr:class="bell" attr:aria-label=label attr:data-testid="notification-bell"
-            attr:data-live=move || if live.connected.get() { "connected" } else { "offline" }>
-            <Icon name="bell" />
-            {move || {
-                let n = live.unread.get();
-                (n > 0).then(|| view! {
-                    <span class="bell-count" data-testid="unread-count">{if n > 99 { "99+".to_string() } else { n.to_string() }}</span>
-                })
-            }}
-        </A>
     }
+}
+
+fn unread_badge(unread: i64) -> Option<impl IntoView> {
+    (unread > 0).then(|| {
+        let count = if unread > 99 { "99+".to_string() } else { unread.to_string() };
+        view! { <span class="bell-count" data-testid="unread-count">{count}</span> }
+    })
 }
 
 /// A short-lived card for the newest live notification.

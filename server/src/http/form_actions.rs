@@ -18,6 +18,7 @@ use crate::auth::cookies;
 use crate::state::AppState;
 use app::account::api::{ChangePassword, UpdateProfile};
 use app::account::{PasswordChangeForm, ProfileForm};
+use app::auth::api::LogOut;
 use app::components::{Flash, FLASH_COOKIE};
 use app::customers::api::{CreateCustomer, UpdateCustomer};
 use app::customers::CustomerForm;
@@ -32,7 +33,10 @@ use app::notifications::{
 };
 use app::statuses::api::{CreateStatus, UpdateStatus};
 use app::statuses::StatusForm;
-use app::time::api::{CreateContract, CreateLog, SaveTimeSettings, StartTimer, UpdateContract, UpdateLog};
+use app::time::api::{
+    CreateContract, CreateLog, PauseTimer, ResumeTimer, SaveTimeSettings, StartTimer, StopTimer, UpdateContract,
+    UpdateLog,
+};
 use app::time::{ContractForm, LogForm, TimeSettings};
 use app::users::api::CreateUser;
 use app::users::NewUserForm;
@@ -101,15 +105,27 @@ fn said_at(message: &str, location: Option<String>) -> Outcome {
 }
 
 type Build = Box<dyn Fn(&Fields) -> Result<Vec<u8>, AppError> + Send + Sync>;
+type Done = Box<dyn Fn(&Value, &Fields) -> Outcome + Send + Sync>;
 
 struct FormAction {
     /// The form's fields as the server function's JSON arguments.
     build: Build,
-    /// The redirect and message for the function's answer.
-    done: fn(&Value) -> Outcome,
+    /// The redirect and message for the function's answer (and the form that asked).
+    done: Done,
 }
 
 fn action<F>(build: fn(&Fields) -> Result<F, AppError>, done: fn(&Value) -> Outcome) -> (&'static str, FormAction)
+where
+    F: ServerFn + Serialize + 'static,
+{
+    action_after_form(build, move |answer, _| done(answer))
+}
+
+/// An action whose redirect depends on the form's own fields too.
+fn action_after_form<F>(
+    build: fn(&Fields) -> Result<F, AppError>,
+    done: impl Fn(&Value, &Fields) -> Outcome + Send + Sync + 'static,
+) -> (&'static str, FormAction)
 where
     F: ServerFn + Serialize + 'static,
 {
@@ -117,7 +133,15 @@ where
         let arguments = build(fields)?;
         serde_json::to_vec(&arguments).map_err(|_| AppError::Internal)
     });
-    (F::PATH, FormAction { build, done })
+    (F::PATH, FormAction { build, done: Box::new(done) })
+}
+
+/// The workspace's sign-in page after "Log out": `?signed_out` tells the installed app to
+/// forget this worker's offline pages and changes (`public/pwa.js`).
+fn signed_out_page(fields: &Fields) -> Option<String> {
+    let slug = fields.text("workspace");
+    let slug = app::domain::CompanySlug::parse(&slug).ok()?;
+    Some(format!("/{}/login?signed_out", slug.as_str()))
 }
 
 fn job_form(f: &Fields) -> JobForm {
@@ -311,6 +335,14 @@ static ACTIONS: LazyLock<HashMap<&'static str, FormAction>> = LazyLock::new(|| {
         ),
         action(|f| Ok(CreateLog { form: log_form(f) }), |_| said("Entry saved as a draft.")),
         action(|f| Ok(UpdateLog { id: f.id("id")?, form: log_form(f) }), |_| said("Entry saved.")),
+        action_after_form(
+            |_| Ok(LogOut {}),
+            |_, f| said_at("Signed out.", signed_out_page(f).or(Some("/login?signed_out".into()))),
+        ),
+        // The timer bar of a page sent without the WASM (`app::time::ServerTimerBar`).
+        action(|_| Ok(PauseTimer { at: None }), |_| said("Timer paused.")),
+        action(|_| Ok(ResumeTimer { at: None }), |_| said("Timer running again.")),
+        action(|_| Ok(StopTimer { at: None }), |_| said("Timer stopped. The entry is saved as a draft under Time.")),
         action(
             |f| Ok(VerifyEmail { token: f.text("token") }),
             |_| said_at("Thank you: your email is confirmed.", Some("/app".into())),
@@ -400,7 +432,8 @@ pub async fn run_form_posts(State(state): State<AppState>, request: Request, nex
     let Ok(body) = axum::body::to_bytes(body, MAX_FORM_BYTES).await else {
         return refused(&AppError::BadRequest { message: "The form is too large.".into() });
     };
-    let arguments = match (action.build)(&Fields::parse(&body)) {
+    let fields = Fields::parse(&body);
+    let arguments = match (action.build)(&fields) {
         Ok(arguments) => arguments,
         Err(error) => return refused(&error),
     };
@@ -414,7 +447,7 @@ pub async fn run_form_posts(State(state): State<AppState>, request: Request, nex
     let cookies: Vec<HeaderValue> = parts.headers.get_all(SET_COOKIE).iter().cloned().collect();
     let body = axum::body::to_bytes(body, MAX_ANSWER_BYTES).await.unwrap_or_default();
     if parts.status.is_success() {
-        let outcome = (action.done)(&serde_json::from_slice(&body).unwrap_or(Value::Null));
+        let outcome = (action.done)(&serde_json::from_slice(&body).unwrap_or(Value::Null), &fields);
         let location = outcome.location.unwrap_or_else(|| without_open_forms(&page));
         answer(&location, Flash { ok: true, text: outcome.message }, cookies, secure)
     } else {

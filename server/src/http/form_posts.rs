@@ -78,11 +78,12 @@ fn error_code(error: &AppError) -> String {
 
 async fn sign_in(state: &AppState, client: ClientInfo, form: LoginForm, page: &str, next: Option<String>) -> Response {
     let email = form.email.clone();
+    // Typed at `/login`; a workspace page has it in its address already.
+    let workspace = if page == "/login" { form.workspace.clone() } else { String::new() };
+    let next = next.filter(|next| next.starts_with("/app") && !next.starts_with("//"));
     match service::log_in(state, form, &client).await {
         Ok((user, tokens)) => {
-            let target = next
-                .filter(|next| next.starts_with("/app") && !next.starts_with("//"))
-                .unwrap_or_else(|| user.role.home_path().to_string());
+            let target = next.unwrap_or_else(|| user.role.home_path().to_string());
             let mut response = see_other(&target);
             for cookie in cookies::session(&tokens.access_token, &tokens.refresh_token, state.settings.secure_cookies())
             {
@@ -92,7 +93,10 @@ async fn sign_in(state: &AppState, client: ClientInfo, form: LoginForm, page: &s
         }
         Err(error) => {
             let error = AppError::from(error);
-            see_other(&format!("{page}?{}", query_pairs(&[("error", &error_code(&error)), ("email", &email)])))
+            // Back to the form with what was typed (never the password) and where it leads.
+            let (code, next) = (error_code(&error), next.unwrap_or_default());
+            let fields = [("error", code.as_str()), ("workspace", &workspace), ("email", &email), ("next", &next)];
+            see_other(&format!("{page}?{}", query_pairs(&fields)))
         }
     }
 }

@@ -382,6 +382,32 @@ async fn every_form_the_server_renders_posts_where_it_is_handled(db: PgPool) {
     assert_eq!((location.as_str(), flash.text.as_str()), (job_page.as_str(), "Timer started."));
     assert_eq!(app.count("select count(*) from work_logs where ended_at is null").await, 1);
 
+    // My jobs comes without the WASM (`routes::sent_without_wasm`): the server draws the
+    // timer bar, whose buttons are forms, and "Log out" is a form too.
+    let my_jobs = page(&app, &walt, "/app/my-jobs").await;
+    assert!(my_jobs.contains(r#"<html lang="en" data-wasm="none">"#), "sent without the WASM");
+    assert!(!my_jobs.contains(".wasm") && !my_jobs.contains("hydrate()"), "no loader for the bundle");
+    assert!(my_jobs.contains("data-server-timer") && my_jobs.contains("Fix the barn door"), "the running timer's bar");
+    for (action, said) in [
+        ("/rpc/time/pause", "Timer paused."),
+        ("/rpc/time/resume", "Timer running again."),
+        ("/rpc/time/stop", "Timer stopped. The entry is saved as a draft under Time."),
+    ] {
+        assert!(my_jobs.contains(&format!(r#"action="{action}""#)), "{action} is on the bar");
+        let (location, flash) = outcome(&post_form(&app, &walt, action, "/app/my-jobs", &[]).await);
+        assert_eq!((location.as_str(), flash.text.as_str()), ("/app/my-jobs", said));
+    }
+    assert_eq!(app.count("select count(*) from work_logs where ended_at is null").await, 0);
+    assert!(!page(&app, &walt, "/app/my-jobs").await.contains("data-server-timer"), "no bar once stopped");
+    // A page with the WASM keeps its loader.
+    assert!(!page(&app, &walt, "/app/time").await.contains("data-wasm="), "My time has the WASM");
+    let (location, flash) =
+        outcome(&post_form(&app, &walt, "/rpc/auth/log_out", "/app/my-jobs", &[("workspace", "acme")]).await);
+    assert_eq!((location.as_str(), flash.text.as_str()), ("/acme/login?signed_out", "Signed out."));
+    assert_eq!(app.rpc_ok(&walt, "auth/session", json!({})).await, json!(null), "signed out");
+    let login = page(&app, &walt, "/acme/login?signed_out").await;
+    assert!(login.contains(r#"data-wasm="none""#) && !login.contains(".wasm"), "sign-in without the WASM");
+
     // What the forms hold before any script ran: the current values, escaped.
     let edit = page(&app, &acme.client, &format!("/app/jobs/{job_id}/edit")).await;
     assert!(edit.contains(r#"value="Fix the barn door""#), "the title is filled in");
