@@ -386,8 +386,11 @@ async fn every_form_the_server_renders_posts_where_it_is_handled(db: PgPool) {
     // timer bar, whose buttons are forms, and "Log out" is a form too.
     let my_jobs = page(&app, &walt, "/app/my-jobs").await;
     assert!(my_jobs.contains(r#"<html lang="en" data-wasm="none">"#), "sent without the WASM");
-    assert!(!my_jobs.contains(".wasm") && !my_jobs.contains("hydrate()"), "no loader for the bundle");
-    assert!(my_jobs.contains("data-server-timer") && my_jobs.contains("Fix the barn door"), "the running timer's bar");
+    assert!(!my_jobs.contains("module_or_path") && !my_jobs.contains("bundle.hydrate()"), "no loader for the bundle");
+    assert!(
+        my_jobs.contains(r#"data-testid="timer-bar""#) && my_jobs.contains("Fix the barn door"),
+        "the running timer's bar"
+    );
     for (action, said) in [
         ("/rpc/time/pause", "Timer paused."),
         ("/rpc/time/resume", "Timer running again."),
@@ -398,15 +401,19 @@ async fn every_form_the_server_renders_posts_where_it_is_handled(db: PgPool) {
         assert_eq!((location.as_str(), flash.text.as_str()), ("/app/my-jobs", said));
     }
     assert_eq!(app.count("select count(*) from work_logs where ended_at is null").await, 0);
-    assert!(!page(&app, &walt, "/app/my-jobs").await.contains("data-server-timer"), "no bar once stopped");
+    assert!(!page(&app, &walt, "/app/my-jobs").await.contains(r#"data-testid="timer-bar""#), "no bar once stopped");
     // A page with the WASM keeps its loader.
-    assert!(!page(&app, &walt, "/app/time").await.contains("data-wasm="), "My time has the WASM");
+    let my_time = page(&app, &walt, "/app/time").await;
+    assert!(
+        my_time.contains("module_or_path") && my_time.contains(r#"<html lang="en"><head>"#),
+        "My time has the WASM"
+    );
     let (location, flash) =
         outcome(&post_form(&app, &walt, "/rpc/auth/log_out", "/app/my-jobs", &[("workspace", "acme")]).await);
     assert_eq!((location.as_str(), flash.text.as_str()), ("/acme/login?signed_out", "Signed out."));
     assert_eq!(app.rpc_ok(&walt, "auth/session", json!({})).await, json!(null), "signed out");
     let login = page(&app, &walt, "/acme/login?signed_out").await;
-    assert!(login.contains(r#"data-wasm="none""#) && !login.contains(".wasm"), "sign-in without the WASM");
+    assert!(login.contains(r#"data-wasm="none""#) && !login.contains("module_or_path"), "sign-in without the WASM");
 
     // What the forms hold before any script ran: the current values, escaped.
     let edit = page(&app, &acme.client, &format!("/app/jobs/{job_id}/edit")).await;
