@@ -129,8 +129,12 @@
     }
     tick();
     if (note) {
-      const what = { pause: "Paused", resume: "Resumed", stop: `Stopped at ${formatElapsed(timer.seconds)}` }[kind];
-      note.textContent = `${what} at ${when}, saved on this phone: it is sent when the connection is back.`;
+      const what = {
+        pause: `Paused at ${when}`,
+        resume: `Resumed at ${when}`,
+        stop: `Stopped at ${when} with ${formatElapsed(timer.seconds)} worked`,
+      }[kind];
+      note.textContent = `${what}, saved on this phone: it is sent when the connection is back.`;
       note.hidden = false;
     }
   }

@@ -132,10 +132,15 @@ test("the sign-in page comes without the app's WASM: the form posts, says it is 
     await route.continue();
   });
   await page.getByLabel("Password").fill(admin.password);
-  // Clicked from the page: Playwright's own click would wait for the held navigation.
+  // Clicked and read from the page itself: Playwright's own clicks and locators wait for
+  // the navigation this test holds.
   await page.getByRole("button", { name: "Log in" }).evaluate((button: HTMLButtonElement) => button.click());
-  await expect(page.getByRole("button", { name: "Logging in…" })).toBeVisible();
-  await screenshots(page, "05b-login-sending");
+  const button = () =>
+    page.evaluate(() => {
+      const submit = document.querySelector('form button[type="submit"]');
+      return `${submit?.textContent} ${submit?.getAttribute("aria-busy")}`;
+    });
+  await expect.poll(button).toBe("Logging in… true");
   answer();
   await expect(page).toHaveURL(/\/app\/users$/);
   await waitHydrated(page);
