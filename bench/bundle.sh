@@ -8,7 +8,8 @@
 # server on 127.0.0.1:3210 (target/release/server and target/site as built by
 # ./fieldbook run or ./fieldbook test), then:
 #   1. bench/bundle.mjs: per route (sign-in page, a worker's My jobs, the admin's
-#      dashboard) the JS + WASM + CSS fetched before the page hydrated — raw, gzip, brotli;
+#      dashboard) the JS + WASM + CSS fetched before the page was interactive (hydrated;
+#      loaded, for a page sent without the WASM) — raw, gzip, brotli;
 #   2. Lighthouse (npm, pinned in bench/lighthouse/package-lock.json; installed on first
 #      use), mobile, driving Debian's Chromium: performance and accessibility scores on
 #      the sign-in page, a worker's My jobs, the admin's job list and a customer's jobs
