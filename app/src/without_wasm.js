@@ -112,13 +112,17 @@
       timer.seconds = workedSeconds(at);
       timer.runningSince = null;
       bar.classList.add("paused");
-      bar.querySelector("[data-paused-badge]").hidden = false;
+      const badge = bar.querySelector("[data-paused-badge]");
+      badge.textContent = "Paused";
+      badge.hidden = false;
       show("pause", false);
       show("resume", true);
     } else if (kind === "resume") {
       timer.runningSince = at;
       bar.classList.remove("paused");
-      bar.querySelector("[data-paused-badge]").hidden = true;
+      const badge = bar.querySelector("[data-paused-badge]");
+      badge.textContent = "";
+      badge.hidden = true;
       show("pause", true);
       show("resume", false);
     } else if (kind === "stop") {

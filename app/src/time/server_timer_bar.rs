@@ -53,7 +53,8 @@ pub fn ServerTimerBar() -> impl IntoView {
                                 <span class="muted">{timer.customer_name.clone()}</span>
                             </a>
                             <span class="timer-elapsed" data-testid="timer-elapsed">{format_elapsed(timer.elapsed_seconds)}</span>
-                            <span class="role-badge" data-paused-badge="" hidden=!paused>"Paused"</span>
+                            // Empty unless paused: a hidden word would still be in the bar's text.
+                            <span class="role-badge" data-paused-badge="" hidden=!paused>{paused.then_some("Paused")}</span>
                             <div class="timer-actions">
                                 <TimerButton action=ResumeTimer::PATH kind="resume" label="Resume" busy_label="Resuming…"
                                     queued_label="Resumed the timer" icon="play" hidden=!paused />
