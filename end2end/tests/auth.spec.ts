@@ -124,26 +124,20 @@ test("the sign-in page comes without the app's WASM: the form posts, says it is 
   await expect(page.getByLabel("Email")).toHaveValue(admin.email);
   expect(page.url()).not.toContain("password");
 
-  // While the server answers, the button says so.
-  let answer!: () => void;
-  const answered = new Promise<void>((resolve) => (answer = resolve));
-  await page.route(/\/login/, async (route) => {
-    if (route.request().method() === "POST") await answered;
-    await route.continue();
-  });
-  await page.getByLabel("Password").fill(admin.password);
-  // Clicked and read from the page itself: Playwright's own clicks and locators wait for
-  // the navigation this test holds.
-  await page.getByRole("button", { name: "Log in" }).evaluate((button: HTMLButtonElement) => button.click());
-  const button = () =>
-    page.evaluate(() => {
+  // While the server answers, the button says so. (Seen by a submit listener of the test's
+  // own that runs after the page's and keeps what it saw across the navigation: Playwright
+  // waits for a pending navigation before it reads a page.)
+  await page.evaluate(() =>
+    document.addEventListener("submit", () => {
       const submit = document.querySelector('form button[type="submit"]');
-      return `${submit?.textContent} ${submit?.getAttribute("aria-busy")}`;
-    });
-  await expect.poll(button).toBe("Logging in… true");
-  answer();
+      sessionStorage.setItem("button-while-sending", `${submit?.textContent} ${submit?.getAttribute("aria-busy")}`);
+    }),
+  );
+  await page.getByLabel("Password").fill(admin.password);
+  await page.getByRole("button", { name: "Log in" }).click();
   await expect(page).toHaveURL(/\/app\/users$/);
   await waitHydrated(page);
+  expect(await page.evaluate(() => sessionStorage.getItem("button-while-sending"))).toBe("Logging in… true");
   await expect(page.getByRole("heading", { level: 1, name: "Team" })).toBeVisible();
   await context.close();
 });
