@@ -104,27 +104,22 @@
     const bar = timer.bar;
     const note = bar.nextElementSibling?.matches("[data-testid=timer-offline]") ? bar.nextElementSibling : null;
     const when = clockTime(new Date(at));
-    const show = (form, visible) => {
-      const element = bar.querySelector(`form[data-timer-action="${form}"]`);
-      if (element) element.hidden = !visible;
+    // The bar as paused or running: its colour, the "Paused" badge, Pause or Resume.
+    const showPaused = (paused) => {
+      bar.classList.toggle("paused", paused);
+      const badge = bar.querySelector("[data-paused-badge]");
+      badge.textContent = paused ? "Paused" : "";
+      badge.hidden = !paused;
+      bar.querySelector('form[data-timer-action="pause"]').hidden = paused;
+      bar.querySelector('form[data-timer-action="resume"]').hidden = !paused;
     };
     if (kind === "pause") {
       timer.seconds = workedSeconds(at);
       timer.runningSince = null;
-      bar.classList.add("paused");
-      const badge = bar.querySelector("[data-paused-badge]");
-      badge.textContent = "Paused";
-      badge.hidden = false;
-      show("pause", false);
-      show("resume", true);
+      showPaused(true);
     } else if (kind === "resume") {
       timer.runningSince = at;
-      bar.classList.remove("paused");
-      const badge = bar.querySelector("[data-paused-badge]");
-      badge.textContent = "";
-      badge.hidden = true;
-      show("pause", true);
-      show("resume", false);
+      showPaused(false);
     } else if (kind === "stop") {
       timer.seconds = workedSeconds(at);
       timer.runningSince = null;
